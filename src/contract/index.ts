@@ -1,0 +1,6 @@
+/** The contract layer: the spec read into typed records, its access rules and compiled validators. Pure: no HTTP. */
+export * from './roles.js';
+export * from './access-rule.js';
+export * from './spec.js';
+export * from './validators.js';
+export * from './project-root.js';

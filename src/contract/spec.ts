@@ -1,0 +1,178 @@
+/**
+ * Loads an OpenAPI document and reads its operations into plain typed records.
+ *
+ * The document is kept with its `$ref`s (not dereferenced) so that the validators can compile each
+ * shared schema once (see validators.ts); the objects here follow local references by hand.
+ * Full validation of the document is the lint gate's job (`npm run lint:spec`), not the server's.
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { readAccessRule, type AccessRule } from './access-rule.js';
+import { projectPath } from './project-root.js';
+
+export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';
+const METHODS: readonly HttpMethod[] = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH'];
+
+export type JsonObject = Record<string, unknown>;
+
+export interface ResponseSpec {
+  readonly status: number;
+  readonly description: string;
+  /** JSON pointer (with `#`) of the response's application/json schema, for the validators. */
+  readonly schemaPointer: string | null;
+  /** The schema itself, references not followed. */
+  readonly schema: JsonObject | null;
+  /** The named examples, values as written in the spec. */
+  readonly examples: ReadonlyMap<string, unknown>;
+  /** Header name (lower case) → required. */
+  readonly headers: ReadonlyMap<string, { required: boolean; schema: JsonObject | null }>;
+}
+
+export interface OperationSpec {
+  readonly operationId: string;
+  readonly method: HttpMethod;
+  /** The path template, e.g. `/organization/users/{userId}`. */
+  readonly path: string;
+  readonly pathParams: readonly string[];
+  readonly summary: string;
+  readonly tags: readonly string[];
+  readonly access: AccessRule;
+  readonly requestBody: { readonly required: boolean; readonly schemaPointer: string; readonly examples: ReadonlyMap<string, unknown> } | null;
+  readonly responses: ReadonlyMap<number, ResponseSpec>;
+}
+
+export interface LoadedSpec {
+  /** Where it was read from. */
+  readonly file: string;
+  readonly document: JsonObject;
+  readonly operations: readonly OperationSpec[];
+  readonly byId: ReadonlyMap<string, OperationSpec>;
+  /** Path template → the methods it serves (for 405 and `Allow`). */
+  readonly methodsByPath: ReadonlyMap<string, readonly HttpMethod[]>;
+  /** A response defined under `components.responses` (e.g. RouteNotFound, MethodNotAllowed). */
+  componentResponse(name: string): ResponseSpec;
+}
+
+export const ORGANIZATION_SPEC = 'openapi/organization.yaml';
+
+/** Loads the Organization API spec of this project (or another file, for tests). */
+export function loadSpec(file: string = projectPath(ORGANIZATION_SPEC)): LoadedSpec {
+  const document = parse(readFileSync(file, 'utf8')) as JsonObject;
+  return readSpec(document, file);
+}
+
+/** Follows a local `$ref` (`#/a/b`) to the object it names. */
+export function resolvePointer(document: JsonObject, ref: string): unknown {
+  if (!ref.startsWith('#')) throw new Error(`Only local references are supported, got ${ref}`);
+  let node: unknown = document;
+  for (const raw of ref.slice(1).split('/').filter(Boolean)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (typeof node !== 'object' || node === null || !(key in node)) throw new Error(`Unresolvable reference ${ref}`);
+    node = (node as JsonObject)[key];
+  }
+  return node;
+}
+
+/** Escapes one key for a JSON pointer. */
+export function pointerKey(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function follow(document: JsonObject, value: unknown, pointer: string): { node: JsonObject; pointer: string } {
+  let node = value as JsonObject;
+  let at = pointer;
+  while (node && typeof node.$ref === 'string') {
+    at = node.$ref;
+    node = resolvePointer(document, at) as JsonObject;
+  }
+  return { node, pointer: at };
+}
+
+function readExamples(document: JsonObject, media: JsonObject | undefined): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  const examples = (media?.examples ?? {}) as JsonObject;
+  for (const [name, raw] of Object.entries(examples)) {
+    const { node } = follow(document, raw, '');
+    out.set(name, node.value);
+  }
+  if (out.size === 0 && media && 'example' in media) out.set('default', media.example);
+  return out;
+}
+
+function readResponse(document: JsonObject, status: number, raw: unknown, pointer: string): ResponseSpec {
+  const { node, pointer: at } = follow(document, raw, pointer);
+  const media = (node.content as JsonObject | undefined)?.['application/json'] as JsonObject | undefined;
+  const schema = (media?.schema as JsonObject | undefined) ?? null;
+  const headers = new Map<string, { required: boolean; schema: JsonObject | null }>();
+  for (const [name, rawHeader] of Object.entries((node.headers ?? {}) as JsonObject)) {
+    const header = follow(document, rawHeader, '').node;
+    headers.set(name.toLowerCase(), { required: header.required === true, schema: (header.schema as JsonObject) ?? null });
+  }
+  return Object.freeze({
+    status,
+    description: String(node.description ?? ''),
+    schemaPointer: schema ? `${at}/content/application~1json/schema` : null,
+    schema,
+    examples: readExamples(document, media),
+    headers,
+  });
+}
+
+/** Reads the operations of an already parsed document. */
+export function readSpec(document: JsonObject, file = '<memory>'): LoadedSpec {
+  const operations: OperationSpec[] = [];
+  const methodsByPath = new Map<string, HttpMethod[]>();
+  for (const [path, rawItem] of Object.entries((document.paths ?? {}) as JsonObject)) {
+    const item = rawItem as JsonObject;
+    const pathParams = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);
+    const methods: HttpMethod[] = [];
+    for (const method of METHODS) {
+      const op = item[method.toLowerCase()] as JsonObject | undefined;
+      if (!op) continue;
+      methods.push(method);
+      const opPointer = `#/paths/${pointerKey(path)}/${method.toLowerCase()}`;
+      const operationId = String(op.operationId);
+      const responses = new Map<number, ResponseSpec>();
+      for (const [code, raw] of Object.entries((op.responses ?? {}) as JsonObject)) {
+        const status = Number(code);
+        if (Number.isInteger(status)) responses.set(status, readResponse(document, status, raw, `${opPointer}/responses/${code}`));
+      }
+      let requestBody: OperationSpec['requestBody'] = null;
+      if (op.requestBody) {
+        const { node, pointer } = follow(document, op.requestBody, `${opPointer}/requestBody`);
+        const media = (node.content as JsonObject)['application/json'] as JsonObject;
+        requestBody = {
+          required: node.required === true,
+          schemaPointer: `${pointer}/content/application~1json/schema`,
+          examples: readExamples(document, media),
+        };
+      }
+      operations.push(
+        Object.freeze({
+          operationId,
+          method,
+          path,
+          pathParams,
+          summary: String(op.summary ?? ''),
+          tags: (op.tags ?? []) as string[],
+          access: readAccessRule(operationId, op['x-access']),
+          requestBody,
+          responses,
+        }),
+      );
+    }
+    methodsByPath.set(path, methods);
+  }
+  const componentResponses = ((document.components as JsonObject | undefined)?.responses ?? {}) as JsonObject;
+  return Object.freeze({
+    file,
+    document,
+    operations,
+    byId: new Map(operations.map((op) => [op.operationId, op])),
+    methodsByPath,
+    componentResponse(name: string): ResponseSpec {
+      if (!(name in componentResponses)) throw new Error(`The spec has no components.responses.${name}`);
+      return readResponse(document, 0, componentResponses[name], `#/components/responses/${pointerKey(name)}`);
+    },
+  });
+}

@@ -1,0 +1,92 @@
+/**
+ * The boundary between the stateful mock (src/mock, no HTTP) and the HTTP adapter (src/server).
+ *
+ * The server turns a socket request into an ApiRequest (route → operation, path params, the raw
+ * Authorization header, the parsed body or what was wrong with it) and writes back the ApiResponse.
+ * Everything the Organization API decides (401/403/400/404/409, envelopes, state) happens behind
+ * `handle`, so tests can drive it in-process without a port.
+ */
+import type { OperationSpec } from '../contract/index.js';
+
+/** What was wrong with the body before it could be parsed. Reported only after auth and role (section 3). */
+export type BodyProblem = 'invalid-json' | 'too-large' | 'unsupported-media-type';
+
+export interface ApiRequest {
+  readonly operation: OperationSpec;
+  /** Path parameters, already URL-decoded. */
+  readonly params: Readonly<Record<string, string>>;
+  /** The raw `Authorization` header, if any. */
+  readonly authorization: string | undefined;
+  /** The parsed JSON body; undefined when the request had none. */
+  readonly body: unknown;
+  readonly bodyProblem?: BodyProblem | undefined;
+}
+
+export interface ApiResponse {
+  readonly status: number;
+  /** Serialised as JSON by the server. */
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Who made the request, for the log line (`owner@acme.test`, or `-`). */
+  readonly principal?: string;
+  /** True when the request changed the state (the server persists it before answering). */
+  readonly mutated?: boolean;
+}
+
+/** The result of checking a bearer header, for the server's `Prefer` handling and logging. */
+export type Authentication =
+  | { readonly ok: true; readonly userId: string; readonly email: string }
+  | { readonly ok: false };
+
+export interface PrincipalInfo {
+  readonly name: string;
+  /** The role name, or null for a principal with no organization. */
+  readonly role: string | null;
+  readonly email: string;
+  readonly password: string;
+  readonly userId: string;
+  readonly orgId: string | null;
+  /** A fresh valid access token, or null for a principal who cannot log in (deleted, unvalidated). */
+  readonly accessToken: string | null;
+}
+
+export interface OutboxEmail {
+  readonly id: string;
+  readonly kind: 'verification' | 'invite';
+  readonly to: string;
+  readonly userId: string;
+  readonly subject: string;
+  readonly sentAt: string;
+}
+
+export interface MockOptions {
+  /** Seed of the faker data; the same seed gives the same state, byte for byte. */
+  readonly seed: number;
+  /** Extra generated users in the first organization. */
+  readonly extraUsers: number;
+  /** Access token lifetime in seconds (A5: 3600 by default). */
+  readonly tokenTtlSeconds: number;
+  /** HS256 key; derived from the seed when absent, so tokens survive a restart with the same seed. */
+  readonly signingKey?: string | undefined;
+  /** The clock, injectable for tests of expiry. Milliseconds since the epoch. */
+  readonly now?: (() => number) | undefined;
+}
+
+export interface MockApi {
+  handle(request: ApiRequest): ApiResponse | Promise<ApiResponse>;
+  authenticate(authorization: string | undefined): Authentication | Promise<Authentication>;
+  /** Back to the seeded state. */
+  reset(): void;
+  principals(): Promise<PrincipalInfo[]>;
+  /** Marks a user's email validated; false when there is no such user. */
+  validateUser(userId: string): boolean;
+  outbox(): readonly OutboxEmail[];
+  /** The whole state as plain JSON. */
+  exportState(): unknown;
+  /** Replaces the whole state; throws StateImportError (nothing changed) when the snapshot is malformed. */
+  importState(snapshot: unknown): void;
+}
+
+export class StateImportError extends Error {
+  override readonly name = 'StateImportError';
+}
