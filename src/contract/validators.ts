@@ -6,11 +6,13 @@
  * it, so a shared schema such as OrgUser is compiled once and reused by every response that names it.
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsImport from 'ajv-formats';
+import * as ajvFormats from 'ajv-formats';
 import type { LoadedSpec } from './spec.js';
 
-// ajv-formats is CommonJS; under NodeNext its default export is the module object.
-const addFormats = (addFormatsImport as unknown as { default?: typeof addFormatsImport }).default ?? addFormatsImport;
+// ajv-formats is CommonJS with `exports.default`; under NodeNext the function sits one level down.
+type AddFormats = (ajv: Ajv2020, formats: string[]) => Ajv2020;
+const addFormats = ((ajvFormats as unknown as { default: { default?: AddFormats } & AddFormats }).default.default ??
+  (ajvFormats as unknown as { default: AddFormats }).default) as AddFormats;
 
 export interface ContractValidators {
   /** The request body validator of an operation, or null when it takes no body. */
