@@ -1,0 +1,69 @@
+/**
+ * Type tests: the generated types follow the spec, so the typed client hands callers the documented shapes.
+ * These fail at type-check time (vitest --typecheck runs them) when the spec and the types drift apart.
+ */
+import { describe, expectTypeOf, it } from 'vitest';
+import type { PathsWithMethod } from 'openapi-typescript-helpers';
+import type { components, OrganizationClient, paths } from '../../src/client.js';
+
+type Schemas = components['schemas'];
+type JsonOf<R> = R extends { content: { 'application/json': infer B } } ? B : never;
+type Responses<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { responses: infer R } ? R : never;
+
+describe('the generated types follow the spec', () => {
+  it('the single-user GET returns the bare user object, with no envelope', () => {
+    type Ok = JsonOf<Responses<'/organization/users/{userId}', 'get'>[200]>;
+    expectTypeOf<Ok>().toEqualTypeOf<Schemas['OrgUser']>();
+    expectTypeOf<Ok>().not.toHaveProperty('success');
+    expectTypeOf<Ok['orgRoles']>().toEqualTypeOf<(0 | 1 | 2 | 254 | 255)[]>();
+  });
+
+  it('the list returns {success, data, total}', () => {
+    type Ok = JsonOf<Responses<'/organization/users', 'get'>[200]>;
+    expectTypeOf<Ok['success']>().toEqualTypeOf<true>();
+    expectTypeOf<Ok['data']>().toEqualTypeOf<Schemas['OrgUser'][]>();
+    expectTypeOf<Ok['total']>().toEqualTypeOf<number>();
+  });
+
+  it('the list 403 carries an empty list and no message', () => {
+    type Forbidden = JsonOf<Responses<'/organization/users', 'get'>[403]>;
+    expectTypeOf<Forbidden>().toEqualTypeOf<Schemas['UserListError']>();
+    expectTypeOf<Forbidden>().not.toHaveProperty('message');
+  });
+
+  it('create answers 201 with the user under data and a message', () => {
+    type Created = JsonOf<Responses<'/organization/users', 'post'>[201]>;
+    expectTypeOf<Created['data']>().toEqualTypeOf<Schemas['OrgUser']>();
+    expectTypeOf<Created['message']>().toEqualTypeOf<'User created successfully. Verification email sent.' | 'User created successfully.'>();
+  });
+
+  it('create requires email, password, firstName and lastName and takes only the five role values', () => {
+    type Body = Schemas['CreateUserRequest'];
+    expectTypeOf<Body['email']>().toEqualTypeOf<string>();
+    expectTypeOf<Body['firstName']>().toEqualTypeOf<string>();
+    expectTypeOf<Pick<Body, 'orgRole'>>().toMatchTypeOf<{ orgRole?: 0 | 1 | 2 | 254 | 255 }>();
+  });
+
+  it('delete and activate answer {success, message} without data', () => {
+    type Deleted = JsonOf<Responses<'/organization/users/{userId}', 'delete'>[200]>;
+    type Activated = JsonOf<Responses<'/organization/users/{userId}/activate', 'post'>[200]>;
+    expectTypeOf<Deleted>().toEqualTypeOf<{ success: true; message: 'User deleted successfully' }>();
+    expectTypeOf<Activated>().toEqualTypeOf<{ success: true; message: 'User activated successfully' }>();
+  });
+
+  it('every authenticated operation documents the shared 401 body', () => {
+    type Unauthorized = JsonOf<Responses<'/organization/{orgId}', 'put'>[401]>;
+    expectTypeOf<Unauthorized>().toEqualTypeOf<Schemas['AuthRequiredError']>();
+    expectTypeOf<Unauthorized['error_code']>().toEqualTypeOf<'NO_AUTH_USER'>();
+  });
+
+  it('the client offers exactly the documented paths for each method', () => {
+    expectTypeOf<PathsWithMethod<paths, 'get'>>().toEqualTypeOf<
+      '/organization/{orgId}' | '/organization/users' | '/organization/users/{userId}'
+    >();
+    expectTypeOf<PathsWithMethod<paths, 'post'>>().toEqualTypeOf<
+      '/organization/users' | '/organization/users/{userId}/activate' | '/user/login' | '/user/refresh' | '/user/logout'
+    >();
+    expectTypeOf<OrganizationClient['DELETE']>().toBeFunction();
+  });
+});
