@@ -1,0 +1,137 @@
+/**
+ * `npm run bench`: our mock against a bare node:http server replaying its bytes and against Prism,
+ * then start-up, scale, writes with a state file, and the conformance suite's run time. Prints a
+ * table and PASS/MISS target lines; writes the figures to bench/results/<time>.json and latest.json.
+ *
+ * Exit codes: 0 figures written (targets may be MISS), 1 a run failed or its answers were wrong,
+ * 2 bad flags. Progress goes to stderr; the report to stdout.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { measureConformance } from './conformance.js';
+import { parseOptions, usage, UsageError, type BenchOptions } from './options.js';
+import { markdownTable, sectionLines, targetLines, throughputTable } from './report.js';
+import { machine, RESULTS_VERSION, writeResults, type BenchResults, type Failed, type Skipped } from './results.js';
+import { measureScale } from './scale.js';
+import { mockAvailable, ROOT } from './servers.js';
+import { measureStartup } from './startup.js';
+import { measureStateFile } from './state-file.js';
+import { judgeTargets } from './targets.js';
+import { measureThroughput, type ThroughputOutcome } from './throughput.js';
+
+const log = (line: string): void => {
+  process.stderr.write(`[bench] ${line}\n`);
+};
+
+async function main(argv: readonly string[]): Promise<number> {
+  let options: BenchOptions;
+  try {
+    const parsed = parseOptions(argv, path.join(ROOT, 'bench/results'));
+    if (parsed === 'help') {
+      process.stdout.write(`${usage()}\n`);
+      return 0;
+    }
+    options = parsed;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`bench: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+
+  const startedAt = new Date().toISOString();
+  const host = machine();
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'org-contract-bench-'));
+  const failures: string[] = [];
+  const notes: string[] = [];
+  log(
+    `${options.tiny ? 'tiny run' : 'full run'}: ${options.connections} connections, ${options.duration} s runs after ${options.warmup} s warm-up; servers ${options.only.join(', ')}; ${host.cpus} CPUs, load ${host.loadAverageAtStart.join(' ')}`,
+  );
+
+  async function section<T>(name: string, run: () => Promise<T>): Promise<T | Failed> {
+    try {
+      return await run();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      failures.push(`${name}: ${message}`);
+      log(`${name} FAILED: ${message}`);
+      return { error: message };
+    }
+  }
+  const needMock = (what: string): Skipped | undefined => {
+    if (!options.only.includes('mock')) return { skipped: `${what} measures the mock, which --only leaves out` };
+    if (!mockAvailable()) return { skipped: 'the mock is not built (dist/src/cli/mock.js missing)' };
+    return undefined;
+  };
+
+  try {
+    const throughput = await section('throughput', () => measureThroughput(options, workDir, log));
+    const outcome: ThroughputOutcome =
+      'error' in throughput ? { rows: [], ratios: [], notes: [], failures: [] } : throughput;
+    failures.push(...outcome.failures);
+    notes.push(...outcome.notes);
+
+    const startup = await section('start-up', () => measureStartup(options, workDir, log));
+    const stateFile = needMock('the state-file run') ?? (await section('state-file', () => measureStateFile(options, workDir, log)));
+    const scale = options.skipScale
+      ? { skipped: '--skip-scale' }
+      : (needMock('the scale run') ?? (await section('scale', () => measureScale(options, log))));
+    const conformance = options.skipConformance
+      ? { skipped: '--skip-conformance' }
+      : (needMock('the conformance run') ?? (await section('conformance', () => measureConformance(options, log))));
+
+    const figures = { throughput: outcome.rows, ratios: outcome.ratios, startup, scale };
+    const results: BenchResults = {
+      version: RESULTS_VERSION,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      command: `npm run bench -- ${argv.join(' ')}`.trim(),
+      machine: host,
+      config: options,
+      notes: [...notes, ...failures.map((f) => `FAILED ${f}`)],
+      ...figures,
+      stateFile,
+      conformance,
+      targets: judgeTargets(figures),
+    };
+    print(results, options);
+    const file = writeResults(options.outDir, results);
+    process.stdout.write(`\nResults: ${path.relative(process.cwd(), file)} (and latest.json)\n`);
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+  if (failures.length > 0) {
+    process.stderr.write(`bench: ${failures.length} run(s) failed:\n${failures.map((f) => `  ${f}`).join('\n')}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+function print(results: BenchResults, options: BenchOptions): void {
+  const out: string[] = [];
+  const m = results.machine;
+  out.push(`org-contract bench, ${results.startedAt}: ${m.cpus} CPUs (${m.cpuModel}), node ${m.node}, load average at start ${m.loadAverageAtStart.join(' ')}`);
+  out.push(`${options.connections} connections, ${options.duration} s per run after a ${options.warmup} s warm-up, loopback`);
+  for (const note of results.notes) out.push(`note: ${note}`);
+  out.push('');
+  out.push(results.throughput.length > 0 ? throughputTable(results.throughput, results.ratios) : '(no throughput figures)');
+  out.push('');
+  out.push(...sectionLines(results));
+  out.push('');
+  out.push('Targets:');
+  out.push(...targetLines(results).map((l) => `  ${l}`));
+  if (options.markdown) out.push('', markdownTable(results));
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,102 @@
+/**
+ * The performance targets, judged from a run's figures. A target whose figures are missing (a
+ * server left out with --only, a skipped section, a tiny scale) is a SKIP, never a PASS.
+ */
+import type { BenchResults, TargetLine, TargetStatus } from './results.js';
+import { isFailed, isSkipped } from './results.js';
+
+export const TARGETS = {
+  readsOverBare: 0.6,
+  readsOverPrism: 4,
+  startupMs: 500,
+  scaleUsers: 100_000,
+  scaleRssMb: 300,
+  scaleListMs: 1_000,
+} as const;
+
+type Figures = Pick<BenchResults, 'throughput' | 'ratios' | 'startup' | 'scale'>;
+
+export function judgeTargets(figures: Figures): TargetLine[] {
+  return [...readTargets(figures), startupTarget(figures), ...scaleTargets(figures)];
+}
+
+function line(id: string, status: TargetStatus, text: string): TargetLine {
+  return { id, status, text };
+}
+
+const pass = (ok: boolean): TargetStatus => (ok ? 'PASS' : 'MISS');
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const pct = (n: number): string => `${Math.round(n * 100)}%`;
+
+function readTargets({ throughput, ratios }: Figures): TargetLine[] {
+  const out: TargetLine[] = [];
+  const reads = ratios.filter((r) => throughput.some((t) => t.request === r.request && isRead(t.request)));
+  for (const r of reads) {
+    const rps = (server: string): number | undefined =>
+      throughput.find((t) => t.request === r.request && t.server === server)?.rps;
+    const mock = rps('mock');
+    const bare = rps('bare');
+    const prism = rps('prism');
+    const what = `reads ≥ ${pct(TARGETS.readsOverBare)} of bare: ${r.label}`;
+    out.push(
+      r.mockOverBare === null || mock === undefined || bare === undefined
+        ? line(`bare:${r.request}`, 'SKIP', `${what} (needs mock and bare)`)
+        : line(
+            `bare:${r.request}`,
+            pass(r.mockOverBare >= TARGETS.readsOverBare),
+            `${what}: ${fmt(mock)} vs ${fmt(bare)} req/s (${pct(r.mockOverBare)})`,
+          ),
+    );
+    const what2 = `reads ≥ ${TARGETS.readsOverPrism}× Prism: ${r.label}`;
+    out.push(
+      r.mockOverPrism === null || mock === undefined || prism === undefined
+        ? line(`prism:${r.request}`, 'SKIP', `${what2} (needs mock and prism)`)
+        : line(
+            `prism:${r.request}`,
+            pass(r.mockOverPrism >= TARGETS.readsOverPrism),
+            `${what2}: ${fmt(mock)} vs ${fmt(prism)} req/s (${r.mockOverPrism.toFixed(1)}×)`,
+          ),
+    );
+  }
+  return out;
+}
+
+function isRead(id: string): boolean {
+  return id === 'get-org' || id === 'list-users' || id === 'get-user';
+}
+
+function startupTarget({ startup }: Figures): TargetLine {
+  const what = `start-up < ${TARGETS.startupMs / 1000} s`;
+  if (isSkipped(startup) || isFailed(startup)) return line('startup', 'SKIP', `${what} (start-up not measured)`);
+  const mock = startup.find((s) => s.server === 'mock');
+  if (mock === undefined) return line('startup', 'SKIP', `${what} (the mock was not measured)`);
+  return line(
+    'startup',
+    pass(mock.medianMs < TARGETS.startupMs),
+    `${what}: mock ${fmt(mock.medianMs)} ms (median of ${mock.runsMs.length})`,
+  );
+}
+
+function scaleTargets({ scale }: Figures): TargetLine[] {
+  const rssWhat = `${fmt(TARGETS.scaleUsers)} users < ${TARGETS.scaleRssMb} MB RSS`;
+  const listWhat = `${fmt(TARGETS.scaleUsers)} users listed < ${TARGETS.scaleListMs / 1000} s`;
+  if (isSkipped(scale) || isFailed(scale)) {
+    return [line('scale:rss', 'SKIP', `${rssWhat} (scale not measured)`), line('scale:list', 'SKIP', `${listWhat} (scale not measured)`)];
+  }
+  const small = scale.users < TARGETS.scaleUsers;
+  const note = small ? ` (only ${fmt(scale.users)} users in this run)` : '';
+  const rss = Math.max(scale.memoryAfterStart?.rssMb ?? Number.NaN, scale.memoryAfterList?.rssMb ?? Number.NaN);
+  const rssLine = Number.isNaN(rss)
+    ? line('scale:rss', 'SKIP', `${rssWhat} (no /proc to read)`)
+    : line(
+        'scale:rss',
+        small ? 'SKIP' : pass(rss < TARGETS.scaleRssMb),
+        `${rssWhat}: ${fmt(rss)} MB VmRSS (after start ${fmt(scale.memoryAfterStart?.rssMb ?? NaN)}, after listing ${fmt(scale.memoryAfterList?.rssMb ?? NaN)}, peak ${fmt(scale.memoryAfterList?.hwmMb ?? NaN)})${note}`,
+      );
+  const listLine = line(
+    'scale:list',
+    small ? 'SKIP' : pass(scale.listMedianMs < TARGETS.scaleListMs),
+    `${listWhat}: ${fmt(scale.listMedianMs)} ms (median of ${scale.listRunsMs.length}, ${fmt(scale.listBytes / 1024)} KiB)${note}`,
+  );
+  return [rssLine, listLine];
+}

@@ -1,0 +1,89 @@
+/**
+ * The bench harness runs end to end on its tiny configuration: it exits 0, prints the table and the
+ * target lines, and writes a JSON with every section. Figures are never asserted: they depend on the
+ * machine and on whatever else runs on it.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const outDir = mkdtempSync(path.join(os.tmpdir(), 'bench-smoke-'));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(command: string, args: readonly string[], timeoutMs: number): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+describe('npm run bench -- --tiny', () => {
+  let result: Run;
+
+  it('exits 0 and prints the throughput table and the target lines', { timeout: 240_000 }, async () => {
+    result = await run('npm', ['run', '-s', 'bench', '--', '--tiny', '--out', outDir], 230_000);
+    expect(result.code, result.stderr.slice(-3_000)).toBe(0);
+    expect(result.stdout).toMatch(/request\s+server\s+req\/s\s+p50 ms\s+p99 ms/);
+    for (const label of ['GET /organization/{orgId}', 'GET /organization/users', 'POST /organization/users', 'POST /user/login']) {
+      expect(result.stdout).toContain(label);
+    }
+    expect(result.stdout).toContain('bare node:http');
+    expect(result.stdout).toContain('Prism static');
+    expect(result.stdout).toMatch(/Targets:\n(\s+(PASS|MISS|SKIP)\s+.+\n)+/);
+  });
+
+  it('writes a timestamped JSON and latest.json with every section', () => {
+    const files = readdirSync(outDir);
+    expect(files).toContain('latest.json');
+    expect(files.some((f) => /^\d{4}-\d\d-\d\dT.*-tiny\.json$/.test(f))).toBe(true);
+    const json = JSON.parse(readFileSync(path.join(outDir, 'latest.json'), 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(json)).toEqual(
+      expect.arrayContaining(['version', 'machine', 'config', 'throughput', 'ratios', 'startup', 'scale', 'stateFile', 'conformance', 'targets']),
+    );
+    const rows = json['throughput'] as Record<string, unknown>[];
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(row).toEqual(
+        expect.objectContaining({ request: expect.any(String), server: expect.any(String), rps: expect.any(Number), p50Ms: expect.any(Number), p99Ms: expect.any(Number) }),
+      );
+    }
+    expect(new Set(rows.map((r) => r['request']))).toEqual(
+      new Set(['get-org', 'list-users', 'get-user', 'create-user', 'forbidden', 'login']),
+    );
+    for (const target of json['targets'] as { status: string }[]) expect(['PASS', 'MISS', 'SKIP']).toContain(target.status);
+  });
+});
+
+describe('bench flags', () => {
+  it('rejects an unknown flag with one line and exit code 2', async () => {
+    const bad = await run(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--bogus'], 60_000);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toContain('--bogus');
+  });
+
+  it('rejects a malformed value with one line and exit code 2', async () => {
+    const bad = await run(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--connections', 'many'], 60_000);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
