@@ -6,7 +6,7 @@
  * Everything the Organization API decides (401/403/400/404/409, envelopes, state) happens behind
  * `handle`, so tests can drive it in-process without a port.
  */
-import type { OperationSpec } from '../contract/index.js';
+import type { OperationSpec, RoleName } from '../contract/index.js';
 
 /** What was wrong with the body before it could be parsed. Reported only after auth and role (section 3). */
 export type BodyProblem = 'invalid-json' | 'too-large' | 'unsupported-media-type';
@@ -41,7 +41,7 @@ export type Authentication =
 export interface PrincipalInfo {
   readonly name: string;
   /** The role name, or null for a principal with no organization. */
-  readonly role: string | null;
+  readonly role: RoleName | null;
   readonly email: string;
   readonly password: string;
   readonly userId: string;

@@ -1,0 +1,94 @@
+/**
+ * createMockApi: the stateful Organization API behind the MockApi boundary (api.ts), without HTTP.
+ *
+ * Everything is derived from the spec: each operation's access rule (`x-access`), its request and
+ * response schemas, and its error envelopes. See pipeline.ts for the order of checks.
+ */
+import { compileValidators, loadSpec, roleName, type LoadedSpec } from '../contract/index.js';
+import type { Authentication, MockApi, MockOptions, PrincipalInfo } from './api.js';
+import { authenticateCaller } from './authenticate.js';
+import { readErrorEnvelopes } from './envelopes.js';
+import { createHandlers } from './handlers.js';
+import type { MockContext } from './operation-handler.js';
+import { resolveOptions } from './options.js';
+import { checkHandlers, createPipeline } from './pipeline.js';
+import { loadPrincipalsFixture } from './principals-fixture.js';
+import { createBodyChecker } from './request-validation.js';
+import { seedState } from './seed.js';
+import { parseSnapshot } from './state-snapshot.js';
+import { MockStore } from './store.js';
+import { signingKey, TokenService } from './tokens.js';
+
+export function createMockApi(options: MockOptions, spec: LoadedSpec = loadSpec()): MockApi {
+  const settings = resolveOptions(options);
+  const fixture = loadPrincipalsFixture();
+  const seeded = (): MockStore => new MockStore(seedState(fixture, settings));
+  let store = seeded();
+  const tokens = new TokenService(signingKey(settings.signingKey, settings.seed), settings.tokenTtlSeconds, settings.now);
+
+  const context: MockContext = {
+    get store() {
+      return store;
+    },
+    tokens,
+    envelopes: readErrorEnvelopes(spec),
+    now: settings.now,
+    isoNow: () => new Date(settings.now()).toISOString(),
+  };
+  const handlers = createHandlers(context);
+  checkHandlers(spec, handlers);
+  const handle = createPipeline(context, handlers, createBodyChecker(spec, compileValidators(spec)));
+
+  const replaceStore = (next: MockStore): void => {
+    store = next;
+    tokens.clearCache();
+  };
+
+  return {
+    handle,
+
+    authenticate(authorization) {
+      const toResult = (caller: ReturnType<MockStore['user']> | null): Authentication =>
+        caller ? { ok: true, userId: caller.id, email: caller.email } : { ok: false };
+      const caller = authenticateCaller(authorization, tokens, () => store);
+      return caller instanceof Promise ? caller.then(toResult) : toResult(caller);
+    },
+
+    reset() {
+      replaceStore(seeded());
+    },
+
+    async principals() {
+      return Promise.all(
+        fixture.principals.map(async (p): Promise<PrincipalInfo> => {
+          const user = store.user(p.id);
+          const canLogIn = user !== undefined && user.deletedAt === null && user.validated;
+          return {
+            name: p.name,
+            role: user?.orgRole != null ? roleName(user.orgRole) : null,
+            email: user?.email ?? p.email,
+            password: p.password,
+            userId: p.id,
+            orgId: user ? user.orgId : null,
+            accessToken: canLogIn ? (await tokens.signAccess(user)).token : null,
+          };
+        }),
+      );
+    },
+
+    validateUser(userId) {
+      if (!store.user(userId)) return false;
+      store.updateUser(userId, { validated: true });
+      return true;
+    },
+
+    outbox: () => store.outbox(),
+
+    exportState: () => store.snapshot(),
+
+    importState(snapshot) {
+      // Parse and index into a new store first: a malformed snapshot throws before anything changes.
+      replaceStore(new MockStore(parseSnapshot(snapshot)));
+    },
+  };
+}

@@ -1,0 +1,53 @@
+/** GET and PUT /organization/{orgId} (contract-decisions.md section 5). Access and the 404/403 order come from the pipeline. */
+import type { components } from '../generated/organization.js';
+import { MESSAGES } from './messages.js';
+import { resolved, type MemberHandler, type MockContext } from './operation-handler.js';
+import { success } from './responses.js';
+import type { OrganizationChanges } from './store.js';
+
+type Schemas = components['schemas'];
+type OrganizationUpdate = Schemas['OrganizationUpdate'];
+
+/** O2: the writable fields; everything else in the body is ignored. */
+const WRITABLE_FIELDS = [
+  'name',
+  'address1',
+  'address2',
+  'city',
+  'zipcode',
+  'phone',
+  'state',
+  'country',
+  'website',
+  'is_business',
+  'mfaEnforced',
+] as const satisfies readonly (keyof OrganizationUpdate)[];
+
+// A field the spec adds to OrganizationUpdate but this list lacks fails type checking here.
+type UnlistedField = Exclude<keyof OrganizationUpdate, (typeof WRITABLE_FIELDS)[number]>;
+const everyWritableFieldListed: [UnlistedField] extends [never] ? true : UnlistedField = true;
+void everyWritableFieldListed;
+
+export function organizationHandlers(context: MockContext) {
+  const getOrganization: MemberHandler = {
+    kind: 'member',
+    run({ op, organization, caller }) {
+      const body: Schemas['OrganizationEnvelope'] = { success: true, data: { ...resolved(organization, 'an organization', op.operationId) } };
+      return success(200, body, caller.email, false);
+    },
+  };
+
+  const updateOrganization: MemberHandler<OrganizationUpdate> = {
+    kind: 'member',
+    bodyRule: (body) => (WRITABLE_FIELDS.some((field) => body[field] !== undefined) ? null : MESSAGES.noValidFields),
+    run({ op, organization, caller, body }) {
+      const changes: Record<string, unknown> = {};
+      for (const field of WRITABLE_FIELDS) if (body[field] !== undefined) changes[field] = body[field];
+      const updated = context.store.updateOrganization(resolved(organization, 'an organization', op.operationId).id, changes as OrganizationChanges);
+      const response: Schemas['OrganizationUpdatedEnvelope'] = { success: true, data: { ...updated }, message: MESSAGES.organizationUpdated };
+      return success(200, response, caller.email, true);
+    },
+  };
+
+  return { getOrganization, updateOrganization };
+}

@@ -1,0 +1,230 @@
+/**
+ * The in-memory state of the mock: organizations, users, refresh tokens and the outbox.
+ *
+ * Built for 100,000 users: every lookup a request needs is a Map access (by id, by lower-cased
+ * email over all users, soft-deleted included); the only O(n) work is the user list itself, and
+ * that list is cached per organization as ready OrgUser objects until one of its users changes.
+ *
+ * Writes are all-or-nothing: callers validate a request fully before calling a mutator, and every
+ * mutator checks its own preconditions before it writes anything.
+ */
+import { roleName, rolesUpTo, ROLES, type RoleValue } from '../contract/index.js';
+import type { OutboxEmail } from './api.js';
+import { StateImportError } from './api.js';
+import {
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_VERSION,
+  type Organization,
+  type OrgUser,
+  type RefreshTokenRecord,
+  type StateSnapshot,
+  type UserRecord,
+} from './records.js';
+
+/** The fields of a user that may change (a user's id, email, organization and password never do). */
+export type UserChanges = { -readonly [K in 'name' | 'lastName' | 'orgRole' | 'validated' | 'deletedAt' | 'tokenEpoch']?: UserRecord[K] };
+export type OrganizationChanges = Partial<Omit<Organization, 'id' | 'domain' | 'reposDisabled' | 'deletedAt'>>;
+
+/** The key of the case-insensitive email index (U3, A3). */
+export function emailKey(email: string): string {
+  return email.toLowerCase();
+}
+
+export class MockStore {
+  private readonly organizations = new Map<string, Organization>();
+  /** Every user by id, in creation order (a Map keeps insertion order). */
+  private readonly users = new Map<string, UserRecord>();
+  private readonly userIdsByOrg = new Map<string, string[]>();
+  private readonly userIdByEmail = new Map<string, string>();
+  private readonly refreshTokens = new Map<string, RefreshTokenRecord>();
+  private readonly refreshTokenIdsByUser = new Map<string, string[]>();
+  private readonly emails: OutboxEmail[] = [];
+  private readonly orgUserCache = new Map<string, OrgUser>();
+  private readonly orgListCache = new Map<string, readonly OrgUser[]>();
+
+  /** Builds the indexes of a snapshot; throws StateImportError on duplicate ids or emails and dangling references. */
+  constructor(snapshot: StateSnapshot) {
+    for (const [i, org] of snapshot.organizations.entries()) {
+      if (this.organizations.has(org.id)) throw new StateImportError(`organizations[${i}].id ${org.id} is used twice`);
+      this.organizations.set(org.id, { ...org });
+      this.userIdsByOrg.set(org.id, []);
+    }
+    for (const [i, user] of snapshot.users.entries()) {
+      const problem = this.insertProblem(user);
+      if (problem) throw new StateImportError(`users[${i}]: ${problem}`);
+      this.insertUser({ ...user });
+    }
+    for (const [i, token] of snapshot.refreshTokens.entries()) {
+      if (this.refreshTokens.has(token.id)) throw new StateImportError(`refreshTokens[${i}].id ${token.id} is used twice`);
+      if (!this.users.has(token.userId)) throw new StateImportError(`refreshTokens[${i}].userId ${token.userId} names no user`);
+      this.insertRefreshToken({ ...token });
+    }
+    for (const email of snapshot.outbox) this.emails.push({ ...email });
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  organization(id: string): Readonly<Organization> | undefined {
+    return this.organizations.get(id);
+  }
+
+  user(id: string): UserRecord | undefined {
+    return this.users.get(id);
+  }
+
+  userByEmail(email: string): UserRecord | undefined {
+    const id = this.userIdByEmail.get(emailKey(email));
+    return id === undefined ? undefined : this.users.get(id);
+  }
+
+  get userCount(): number {
+    return this.users.size;
+  }
+
+  /** The API's view of a user (R2, R3), cached until the user changes. Frozen: share it, never edit it. */
+  orgUser(user: UserRecord): OrgUser {
+    let view = this.orgUserCache.get(user.id);
+    if (!view) {
+      view = Object.freeze(toOrgUser(user));
+      this.orgUserCache.set(user.id, view);
+    }
+    return view;
+  }
+
+  /** U1: every user of the organization, soft-deleted included, oldest first. Cached until one of them changes. */
+  orgUsers(orgId: string): readonly OrgUser[] {
+    let list = this.orgListCache.get(orgId);
+    if (!list) {
+      const ids = this.userIdsByOrg.get(orgId) ?? [];
+      list = Object.freeze(ids.map((id) => this.orgUser(this.users.get(id) as UserRecord)));
+      this.orgListCache.set(orgId, list);
+    }
+    return list;
+  }
+
+  refreshToken(id: string): RefreshTokenRecord | undefined {
+    return this.refreshTokens.get(id);
+  }
+
+  outbox(): readonly OutboxEmail[] {
+    return this.emails.slice();
+  }
+
+  // ---- writes ------------------------------------------------------------------------------
+
+  /** Why this user cannot be added, or null. */
+  insertProblem(user: UserRecord): string | null {
+    if (this.users.has(user.id)) return `id ${user.id} is used twice`;
+    if (this.userIdByEmail.has(emailKey(user.email))) return `email ${user.email} is used twice (emails are unique in any letter case)`;
+    if (user.orgId !== null && !this.organizations.has(user.orgId)) return `orgId ${user.orgId} names no organization`;
+    if ((user.orgId === null) !== (user.orgRole === null)) return 'orgId and orgRole must be both null or both set';
+    return null;
+  }
+
+  addUser(user: UserRecord): void {
+    const problem = this.insertProblem(user);
+    if (problem) throw new Error(`Cannot add user: ${problem}`);
+    this.insertUser({ ...user });
+  }
+
+  updateUser(id: string, changes: UserChanges): UserRecord {
+    const current = this.users.get(id);
+    if (!current) throw new Error(`Cannot update user ${id}: no such user`);
+    if (changes.orgRole !== undefined && (changes.orgRole === null) !== (current.orgId === null)) {
+      throw new Error(`Cannot update user ${id}: orgRole must be set exactly when the user has an organization`);
+    }
+    const next: UserRecord = { ...current, ...changes };
+    this.users.set(id, next);
+    this.invalidate(next);
+    return next;
+  }
+
+  /** U6: marks the user deleted, ends their access tokens (new epoch) and revokes their refresh tokens. */
+  softDeleteUser(id: string, at: string): UserRecord {
+    const current = this.users.get(id);
+    if (!current) throw new Error(`Cannot delete user ${id}: no such user`);
+    const next = this.updateUser(id, { deletedAt: at, tokenEpoch: current.tokenEpoch + 1 });
+    for (const tokenId of this.refreshTokenIdsByUser.get(id) ?? []) this.revokeRefreshToken(tokenId);
+    return next;
+  }
+
+  updateOrganization(id: string, changes: OrganizationChanges): Organization {
+    const current = this.organizations.get(id);
+    if (!current) throw new Error(`Cannot update organization ${id}: no such organization`);
+    const next: Organization = { ...current, ...changes };
+    this.organizations.set(id, next);
+    return next;
+  }
+
+  addRefreshToken(token: RefreshTokenRecord): void {
+    if (this.refreshTokens.has(token.id)) throw new Error(`Refresh token ${token.id} exists already`);
+    if (!this.users.has(token.userId)) throw new Error(`Refresh token ${token.id} names no user`);
+    this.insertRefreshToken({ ...token });
+  }
+
+  /** True when the token existed and was not revoked yet. */
+  revokeRefreshToken(id: string): boolean {
+    const token = this.refreshTokens.get(id);
+    if (!token || token.revoked) return false;
+    this.refreshTokens.set(id, { ...token, revoked: true });
+    return true;
+  }
+
+  addEmail(email: OutboxEmail): void {
+    this.emails.push(email);
+  }
+
+  /** The whole state as plain JSON (fresh objects: later changes do not show through). */
+  snapshot(): StateSnapshot {
+    return {
+      format: SNAPSHOT_FORMAT,
+      version: SNAPSHOT_VERSION,
+      organizations: [...this.organizations.values()].map((org) => ({ ...org })),
+      users: [...this.users.values()].map((user) => ({ ...user })),
+      refreshTokens: [...this.refreshTokens.values()].map((token) => ({ ...token })),
+      outbox: this.emails.map((email) => ({ ...email })),
+    };
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  private insertUser(user: UserRecord): void {
+    this.users.set(user.id, user);
+    this.userIdByEmail.set(emailKey(user.email), user.id);
+    if (user.orgId !== null) {
+      this.userIdsByOrg.get(user.orgId)?.push(user.id);
+      this.orgListCache.delete(user.orgId);
+    }
+  }
+
+  private insertRefreshToken(token: RefreshTokenRecord): void {
+    this.refreshTokens.set(token.id, token);
+    let ids = this.refreshTokenIdsByUser.get(token.userId);
+    if (!ids) this.refreshTokenIdsByUser.set(token.userId, (ids = []));
+    ids.push(token.id);
+  }
+
+  private invalidate(user: UserRecord): void {
+    this.orgUserCache.delete(user.id);
+    if (user.orgId !== null) this.orgListCache.delete(user.orgId);
+  }
+}
+
+/** R2, R3, E1: the API's user object, with no password, hash or token. */
+export function toOrgUser(user: UserRecord): OrgUser {
+  // Only members of an organization are ever shown (every user endpoint is scoped to the caller's
+  // organization), and a member always has a role; USER stands in for the impossible null.
+  const orgRole: RoleValue = user.orgRole ?? ROLES.USER;
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    lastName: user.lastName,
+    orgId: user.orgId,
+    orgRole,
+    validated: user.validated,
+    deletedAt: user.deletedAt,
+    orgRoleDescription: roleName(orgRole),
+    orgRoles: rolesUpTo(orgRole),
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * The organization-user operations (contract-decisions.md sections 1 and 6). Authentication, the
+ * role and tenant checks, body validation and the rank rules are the pipeline's; these hold the
+ * self rules, the state rules, the conflicts and the changes.
+ */
+import { randomUUID } from 'node:crypto';
+import { ROLES, type RoleValue } from '../contract/index.js';
+import type { components } from '../generated/organization.js';
+import { MESSAGES } from './messages.js';
+import { resolved, type MemberHandler, type MemberRequest, type MockContext } from './operation-handler.js';
+import { hashPassword } from './passwords.js';
+import type { OrgUser, UserRecord } from './records.js';
+import { success } from './responses.js';
+import type { UserChanges } from './store.js';
+
+type Schemas = components['schemas'];
+/** The create body as sent: `orgRole` and `sendInvite` have defaults (U3), so they may be absent. */
+type CreateBody = Omit<Schemas['CreateUserRequest'], 'orgRole' | 'sendInvite'> & Partial<Pick<Schemas['CreateUserRequest'], 'orgRole' | 'sendInvite'>>;
+type UpdateBody = Schemas['UpdateUserRequest'];
+
+/** U5: the writable fields of an update. */
+const UPDATE_FIELDS = ['name', 'lastName', 'orgRole'] as const satisfies readonly (keyof UpdateBody)[];
+type UnlistedUpdateField = Exclude<keyof UpdateBody, (typeof UPDATE_FIELDS)[number]>;
+const everyUpdateFieldListed: [UnlistedUpdateField] extends [never] ? true : UnlistedUpdateField = true;
+void everyUpdateFieldListed;
+
+const target = (request: MemberRequest<unknown>): UserRecord => resolved(request.target, 'a target user', request.op.operationId);
+
+export function userHandlers(context: MockContext) {
+  const listOrganizationUsers: MemberHandler = {
+    kind: 'member',
+    run({ caller }) {
+      const data = context.store.orgUsers(resolved(caller.orgId, 'an organization', 'listOrganizationUsers'));
+      // The cached list is frozen and shared; the server only serialises it.
+      const body: Schemas['UserListEnvelope'] = { success: true, data: data as OrgUser[], total: data.length };
+      return success(200, body, caller.email, false);
+    },
+  };
+
+  const createOrganizationUser: MemberHandler<CreateBody> = {
+    kind: 'member',
+    trimmedFields: ['firstName', 'lastName'],
+    fieldMessages: { password: MESSAGES.passwordPolicy },
+    grantedRole: ({ body }) => body.orgRole ?? ROLES.USER,
+    run({ op, caller, body }) {
+      if (context.store.userByEmail(body.email)) return context.envelopes.error(op.operationId, 409, MESSAGES.emailInUse, caller.email);
+      const orgRole: RoleValue = body.orgRole ?? ROLES.USER;
+      const user: UserRecord = {
+        id: randomUUID(),
+        email: body.email,
+        name: body.firstName,
+        lastName: body.lastName,
+        orgId: resolved(caller.orgId, 'an organization', op.operationId),
+        orgRole,
+        validated: false,
+        deletedAt: null,
+        passwordHash: hashPassword(body.password),
+        tokenEpoch: 0,
+      };
+      const invite = body.sendInvite ?? true;
+      context.store.addUser(user);
+      if (invite) {
+        context.store.addEmail({
+          id: randomUUID(),
+          kind: 'verification',
+          to: user.email,
+          userId: user.id,
+          subject: 'Verify your email address',
+          sentAt: context.isoNow(),
+        });
+      }
+      const response: Schemas['UserCreatedEnvelope'] = {
+        success: true,
+        data: context.store.orgUser(user),
+        message: invite ? MESSAGES.userCreatedInvited : MESSAGES.userCreated,
+      };
+      return success(201, response, caller.email, true);
+    },
+  };
+
+  const getOrganizationUser: MemberHandler = {
+    kind: 'member',
+    run(request) {
+      const body: Schemas['OrgUser'] = context.store.orgUser(target(request));
+      return success(200, body, request.caller.email, false);
+    },
+  };
+
+  const updateOrganizationUser: MemberHandler<UpdateBody> = {
+    kind: 'member',
+    trimmedFields: ['name', 'lastName'],
+    bodyRule: (body) => (UPDATE_FIELDS.some((field) => body[field] !== undefined) ? null : MESSAGES.noValidFields),
+    selfRule: (request) => (target(request).id === request.caller.id && request.body.orgRole !== undefined ? MESSAGES.ownRole : null),
+    grantedRole: ({ body }) => body.orgRole ?? null,
+    run(request) {
+      const user = target(request);
+      if (user.deletedAt !== null) return context.envelopes.error(request.op.operationId, 400, MESSAGES.updateDeleted, request.caller.email);
+      const changes: UserChanges = {};
+      if (request.body.name !== undefined) changes.name = request.body.name;
+      if (request.body.lastName !== undefined) changes.lastName = request.body.lastName;
+      if (request.body.orgRole !== undefined) changes.orgRole = request.body.orgRole;
+      const updated = context.store.updateUser(user.id, changes);
+      const body: Schemas['UserUpdatedEnvelope'] = { success: true, data: context.store.orgUser(updated), message: MESSAGES.userUpdated };
+      return success(200, body, request.caller.email, true);
+    },
+  };
+
+  const deleteOrganizationUser: MemberHandler = {
+    kind: 'member',
+    selfRule: (request) => (target(request).id === request.caller.id ? MESSAGES.deleteSelf : null),
+    run(request) {
+      const user = target(request);
+      if (user.deletedAt !== null) return context.envelopes.error(request.op.operationId, 400, MESSAGES.alreadyDeleted, request.caller.email);
+      context.store.softDeleteUser(user.id, context.isoNow());
+      const body: Schemas['UserDeletedEnvelope'] = { success: true, message: MESSAGES.userDeleted };
+      return success(200, body, request.caller.email, true);
+    },
+  };
+
+  const activateOrganizationUser: MemberHandler = {
+    kind: 'member',
+    run(request) {
+      const user = target(request);
+      if (user.deletedAt === null) return context.envelopes.error(request.op.operationId, 400, MESSAGES.notDeleted, request.caller.email);
+      context.store.updateUser(user.id, { deletedAt: null });
+      const body: Schemas['UserActivatedEnvelope'] = { success: true, message: MESSAGES.userActivated };
+      return success(200, body, request.caller.email, true);
+    },
+  };
+
+  return {
+    listOrganizationUsers,
+    createOrganizationUser,
+    getOrganizationUser,
+    updateOrganizationUser,
+    deleteOrganizationUser,
+    activateOrganizationUser,
+  };
+}

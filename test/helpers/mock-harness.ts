@@ -1,0 +1,118 @@
+/**
+ * Drives the mock in-process (no port) and holds every answer to the spec: an undocumented status,
+ * a body that fails its response schema, or a 401 without `WWW-Authenticate: Bearer` throws, so any
+ * test that calls through the harness also checks the contract.
+ */
+import { compileValidators, describeSchemaErrors, loadSpec, type LoadedSpec } from '../../src/contract/index.js';
+import { createMockApi, type ApiResponse, type BodyProblem, type MockApi, type MockOptions } from '../../src/mock/index.js';
+import principalsFixture from '../../fixtures/principals.json' with { type: 'json' };
+
+export const SEED = 20260131;
+
+export type PrincipalName = 'owner' | 'administrator' | 'workspaces' | 'billing' | 'user' | 'outsider' | 'orgless' | 'deleted' | 'unvalidated';
+
+export interface CallOptions {
+  readonly params?: Record<string, string>;
+  /** Sent as `Authorization: Bearer <token>`. */
+  readonly token?: string;
+  /** The raw header, when a test needs another scheme or shape. */
+  readonly authorization?: string;
+  readonly body?: unknown;
+  readonly bodyProblem?: BodyProblem;
+}
+
+/** A response as the wire would carry it: the body went through JSON. */
+export interface HarnessResponse<Body = any> {
+  readonly status: number;
+  readonly body: Body;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly principal: string | undefined;
+  readonly mutated: boolean | undefined;
+}
+
+let sharedSpec: LoadedSpec | undefined;
+let sharedValidators: ReturnType<typeof compileValidators> | undefined;
+
+export function spec(): LoadedSpec {
+  return (sharedSpec ??= loadSpec());
+}
+
+function validators(): ReturnType<typeof compileValidators> {
+  return (sharedValidators ??= compileValidators(spec()));
+}
+
+export const ORG_A = principalsFixture.organizations[0]!.id;
+export const ORG_B = principalsFixture.organizations[1]!.id;
+
+/** The fixture entry of a named principal (fixed id, email, password). */
+export function fixturePrincipal(name: PrincipalName) {
+  const principal = principalsFixture.principals.find((p) => p.name === name);
+  if (!principal) throw new Error(`fixtures/principals.json has no principal "${name}"`);
+  return principal;
+}
+
+export interface Harness {
+  readonly api: MockApi;
+  /** Calls an operation by id and checks the answer against the spec (throws on any mismatch). */
+  call<Body = any>(operationId: string, options?: CallOptions): Promise<HarnessResponse<Body>>;
+  /** Logs a named principal in (through the login operation) and returns the access token. */
+  login(name: PrincipalName): Promise<string>;
+  /** Logs in and returns the whole login body (tokens, tokenId, user). */
+  loginBody(name: PrincipalName): Promise<any>;
+  userId(name: PrincipalName): string;
+}
+
+export function createHarness(overrides: Partial<MockOptions> = {}): Harness {
+  const api = createMockApi({ seed: SEED, extraUsers: 20, tokenTtlSeconds: 3600, ...overrides }, spec());
+
+  async function call<Body>(operationId: string, options: CallOptions = {}): Promise<HarnessResponse<Body>> {
+    const operation = spec().byId.get(operationId);
+    if (!operation) throw new Error(`The spec has no operation ${operationId}`);
+    const authorization = options.authorization ?? (options.token !== undefined ? `Bearer ${options.token}` : undefined);
+    const raw = await api.handle({
+      operation,
+      params: options.params ?? {},
+      authorization,
+      body: options.body,
+      bodyProblem: options.bodyProblem,
+    });
+    const response = onTheWire(raw);
+    assertDocumented(operationId, response);
+    return response as HarnessResponse<Body>;
+  }
+
+  async function loginBody(name: PrincipalName): Promise<any> {
+    const { email, password } = fixturePrincipal(name);
+    const response = await call('login', { body: { email, password } });
+    if (response.status !== 200) throw new Error(`Login of ${name} failed: ${response.status} ${JSON.stringify(response.body)}`);
+    return response.body;
+  }
+
+  return {
+    api,
+    call,
+    loginBody,
+    login: async (name) => (await loginBody(name)).accessToken as string,
+    userId: (name) => fixturePrincipal(name).id,
+  };
+}
+
+function onTheWire(raw: ApiResponse): HarnessResponse {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw.headers ?? {})) headers[name.toLowerCase()] = value;
+  return { status: raw.status, body: JSON.parse(JSON.stringify(raw.body)), headers, principal: raw.principal, mutated: raw.mutated };
+}
+
+/** Throws unless the response is one the spec documents for the operation, with a body that fits. */
+export function assertDocumented(operationId: string, response: HarnessResponse): void {
+  const operation = spec().byId.get(operationId);
+  const documented = operation?.responses.get(response.status);
+  const seen = `${operationId} answered ${response.status} ${JSON.stringify(response.body).slice(0, 300)}`;
+  if (!documented) throw new Error(`Undocumented status: ${seen}`);
+  const validate = validators().response(operationId, response.status);
+  if (validate && !validate(response.body)) throw new Error(`Body does not match the spec (${describeSchemaErrors(validate.errors)}): ${seen}`);
+  if (response.status === 401 && response.headers['www-authenticate'] !== 'Bearer') throw new Error(`401 without WWW-Authenticate: Bearer: ${seen}`);
+  for (const [name, header] of documented.headers) {
+    if (header.required && response.headers[name] === undefined) throw new Error(`Missing required header ${name}: ${seen}`);
+  }
+}
