@@ -1,0 +1,124 @@
+/**
+ * The spec lint gate (scripts/lint-spec.ts) fails a spec that breaks a house rule and passes the real spec.
+ * Each fixture under fixtures/lint/ is fixtures/lint/valid.yaml with exactly one rule broken, so the
+ * gate must fail with that rule's name and no other error.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const LINT_TIMEOUT_MS = 60_000;
+
+interface LintRun {
+  code: number | null;
+  output: string;
+  /** The rule names of the error-severity findings, sorted, without duplicates. */
+  errors: string[];
+}
+
+/** Runs the lint driver (node + tsx loader, no npm) on the given spec paths, relative to the repo root. */
+function lint(...specs: string[]): Promise<LintRun> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/lint-spec.ts', ...specs], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.on('error', fail);
+    child.on('close', (code) => {
+      const errors = new Set<string>();
+      for (const line of output.split('\n')) {
+        const match = /^\S+:\d+:\d+ {2}error {2}(\S+) {2}/.exec(line);
+        if (match) errors.add(match[1]!);
+      }
+      done({ code, output, errors: [...errors].sort() });
+    });
+  });
+}
+
+const brokenFixtures: ReadonlyArray<{ rule: string; fixture: string; breaks: string }> = [
+  { rule: 'org-operation-id', fixture: 'missing-operation-id.yaml', breaks: 'an operation without an operationId' },
+  { rule: 'org-operation-summary', fixture: 'missing-operation-summary.yaml', breaks: 'an operation without a summary' },
+  { rule: 'org-operation-tag', fixture: 'missing-operation-tag.yaml', breaks: 'an operation without a tag' },
+  { rule: 'org-access-extension', fixture: 'missing-access-extension.yaml', breaks: 'an operation without x-access' },
+  { rule: 'org-access-extension', fixture: 'access-extension-unknown-role.yaml', breaks: 'an x-access whose minRole is not a role' },
+  { rule: 'org-access-extension', fixture: 'access-extension-unknown-key.yaml', breaks: 'an x-access with an unknown key' },
+  {
+    rule: 'org-access-extension',
+    fixture: 'access-extension-r5-without-grant-message.yaml',
+    breaks: 'an x-access with rank rule R5 and no grantMessage',
+  },
+  {
+    rule: 'org-access-extension',
+    fixture: 'access-extension-contradicts-security.yaml',
+    breaks: 'an x-access that says authenticated on an operation with no security',
+  },
+  { rule: 'org-401-response', fixture: 'missing-401-response.yaml', breaks: 'an authenticated operation without a 401' },
+  { rule: 'org-403-response', fixture: 'missing-403-response.yaml', breaks: 'a role-gated operation without a 403' },
+  { rule: 'org-500-response', fixture: 'missing-500-response.yaml', breaks: 'an operation without a 500' },
+  {
+    rule: 'org-error-envelope',
+    fixture: 'error-envelope-not-listed.yaml',
+    breaks: 'an error response whose schema is not one of the envelopes',
+  },
+  { rule: 'org-example-valid', fixture: 'invalid-example.yaml', breaks: 'an example that does not match its schema' },
+];
+
+describe.concurrent('the spec lint gate', () => {
+  it(
+    'passes the real spec, openapi/organization.yaml',
+    async () => {
+      const run = await lint('openapi/organization.yaml');
+      expect(run.errors, run.output).toEqual([]);
+      expect(run.code, run.output).toBe(0);
+      expect(run.output).toMatch(/^lint:spec passed: 1 spec\(s\) \(openapi\/organization\.yaml\), 11 operations/m);
+    },
+    LINT_TIMEOUT_MS,
+  );
+
+  it(
+    'passes the base fixture that the broken fixtures are made from',
+    async () => {
+      const run = await lint('fixtures/lint/valid.yaml');
+      expect(run.errors, run.output).toEqual([]);
+      expect(run.code, run.output).toBe(0);
+    },
+    LINT_TIMEOUT_MS,
+  );
+
+  for (const { rule, fixture, breaks } of brokenFixtures) {
+    it(
+      `rejects ${breaks} with ${rule} and no other error (${fixture})`,
+      async () => {
+        const run = await lint(`fixtures/lint/${fixture}`);
+        expect(run.code, run.output).toBe(1);
+        expect(run.errors, run.output).toEqual([rule]);
+        expect(run.output).toMatch(/^lint:spec FAILED: /m);
+      },
+      LINT_TIMEOUT_MS,
+    );
+  }
+
+  it(
+    'fails a document that is not valid OpenAPI in the swagger-parser step',
+    async () => {
+      const run = await lint('fixtures/lint/invalid-document.yaml');
+      expect(run.code, run.output).toBe(1);
+      expect(run.errors, run.output).toContain('swagger-parser');
+    },
+    LINT_TIMEOUT_MS,
+  );
+
+  it(
+    'fails when a spec path does not exist',
+    async () => {
+      const run = await lint('fixtures/lint/no-such-spec.yaml');
+      expect(run.code, run.output).toBe(1);
+      expect(run.output).toContain('no such spec');
+    },
+    LINT_TIMEOUT_MS,
+  );
+});
