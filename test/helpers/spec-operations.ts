@@ -1,0 +1,126 @@
+/**
+ * A small, independent view of a spec for tests: its operations (with a ready request built from the
+ * spec's own examples) and JSON Schema validators for their responses, compiled here with Ajv 2020-12
+ * and ajv-formats from the dereferenced document (swagger-parser). Deliberately separate from
+ * src/contract, so that a test using it checks the spec itself rather than the project's own loader.
+ */
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import ajvFormats from 'ajv-formats';
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+type Json = Record<string, unknown>;
+
+export interface SpecOperation {
+  operationId: string;
+  method: Uppercase<(typeof METHODS)[number]>;
+  /** The path template, e.g. `/organization/users/{userId}`. */
+  template: string;
+  /** The template with each path parameter filled in. */
+  path: string;
+  /** True when the operation has a non-empty security requirement (its own, or the document's). */
+  secured: boolean;
+  /** The first example of the JSON request body, or undefined when the operation takes none. */
+  body: unknown;
+  /** The lowest documented 2xx status. */
+  successStatus: number;
+  /** The dereferenced responses, by status key. */
+  responses: Record<string, Json>;
+}
+
+export interface LoadedSpecForTests {
+  operations: SpecOperation[];
+  /** Validates a JSON body against the schema of an operation's documented response. */
+  validateResponse(operationId: string, status: number, body: unknown): { valid: boolean; errors: string };
+}
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function createAjv(): Ajv2020 {
+  const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true });
+  // ajv-formats is CommonJS: under NodeNext its default import is `module.exports`, whose `.default` is the plugin.
+  ajvFormats.default(ajv);
+  // OpenAPI's integer formats, and the OpenAPI keywords a Schema Object may carry.
+  ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && Math.abs(n) < 2 ** 31 });
+  ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });
+  ajv.addVocabulary(['discriminator', 'xml', 'externalDocs', 'example']);
+  return ajv;
+}
+
+function firstExample(media: Json | undefined): unknown {
+  if (!media) return undefined;
+  if (media.example !== undefined) return media.example;
+  if (isObject(media.examples)) {
+    const first = Object.values(media.examples)[0];
+    if (isObject(first)) return first.value;
+  }
+  return undefined;
+}
+
+function describeErrors(errors: readonly ErrorObject[] | null | undefined): string {
+  return (errors ?? [])
+    .map((e) => `${e.instancePath || '(body)'} ${e.message ?? e.keyword} ${JSON.stringify(e.params)}`)
+    .join('; ');
+}
+
+export async function loadSpecForTests(file: string): Promise<LoadedSpecForTests> {
+  const api = (await SwaggerParser.dereference(file)) as Json;
+  const rootSecurity = Array.isArray(api.security) ? api.security : [];
+  const ajv = createAjv();
+  const validators = new Map<string, ValidateFunction>();
+  const operations: SpecOperation[] = [];
+
+  for (const [template, item] of Object.entries(isObject(api.paths) ? api.paths : {})) {
+    if (!isObject(item)) continue;
+    for (const method of METHODS) {
+      const op = item[method];
+      if (!isObject(op) || typeof op.operationId !== 'string') continue;
+      const security = Array.isArray(op.security) ? op.security : rootSecurity;
+      const responses = (isObject(op.responses) ? op.responses : {}) as Record<string, Json>;
+      const success = Object.keys(responses)
+        .filter((s) => /^2\d\d$/.test(s))
+        .map(Number)
+        .sort((a, b) => a - b)[0];
+      if (success === undefined) throw new Error(`${op.operationId} documents no 2xx response`);
+      const requestBody = isObject(op.requestBody) ? op.requestBody : undefined;
+      const content = requestBody && isObject(requestBody.content) ? requestBody.content : undefined;
+      const media = content && isObject(content['application/json']) ? content['application/json'] : undefined;
+      operations.push({
+        operationId: op.operationId,
+        method: method.toUpperCase() as SpecOperation['method'],
+        template,
+        path: template.replace(/\{([^}]+)\}/g, (_, name: string) => `test-${name}`),
+        secured: security.some((req) => isObject(req) && Object.keys(req).length > 0),
+        body: firstExample(media),
+        successStatus: success,
+        responses,
+      });
+    }
+  }
+
+  const validator = (operationId: string, status: number): ValidateFunction => {
+    const key = `${operationId} ${status}`;
+    let fn = validators.get(key);
+    if (!fn) {
+      const op = operations.find((o) => o.operationId === operationId);
+      if (!op) throw new Error(`no operation ${operationId}`);
+      const response = op.responses[String(status)];
+      const content = response && isObject(response.content) ? response.content : undefined;
+      const media = content && isObject(content['application/json']) ? content['application/json'] : undefined;
+      if (!media || !isObject(media.schema)) throw new Error(`${operationId} documents no JSON body for ${status}`);
+      fn = ajv.compile(media.schema);
+      validators.set(key, fn);
+    }
+    return fn;
+  };
+
+  return {
+    operations,
+    validateResponse(operationId, status, body) {
+      const fn = validator(operationId, status);
+      const valid = fn(body) as boolean;
+      return { valid, errors: describeErrors(fn.errors) };
+    },
+  };
+}
