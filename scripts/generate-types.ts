@@ -12,6 +12,7 @@ const root = new URL('../', import.meta.url);
 /** Each spec and the module its types go to. */
 const targets: ReadonlyArray<{ spec: string; out: string }> = [
   { spec: 'openapi/organization.yaml', out: 'src/generated/organization.ts' },
+  { spec: 'openapi/mock-control.yaml', out: 'src/generated/mock-control.ts' },
 ];
 
 const header = (spec: string): string =>

@@ -1,0 +1,149 @@
+/**
+ * The flags of `npm start` (src/cli/mock.ts), read with node:util parseArgs into ServerOptions.
+ * One table holds every flag: the parser and `--help` are both built from it.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { LatencyRange } from '../server/faults.js';
+import type { CorsOrigins } from '../server/cors.js';
+
+/** A mistake in the command line; the message is one line that says what to do. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+interface Flag {
+  readonly name: string;
+  readonly type: 'string' | 'boolean';
+  /** The value's placeholder in `--help`. */
+  readonly value?: string;
+  readonly help: string;
+}
+
+export const FLAGS: readonly Flag[] = [
+  { name: 'port', type: 'string', value: 'N', help: 'Port to listen on; 0 picks a free one. Default: $PORT, else 4010.' },
+  { name: 'host', type: 'string', value: 'HOST', help: 'Address to listen on. Default: 127.0.0.1 (0.0.0.0 for every interface).' },
+  { name: 'seed', type: 'string', value: 'N', help: 'Seed of the generated data, the signing key and the fault generator. Default: 42.' },
+  { name: 'users', type: 'string', value: 'N', help: 'Extra generated users in the first organization. Default: 0.' },
+  { name: 'token-ttl', type: 'string', value: 'SECONDS', help: 'Lifetime of access tokens. Default: 3600.' },
+  { name: 'state-file', type: 'string', value: 'PATH', help: 'Load the state from PATH at start and write it there after every change.' },
+  { name: 'latency', type: 'string', value: 'MIN[-MAX]', help: 'Delay every API answer by MIN ms, or by MIN to MAX ms (seeded).' },
+  { name: 'error-rate', type: 'string', value: 'P', help: "Answer an API request with its documented 500 with probability P (0..1, seeded)." },
+  { name: 'cors-origin', type: 'string', value: 'ORIGINS', help: 'Origins allowed by CORS, comma-separated. Default: * (any).' },
+  { name: 'no-control-plane', type: 'boolean', help: 'Switch off /__mock (health, reset, principals, outbox, state).' },
+  { name: 'quiet', type: 'boolean', help: 'No start-up banner and no request log.' },
+  { name: 'help', type: 'boolean', help: 'Show this help.' },
+];
+
+export interface MockCliOptions {
+  readonly help: boolean;
+  readonly quiet: boolean;
+  readonly port: number;
+  readonly host: string;
+  readonly seed: number;
+  readonly users: number;
+  readonly tokenTtlSeconds: number;
+  readonly stateFile: string | null;
+  readonly latency: LatencyRange | null;
+  readonly errorRate: number;
+  readonly corsOrigins: CorsOrigins;
+  readonly controlPlane: boolean;
+}
+
+export const DEFAULT_PORT = 4010;
+
+export function helpText(): string {
+  const rows = FLAGS.map((f) => [`--${f.name}${f.value ? ` ${f.value}` : ''}`, f.help] as const);
+  const width = Math.max(...rows.map(([flag]) => flag.length));
+  return [
+    'Usage: npm start -- [options]    (or: node dist/src/cli/mock.js [options])',
+    '',
+    'The Flashback Organization API mock server, with its /__mock control plane.',
+    '',
+    'Options:',
+    ...rows.map(([flag, help]) => `  ${flag.padEnd(width)}  ${help}`),
+    '',
+    'Exit codes: 0 after SIGINT/SIGTERM, 2 for a usage mistake, a busy port or an unusable state file.',
+  ].join('\n');
+}
+
+function integer(flag: string, text: string, min: number, max: number): number {
+  const value = /^-?\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got "${text}"`);
+  }
+  return value;
+}
+
+function latency(text: string): LatencyRange {
+  const match = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(text);
+  const min = match ? Number(match[1]) : NaN;
+  const max = match?.[2] !== undefined ? Number(match[2]) : min;
+  if (!match || !(min <= max) || max > 600_000) {
+    throw new UsageError(`--latency must be MIN or MIN-MAX in milliseconds (0 to 600000, MIN <= MAX), got "${text}"`);
+  }
+  return { min, max };
+}
+
+function probability(text: string): number {
+  const value = /^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(text) ? Number(text) : NaN;
+  if (!(value >= 0 && value <= 1)) throw new UsageError(`--error-rate must be a number from 0 to 1, got "${text}"`);
+  return value;
+}
+
+function origins(text: string): CorsOrigins {
+  const list = text.split(',').map((o) => o.trim()).filter(Boolean);
+  if (list.length === 0) throw new UsageError('--cors-origin needs * or a comma-separated list of origins');
+  if (list.includes('*')) return '*';
+  const bad = list.find((o) => !/^https?:\/\/[^/\s]+$/.test(o));
+  if (bad) throw new UsageError(`--cors-origin takes origins such as https://app.example.com (scheme and host, no path), got "${bad}"`);
+  return list;
+}
+
+/** Rewrites parseArgs' messages (long, with advice about `--`) into one line. */
+function usageFrom(error: unknown): UsageError {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: string }).code;
+  const option = /'(-{1,2}[^'\s]+)/.exec(message)?.[1] ?? '';
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return new UsageError(`unknown option ${option}`);
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    return /argument missing/.test(message) ? new UsageError(`${option.split(' ')[0]} needs a value`) : new UsageError(`${option} takes no value`);
+  }
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return new UsageError(`unexpected argument ${/'([^']*)'/.exec(message)?.[1] ?? ''}: every option starts with --`);
+  return new UsageError(message.split('\n')[0] ?? message);
+}
+
+/** Reads the command line and environment; throws UsageError for any mistake. */
+export function parseMockArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}, cwd = process.cwd()): MockCliOptions {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    const options = Object.fromEntries(FLAGS.map((f) => [f.name, { type: f.type, ...(f.name === 'help' ? { short: 'h' } : {}) }]));
+    values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as typeof values;
+  } catch (error) {
+    throw usageFrom(error);
+  }
+  /** The flag's value read by `read`, or `fallback` when the flag is absent. */
+  const flag = <T>(name: string, read: (text: string) => T, fallback: T): T => {
+    const text = values[name];
+    return typeof text === 'string' ? read(text) : fallback;
+  };
+  // --port wins over $PORT; a bad $PORT matters only when it is used.
+  const port = flag('port', (t) => integer('--port', t, 0, 65535), null) ?? (env.PORT === undefined ? DEFAULT_PORT : integer('PORT', env.PORT, 0, 65535));
+  return Object.freeze({
+    help: values.help === true,
+    quiet: values.quiet === true,
+    port,
+    host: flag('host', (t) => t || '127.0.0.1', '127.0.0.1'),
+    seed: flag('seed', (t) => integer('--seed', t, 0, 2 ** 32 - 1), 42),
+    users: flag('users', (t) => integer('--users', t, 0, 100_000), 0),
+    tokenTtlSeconds: flag('token-ttl', (t) => integer('--token-ttl', t, 1, 10 * 365 * 24 * 3600), 3600),
+    stateFile: flag('state-file', (t) => {
+      if (t.trim() === '') throw new UsageError('--state-file needs a path');
+      return resolve(cwd, t);
+    }, null as string | null),
+    latency: flag('latency', latency, null as LatencyRange | null),
+    errorRate: flag('error-rate', probability, 0),
+    corsOrigins: flag('cors-origin', origins, '*' as CorsOrigins),
+    controlPlane: values['no-control-plane'] !== true,
+  });
+}

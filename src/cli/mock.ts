@@ -1,0 +1,78 @@
+/**
+ * `npm start`: the Organization API mock server. Flags: src/cli/mock-options.ts (`--help`).
+ * A usage mistake, a busy port or an unusable state file is one line on stderr and exit code 2.
+ */
+import { StateFileError } from '../server/state-file.js';
+import { startServer, type RunningServer } from '../server/start-server.js';
+import { helpText, parseMockArgs, UsageError, type MockCliOptions } from './mock-options.js';
+import { principalTable } from './principal-table.js';
+
+const USAGE_EXIT = 2;
+
+/** One line for a start-up failure the user can fix, or null for anything else. */
+function startFailure(error: unknown, options: MockCliOptions): string | null {
+  if (error instanceof UsageError || error instanceof StateFileError) return error.message;
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `${options.host}:${options.port}`;
+  if (code === 'EADDRINUSE') return `port ${options.port} on ${options.host} is in use: stop what runs there, or pick another port with --port (or PORT)`;
+  if (code === 'EACCES') return `no permission to listen on ${where}: pick a port above 1023 with --port`;
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return `cannot listen on host ${options.host}: not an address of this machine; use --host 127.0.0.1 or 0.0.0.0`;
+  }
+  return null;
+}
+
+async function banner(server: RunningServer, options: MockCliOptions): Promise<string> {
+  const lines = [`Flashback Organization API mock listening on ${server.url}`];
+  if (options.controlPlane) lines.push(`Control plane: ${server.url}/__mock (health, reset, principals, outbox, state)`);
+  if (options.stateFile) lines.push(`State file: ${options.stateFile}`);
+  lines.push('', `Seeded principals (seed ${options.seed}):`, principalTable(await server.api.principals()), '');
+  return lines.join('\n') + '\n';
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let options: MockCliOptions;
+  try {
+    options = parseMockArgs(argv, process.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`mock: ${error.message}. Run with --help to see the options.\n`);
+    return USAGE_EXIT;
+  }
+  if (options.help) {
+    process.stdout.write(helpText() + '\n');
+    return 0;
+  }
+
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      ...options,
+      log: options.quiet ? null : (chunk) => void process.stdout.write(chunk),
+    });
+  } catch (error) {
+    const line = startFailure(error, options);
+    if (line === null) throw error;
+    process.stderr.write(`mock: ${line}\n`);
+    return USAGE_EXIT;
+  }
+  if (!options.quiet) process.stdout.write(await banner(server, options));
+
+  // SIGINT/SIGTERM: stop accepting, finish what is in flight, flush state and log, exit 0.
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      void server.close().then(resolve);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`mock: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

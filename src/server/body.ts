@@ -1,0 +1,84 @@
+/**
+ * Reading a JSON request body (W1): only for operations that take one, at most `limit` bytes.
+ * What is wrong with a body is reported, not answered: the mock domain answers it after
+ * authentication and role (contract-decisions.md section 3).
+ */
+import type { IncomingMessage } from 'node:http';
+import type { BodyProblem } from '../mock/api.js';
+
+/** W1: a body over 1 MiB is a 413. */
+export const BODY_LIMIT = 1024 * 1024;
+
+export interface ReadBody {
+  /** The parsed JSON; undefined when the request had no body or the body had a problem. */
+  readonly body: unknown;
+  readonly problem: BodyProblem | undefined;
+}
+
+const NO_BODY: ReadBody = Object.freeze({ body: undefined, problem: undefined });
+const problem = (p: BodyProblem): ReadBody => Object.freeze({ body: undefined, problem: p });
+const TOO_LARGE = problem('too-large');
+const UNSUPPORTED = problem('unsupported-media-type');
+const INVALID_JSON = problem('invalid-json');
+
+/** `application/json` or any `application/*+json`, parameters (charset) allowed, any letter case. */
+export function isJsonMediaType(contentType: string | undefined): boolean {
+  if (contentType === undefined) return false;
+  const semi = contentType.indexOf(';');
+  const type = (semi === -1 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+}
+
+/** Does the request carry a body at all? (A declared length of 0 is no body.) */
+export function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  if (length !== undefined) return length !== '0';
+  return req.headers['transfer-encoding'] !== undefined;
+}
+
+/**
+ * Reads and parses the body. A body that is not JSON by its content type, or declares a length over
+ * the limit, is drained unread; one that grows over the limit stops being buffered and is drained.
+ * Either way the whole body is consumed before the answer, so the connection stays usable.
+ */
+export function readJsonBody(req: IncomingMessage, limit: number): ReadBody | Promise<ReadBody> {
+  if (!hasBody(req)) return NO_BODY;
+  if (!isJsonMediaType(req.headers['content-type'])) return drain(req, UNSUPPORTED);
+  if (Number(req.headers['content-length']) > limit) return drain(req, TOO_LARGE);
+  return collect(req, limit);
+}
+
+function drain(req: IncomingMessage, result: ReadBody): Promise<ReadBody> {
+  return new Promise((resolve) => {
+    const done = (): void => resolve(result);
+    req.once('end', done);
+    req.once('close', done);
+    req.once('error', done);
+    req.resume();
+  });
+}
+
+function collect(req: IncomingMessage, limit: number): Promise<ReadBody> {
+  return new Promise((resolve) => {
+    let chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) chunks = [];
+      else chunks.push(chunk);
+    });
+    req.once('end', () => resolve(size > limit ? TOO_LARGE : parse(Buffer.concat(chunks, size))));
+    // A client that goes away mid-body gets no answer; resolve so that nothing waits forever.
+    req.once('close', () => resolve(INVALID_JSON));
+    req.once('error', () => resolve(INVALID_JSON));
+  });
+}
+
+function parse(bytes: Buffer): ReadBody {
+  if (bytes.length === 0) return NO_BODY;
+  try {
+    return { body: JSON.parse(bytes.toString('utf8')) as unknown, problem: undefined };
+  } catch {
+    return INVALID_JSON;
+  }
+}

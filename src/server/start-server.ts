@@ -1,0 +1,153 @@
+/**
+ * Starts the mock server on `node:http`: the mock domain behind the HTTP layer of this folder.
+ * Tests run it in-process on port 0; the CLI (src/cli/mock.ts) runs it on a fixed port.
+ */
+import { createServer, STATUS_CODES, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { loadSpec, type LoadedSpec } from '../contract/index.js';
+import type { MockApi } from '../mock/api.js';
+import { createMockApi } from '../mock/index.js';
+import { createApp } from './app.js';
+import { loadControlSpec } from './control-plane.js';
+import { createCorsPolicy, type CorsOrigins } from './cors.js';
+import { createFaults, type LatencyRange } from './faults.js';
+import { JSON_CONTENT_TYPE } from './json-response.js';
+import { createRequestLog } from './request-log.js';
+import { createStatePersister, loadStateFile } from './state-file.js';
+
+export interface ServerOptions {
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly host: string;
+  /** Seeds the mock's data and the fault generator. */
+  readonly seed: number;
+  /** Extra generated users in the first organization. */
+  readonly users: number;
+  readonly tokenTtlSeconds: number;
+  /** Where the state lives across restarts; null keeps it in memory only. */
+  readonly stateFile: string | null;
+  readonly latency: LatencyRange | null;
+  readonly errorRate: number;
+  readonly corsOrigins: CorsOrigins;
+  readonly controlPlane: boolean;
+  /** Where request log lines go; null for none (`--quiet`). */
+  readonly log: ((chunk: string) => void) | null;
+  /** Where faults of the mock itself are reported (one line each). */
+  readonly reportError: (message: string) => void;
+  /** How latency waits; tests inject their own. */
+  readonly delay?: ((ms: number) => Promise<void>) | undefined;
+  /** A ready mock to serve instead of one built from the options (tests). */
+  readonly api?: MockApi | undefined;
+  /** The Organization API spec; loaded from openapi/organization.yaml when absent. */
+  readonly spec?: LoadedSpec | undefined;
+}
+
+export const DEFAULT_SERVER_OPTIONS: ServerOptions = Object.freeze({
+  port: 0,
+  host: '127.0.0.1',
+  seed: 42,
+  users: 0,
+  tokenTtlSeconds: 3600,
+  stateFile: null,
+  latency: null,
+  errorRate: 0,
+  corsOrigins: '*',
+  controlPlane: true,
+  log: null,
+  reportError: (message: string) => void process.stderr.write(`${message}\n`),
+});
+
+export interface RunningServer {
+  /** `http://host:port`, without a trailing slash. */
+  readonly url: string;
+  readonly port: number;
+  readonly api: MockApi;
+  /** Stops accepting, lets requests in flight finish, waits for the state file, flushes the log. */
+  close(): Promise<void>;
+}
+
+/** How long close() lets connections finish before cutting them. */
+const CLOSE_GRACE_MS = 5000;
+
+/** The raw answer to a request Node could not parse (W3: a 4xx, never a crash). */
+function clientErrorResponse(status: number): string {
+  const body = JSON.stringify({ success: false, message: STATUS_CODES[status] ?? 'Bad request' });
+  return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: ${JSON_CONTENT_TYPE}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
+}
+const BAD_REQUEST = clientErrorResponse(400);
+const HEADERS_TOO_LARGE = clientErrorResponse(431);
+const REQUEST_TIMEOUT = clientErrorResponse(408);
+
+function onClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const answer =
+    error.code === 'HPE_HEADER_OVERFLOW' ? HEADERS_TOO_LARGE : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? REQUEST_TIMEOUT : BAD_REQUEST;
+  socket.end(answer);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+/**
+ * Builds the mock (or takes `options.api`), loads the state file, and listens. Rejects with a
+ * StateFileError for an unusable state file and with the listen error (EADDRINUSE, ...) otherwise.
+ */
+export async function startServer(overrides: Partial<ServerOptions> = {}): Promise<RunningServer> {
+  const options: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...overrides };
+  const spec = options.spec ?? loadSpec();
+  const api = options.api ?? createMockApi({ seed: options.seed, extraUsers: options.users, tokenTtlSeconds: options.tokenTtlSeconds }, spec);
+  const persister = options.stateFile ? createStatePersister(options.stateFile, () => api.exportState()) : null;
+  if (options.stateFile) await loadStateFile(options.stateFile, api);
+
+  const log = options.log ? createRequestLog(options.log) : null;
+  const listener = createApp({
+    api,
+    spec,
+    controlSpec: options.controlPlane ? loadControlSpec() : null,
+    cors: createCorsPolicy(options.corsOrigins),
+    faults: createFaults({ seed: options.seed, latency: options.latency, errorRate: options.errorRate, delay: options.delay }),
+    persister,
+    log,
+    reportError: (error, where) => options.reportError(`mock: internal error in ${where}: ${describe(error)}`),
+  });
+  const server = createServer(listener);
+  server.on('clientError', onClientError);
+  const port = await listen(server, options.port, options.host);
+  server.on('error', (error) => options.reportError(`mock: server error: ${describe(error)}`));
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      await new Promise<void>((resolve) => {
+        // Keep-alive connections go once idle; a connection still busy after the grace period is cut.
+        const idle = setInterval(() => server.closeIdleConnections(), 25);
+        const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+        server.close(() => {
+          clearInterval(idle);
+          clearTimeout(cut);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+      await persister?.idle();
+      log?.flush();
+    })());
+
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return { url: `http://${host}:${port}`, port, api, close };
+}
