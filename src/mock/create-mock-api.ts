@@ -13,11 +13,20 @@ import type { MockContext } from './operation-handler.js';
 import { resolveOptions } from './options.js';
 import { checkHandlers, createPipeline } from './pipeline.js';
 import { loadPrincipalsFixture } from './principals-fixture.js';
-import { createBodyChecker } from './request-validation.js';
+import { createBodyChecker, type BodyChecker } from './request-validation.js';
 import { seedState } from './seed.js';
 import { parseSnapshot } from './state-snapshot.js';
 import { MockStore } from './store.js';
 import { signingKey, TokenService } from './tokens.js';
+
+/** Compiled once per loaded spec: tests and tools that build many APIs over one spec share them. */
+const bodyCheckers = new WeakMap<LoadedSpec, BodyChecker>();
+
+function bodyCheckerFor(spec: LoadedSpec): BodyChecker {
+  let checker = bodyCheckers.get(spec);
+  if (!checker) bodyCheckers.set(spec, (checker = createBodyChecker(spec, compileValidators(spec))));
+  return checker;
+}
 
 export function createMockApi(options: MockOptions, spec: LoadedSpec = loadSpec()): MockApi {
   const settings = resolveOptions(options);
@@ -37,7 +46,7 @@ export function createMockApi(options: MockOptions, spec: LoadedSpec = loadSpec(
   };
   const handlers = createHandlers(context);
   checkHandlers(spec, handlers);
-  const handle = createPipeline(context, handlers, createBodyChecker(spec, compileValidators(spec)));
+  const handle = createPipeline(context, handlers, bodyCheckerFor(spec));
 
   const replaceStore = (next: MockStore): void => {
     store = next;

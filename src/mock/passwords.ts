@@ -7,7 +7,7 @@
  * real credential check (no plain text stored, a per-user salt, a constant-time compare) at about
  * a microsecond per user. Never copy this into a real backend.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const SCHEME = 'sha256';
 
@@ -30,5 +30,5 @@ export function isPasswordHash(value: string): boolean {
 }
 
 function digest(salt: string, password: string): string {
-  return createHash('sha256').update(salt).update('\0').update(password).digest('base64url');
+  return hash('sha256', `${salt}\0${password}`, 'base64url');
 }

@@ -14,8 +14,8 @@ import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Organization, type StateSnapsho
 /** The password of every generated user, so that any of them can log in. */
 export const EXTRA_USER_PASSWORD = 'Member-Passw0rd';
 
-/** Generated users are mostly plain members; a few can manage users (R6). */
-const EXTRA_USER_ROLES: { weight: number; value: RoleValue }[] = [
+/** Generated users are mostly plain members; a few can manage users (R6). Weights in percent. */
+const EXTRA_USER_ROLES: readonly { weight: number; value: RoleValue }[] = [
   { weight: 70, value: ROLES.USER },
   { weight: 15, value: ROLES.BILLING },
   { weight: 15, value: ROLES.WORKSPACES },
@@ -74,27 +74,70 @@ function principalUser(p: FixturePrincipal, orgId: string | null): UserRecord {
   };
 }
 
+/**
+ * The generated members. Names come from faker's own name lists, but the draws per user come from a
+ * small PRNG seeded by faker: calling faker's API six times per user made seeding 100,000 users
+ * take seconds (mostly garbage collection), this takes a fraction of that and is as deterministic.
+ */
 function extraUsers(faker: Faker, orgId: string, domain: string, count: number): UserRecord[] {
-  const users: UserRecord[] = [];
+  const names = faker.definitions.person;
+  const firstNames = [...new Set([...(names.first_name.generic ?? []), ...(names.first_name.female ?? []), ...(names.first_name.male ?? [])])];
+  const lastNames = names.last_name.generic ?? [];
+  if (!firstNames.length || !lastNames.length) throw new Error("faker's English locale has no person names");
+  const next = sfc32(faker.number.int(0xffffffff), faker.number.int(0xffffffff), faker.number.int(0xffffffff), faker.number.int(0xffffffff));
+  const users: UserRecord[] = new Array(count);
   for (let n = 1; n <= count; n++) {
-    const id = faker.string.uuid();
-    const name = faker.person.firstName();
-    const lastName = faker.person.lastName();
-    users.push({
+    const id = uuidFrom(next);
+    const name = firstNames[next() % firstNames.length] as string;
+    const lastName = lastNames[next() % lastNames.length] as string;
+    users[n - 1] = {
       id,
-      // The running number keeps emails unique however often faker repeats a name.
+      // The running number keeps emails unique however often a name repeats.
       email: `${slug(name)}.${slug(lastName)}.${n}@${domain}`,
       name,
       lastName,
       orgId,
-      orgRole: faker.helpers.weightedArrayElement(EXTRA_USER_ROLES),
+      orgRole: pickRole(next() % 100),
       validated: true,
       deletedAt: null,
       passwordHash: hashPassword(EXTRA_USER_PASSWORD, id),
       tokenEpoch: 0,
-    });
+    };
   }
   return users;
+}
+
+function pickRole(percent: number): RoleValue {
+  let bound = 0;
+  for (const { weight, value } of EXTRA_USER_ROLES) if (percent < (bound += weight)) return value;
+  return ROLES.USER;
+}
+
+/** sfc32, a fast 32-bit PRNG; each call returns an unsigned 32-bit integer. */
+function sfc32(a: number, b: number, c: number, d: number): () => number {
+  return () => {
+    a |= 0;
+    b |= 0;
+    c |= 0;
+    d |= 0;
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    return t >>> 0;
+  };
+}
+
+/** A version 4 UUID from four 32-bit draws. */
+function uuidFrom(next: () => number): string {
+  const a = next();
+  const b = next();
+  const c = next();
+  const d = next();
+  const hex = (value: number, digits: number): string => value.toString(16).padStart(digits, '0');
+  return `${hex(a, 8)}-${hex(b >>> 16, 4)}-4${hex(b & 0xfff, 3)}-${hex(8 | ((c >>> 28) & 3), 1)}${hex((c >>> 16) & 0xfff, 3)}-${hex(c & 0xffff, 4)}${hex(d, 8)}`;
 }
 
 /** The email domain of the organization's first principal, so generated users look like colleagues. */

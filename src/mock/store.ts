@@ -8,7 +8,7 @@
  * Writes are all-or-nothing: callers validate a request fully before calling a mutator, and every
  * mutator checks its own preconditions before it writes anything.
  */
-import { roleName, rolesUpTo, ROLES, type RoleValue } from '../contract/index.js';
+import { roleName, ROLE_VALUES, rolesUpTo, ROLES, type RoleValue } from '../contract/index.js';
 import type { OutboxEmail } from './api.js';
 import { StateImportError } from './api.js';
 import {
@@ -39,8 +39,12 @@ export class MockStore {
   private readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   private readonly refreshTokenIdsByUser = new Map<string, string[]>();
   private readonly emails: OutboxEmail[] = [];
+  /** The API view of each user, made on first use and dropped when the user changes. */
   private readonly orgUserCache = new Map<string, OrgUser>();
-  private readonly orgListCache = new Map<string, readonly OrgUser[]>();
+  /** Per organization, built on its first list and then kept up to date in place (no rebuild on a change). */
+  private readonly orgViews = new Map<string, OrgUser[]>();
+  /** A user's index in its organization's user ids (and views). */
+  private readonly orgPosition = new Map<string, number>();
 
   /** Builds the indexes of a snapshot; throws StateImportError on duplicate ids or emails and dangling references. */
   constructor(snapshot: StateSnapshot) {
@@ -85,21 +89,25 @@ export class MockStore {
   orgUser(user: UserRecord): OrgUser {
     let view = this.orgUserCache.get(user.id);
     if (!view) {
-      view = Object.freeze(toOrgUser(user));
+      view = toOrgUser(user);
       this.orgUserCache.set(user.id, view);
     }
     return view;
   }
 
-  /** U1: every user of the organization, soft-deleted included, oldest first. Cached until one of them changes. */
-  orgUsers(orgId: string): readonly OrgUser[] {
-    let list = this.orgListCache.get(orgId);
-    if (!list) {
+  /**
+   * U1: every user of the organization, soft-deleted included, oldest first. The views are kept up
+   * to date in place, so a list after a change costs one array copy, not 100,000 new objects; the
+   * copy is the caller's, and later changes do not show through it.
+   */
+  orgUsers(orgId: string): OrgUser[] {
+    let views = this.orgViews.get(orgId);
+    if (!views) {
       const ids = this.userIdsByOrg.get(orgId) ?? [];
-      list = Object.freeze(ids.map((id) => this.orgUser(this.users.get(id) as UserRecord)));
-      this.orgListCache.set(orgId, list);
+      views = ids.map((id) => this.orgUser(this.users.get(id) as UserRecord));
+      this.orgViews.set(orgId, views);
     }
-    return list;
+    return views.slice();
   }
 
   refreshToken(id: string): RefreshTokenRecord | undefined {
@@ -191,10 +199,11 @@ export class MockStore {
   private insertUser(user: UserRecord): void {
     this.users.set(user.id, user);
     this.userIdByEmail.set(emailKey(user.email), user.id);
-    if (user.orgId !== null) {
-      this.userIdsByOrg.get(user.orgId)?.push(user.id);
-      this.orgListCache.delete(user.orgId);
-    }
+    if (user.orgId === null) return;
+    const ids = this.userIdsByOrg.get(user.orgId) as string[];
+    this.orgPosition.set(user.id, ids.length);
+    ids.push(user.id);
+    this.orgViews.get(user.orgId)?.push(this.orgUser(user));
   }
 
   private insertRefreshToken(token: RefreshTokenRecord): void {
@@ -204,18 +213,22 @@ export class MockStore {
     ids.push(token.id);
   }
 
+  /** Drops the user's stale view and puts the fresh one in its organization's list, if that list is built. */
   private invalidate(user: UserRecord): void {
     this.orgUserCache.delete(user.id);
-    if (user.orgId !== null) this.orgListCache.delete(user.orgId);
+    if (user.orgId === null) return;
+    const views = this.orgViews.get(user.orgId);
+    const position = this.orgPosition.get(user.id);
+    if (views && position !== undefined) views[position] = this.orgUser(user);
   }
 }
 
-/** R2, R3, E1: the API's user object, with no password, hash or token. */
+/** R2, R3, E1: the API's user object, with no password, hash or token. Frozen, so it can be shared. */
 export function toOrgUser(user: UserRecord): OrgUser {
   // Only members of an organization are ever shown (every user endpoint is scoped to the caller's
   // organization), and a member always has a role; USER stands in for the impossible null.
   const orgRole: RoleValue = user.orgRole ?? ROLES.USER;
-  return {
+  return Object.freeze({
     id: user.id,
     email: user.email,
     name: user.name,
@@ -225,6 +238,9 @@ export function toOrgUser(user: UserRecord): OrgUser {
     validated: user.validated,
     deletedAt: user.deletedAt,
     orgRoleDescription: roleName(orgRole),
-    orgRoles: rolesUpTo(orgRole),
-  };
+    orgRoles: ORG_ROLES.get(orgRole) as RoleValue[],
+  });
 }
+
+/** R3, one frozen array per role, shared by every user view of that role. */
+const ORG_ROLES = new Map<RoleValue, readonly RoleValue[]>(ROLE_VALUES.map((value) => [value, Object.freeze(rolesUpTo(value))]));

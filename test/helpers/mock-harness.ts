@@ -116,3 +116,40 @@ export function assertDocumented(operationId: string, response: HarnessResponse)
     if (header.required && response.headers[name] === undefined) throw new Error(`Missing required header ${name}: ${seen}`);
   }
 }
+
+let emailCounter = 0;
+
+/** A valid create body with a fresh email; override any field. */
+export function newUserBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  emailCounter += 1;
+  return { email: `new.member.${emailCounter}@acme.test`, password: 'Fresh-Passw0rd', firstName: 'Nina', lastName: 'New', ...overrides };
+}
+
+/** A controllable clock for `MockOptions.now`. */
+export function manualClock(start = Date.parse('2026-02-01T12:00:00.000Z')) {
+  let now = start;
+  return {
+    now: () => now,
+    advance(ms: number) {
+      now += ms;
+    },
+  };
+}
+
+/** The JSON of a JWT's header and payload (no verification). */
+export function decodeJwt(token: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
+  const [header, payload] = token.split('.');
+  const json = (part: string | undefined) => JSON.parse(Buffer.from(part ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+  return { header: json(header), payload: json(payload) };
+}
+
+/** Every authenticated operation of the spec, with params that name real things. */
+export function authenticatedOperations(h: Harness): { operationId: string; params: Record<string, string>; body?: unknown }[] {
+  return spec()
+    .operations.filter((op) => op.access.authenticated)
+    .map((op) => ({
+      operationId: op.operationId,
+      params: Object.fromEntries(op.pathParams.map((name) => [name, name === 'orgId' ? ORG_A : h.userId('user')])),
+      ...(op.requestBody ? { body: {} } : {}),
+    }));
+}
