@@ -203,8 +203,16 @@ export interface components {
              */
             total: number;
         };
-        /** @description The mock's whole state; its inner shape belongs to the mock (see `GET /__mock/state`). */
-        StateSnapshot: Record<string, never>;
+        /**
+         * @description The mock's whole state (`format: org-contract-mock-state`, a `version`, then organizations,
+         *     users, refresh tokens and the outbox); the mock checks the rest of its shape on import.
+         */
+        StateSnapshot: {
+            /** @constant */
+            format: "org-contract-mock-state";
+            /** Format: int32 */
+            version: number;
+        };
     };
     responses: {
         /** @description A fault of the mock itself (a bug); logged on stderr. */

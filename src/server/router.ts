@@ -52,7 +52,9 @@ export function createRouter<T>(entries: readonly PathEntry<T>[]): Router<T> {
     router.on('GET', entry.template.replace(/\{([^}]+)\}/g, ':$1'), noop, entry);
   }
   return (url) => {
-    const found = router.find('GET', url);
+    // A parameter that is not valid percent-encoding goes to the operation as written (its 404 is
+    // then the operation's own, after authentication), not to the unknown-path 404.
+    const found = router.find('GET', url) ?? (url.includes('%') ? router.find('GET', url.replace(/%/g, '%25')) : null);
     if (!found) return null;
     const params = found.params as Record<string, string>;
     // `/organization/users/` must not reach the user operations with an empty id.
