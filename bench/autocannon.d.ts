@@ -18,6 +18,7 @@ declare module 'autocannon' {
       duration?: number;
       amount?: number;
       timeout?: number;
+      sampleInt?: number;
       pipelining?: number;
       requests?: Request[];
       excludeErrorStats?: boolean;

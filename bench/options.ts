@@ -22,9 +22,9 @@ export interface BenchOptions {
   readonly users: number;
   /** Generated users of the scale run. */
   readonly scaleUsers: number;
-  /** Create batches of the scale run, and creates per batch. */
+  /** Create batches of the scale run, and the seconds of each. */
   readonly scaleBatches: number;
-  readonly scaleBatchSize: number;
+  readonly scaleBatchSeconds: number;
   /** Sequential GETs of the 100k-user list; the median is reported. */
   readonly listRuns: number;
   /** Spawns per server for the start-up median. */
@@ -52,7 +52,7 @@ const FULL = {
   users: 50,
   scaleUsers: 100_000,
   scaleBatches: 5,
-  scaleBatchSize: 2_000,
+  scaleBatchSeconds: 3,
   listRuns: 5,
   startupRuns: 5,
 } as const;
@@ -65,7 +65,7 @@ const TINY = {
   users: 50,
   scaleUsers: 2_000,
   scaleBatches: 2,
-  scaleBatchSize: 100,
+  scaleBatchSeconds: 0.5,
   listRuns: 2,
   startupRuns: 1,
 } as const;
@@ -113,7 +113,7 @@ export function parseOptions(argv: readonly string[], defaultOutDir: string): Be
     users: num('--users', base.users, 1),
     scaleUsers: num('--scale-users', base.scaleUsers, 1),
     scaleBatches: base.scaleBatches,
-    scaleBatchSize: base.scaleBatchSize,
+    scaleBatchSeconds: base.scaleBatchSeconds,
     listRuns: base.listRuns,
     startupRuns: base.startupRuns,
     seed: num('--seed', 1, 0),
