@@ -41,6 +41,8 @@ export interface MockSettings {
   readonly users: number;
   readonly seed: number;
   readonly stateFile?: string | undefined;
+  /** Flags for node itself, before the script (e.g. --cpu-prof). */
+  readonly nodeFlags?: readonly string[] | undefined;
 }
 
 const live = new Set<ChildProcess>();
@@ -81,7 +83,7 @@ export function freePort(): Promise<number> {
 export async function startMock(settings: MockSettings, timeoutMs = 120_000): Promise<ServerHandle> {
   if (!mockAvailable()) throw new Error(`${path.relative(ROOT, MOCK_CLI)} is missing; run npm run build`);
   const port = await freePort();
-  const args = [MOCK_CLI, '--port', String(port), '--host', HOST, '--seed', String(settings.seed)];
+  const args = [...(settings.nodeFlags ?? []), MOCK_CLI, '--port', String(port), '--host', HOST, '--seed', String(settings.seed)];
   args.push('--users', String(settings.users), '--quiet');
   if (settings.stateFile !== undefined) args.push('--state-file', settings.stateFile);
   return launch('mock', process.execPath, args, port, { path: '/__mock/health' }, timeoutMs);
