@@ -107,7 +107,9 @@ function usageFrom(error: unknown): UsageError {
   const option = /'(-{1,2}[^'\s]+)/.exec(message)?.[1] ?? '';
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return new UsageError(`unknown option ${option}`);
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-    return /argument missing/.test(message) ? new UsageError(`${option.split(' ')[0]} needs a value`) : new UsageError(`${option} takes no value`);
+    if (/argument missing/.test(message)) return new UsageError(`${option} needs a value`);
+    if (/ambiguous/.test(message)) return new UsageError(`${option} needs a value; write ${option}=-... for one that starts with -`);
+    return new UsageError(`${option} takes no value`);
   }
   if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return new UsageError(`unexpected argument ${/'([^']*)'/.exec(message)?.[1] ?? ''}: every option starts with --`);
   return new UsageError(message.split('\n')[0] ?? message);

@@ -2,16 +2,15 @@
  * `npm start`: the Organization API mock server. Flags: src/cli/mock-options.ts (`--help`).
  * A usage mistake, a busy port or an unusable state file is one line on stderr and exit code 2.
  */
-import { StateFileError } from '../server/state-file.js';
-import { startServer, type RunningServer } from '../server/start-server.js';
+import type { RunningServer } from '../server/index.js';
 import { helpText, parseMockArgs, UsageError, type MockCliOptions } from './mock-options.js';
 import { principalTable } from './principal-table.js';
 
 const USAGE_EXIT = 2;
 
 /** One line for a start-up failure the user can fix, or null for anything else. */
-function startFailure(error: unknown, options: MockCliOptions): string | null {
-  if (error instanceof UsageError || error instanceof StateFileError) return error.message;
+function startFailure(error: unknown, options: MockCliOptions, StateFileError: new (...args: never[]) => Error): string | null {
+  if (error instanceof StateFileError) return error.message;
   const code = (error as NodeJS.ErrnoException).code;
   const where = `${options.host}:${options.port}`;
   if (code === 'EADDRINUSE') return `port ${options.port} on ${options.host} is in use: stop what runs there, or pick another port with --port (or PORT)`;
@@ -44,6 +43,8 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
 
+  // The server (spec, validators, seed data) is loaded only now: --help and usage mistakes answer at once.
+  const { startServer, StateFileError } = await import('../server/index.js');
   let server: RunningServer;
   try {
     server = await startServer({
@@ -51,7 +52,7 @@ async function main(argv: readonly string[]): Promise<number> {
       log: options.quiet ? null : (chunk) => void process.stdout.write(chunk),
     });
   } catch (error) {
-    const line = startFailure(error, options);
+    const line = startFailure(error, options, StateFileError);
     if (line === null) throw error;
     process.stderr.write(`mock: ${line}\n`);
     return USAGE_EXIT;
