@@ -83,7 +83,7 @@ describe('npm start, driven by the typed client as WORKSPACES', () => {
 
   it('creates a user (201, not validated)', async () => {
     const { data, error, response } = await client.POST('/organization/users', {
-      body: { email, password: 'Lifecycle-Passw0rd', firstName: 'Life', lastName: 'Cycle', orgRole: 1 },
+      body: { email, password: 'Lifecycle-Passw0rd', firstName: 'Life', lastName: 'Cycle', orgRole: 1, sendInvite: true },
     });
     expectConforms('createOrganizationUser', response.status, data ?? error);
     expect(response.status).toBe(201);
