@@ -1,127 +1,59 @@
 /**
- * The conformance suite against the local mock: its wall-clock run time and the requests per second
- * it sustains. The suite runs as its CLI (`npm run conformance -- --target URL`) against a counting
- * loopback proxy in front of a fresh mock, so the count does not depend on what the suite reports.
+ * The conformance suite against the local mock: its run time and the requests per second it sustains.
+ * The suite runs in this process through its API (`runConformance` from the built
+ * dist/conformance/index.js) against a fresh mock; the request count is the suite's own.
  */
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import http from 'node:http';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { BenchOptions } from './options.js';
 import type { ConformanceResult, Skipped } from './results.js';
-import { freePort, mockAvailable, ROOT, startMock } from './servers.js';
+import { mockAvailable, ROOT, startMock } from './servers.js';
 import { round } from './stats.js';
 
 type Log = (line: string) => void;
 
-/** Why the suite cannot run yet, or undefined when it can. */
-export function conformanceMissing(): string | undefined {
-  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
-  if (pkg.scripts?.['conformance'] === undefined) return 'the conformance suite has not landed (no "conformance" script in package.json)';
-  if (!mockAvailable()) return 'the mock is not built (dist/src/cli/mock.js missing)';
-  return undefined;
+const SUITE = path.join(ROOT, 'dist/conformance/index.js');
+
+/** The part of the suite's API the bench uses (typed here so the bench builds without it). */
+interface SuiteApi {
+  runConformance(options: { target: string }): Promise<{
+    readonly durationMs: number;
+    readonly exitCode: number;
+    readonly totals: { readonly cases: number; readonly passed: number; readonly failed: number; readonly skipped: number; readonly requests: number };
+  }>;
+}
+
+async function loadSuite(): Promise<SuiteApi | string> {
+  if (!existsSync(SUITE)) return 'the conformance suite is not built (dist/conformance/index.js missing)';
+  const suite = (await import(pathToFileURL(SUITE).href)) as Partial<SuiteApi>;
+  if (typeof suite.runConformance !== 'function') return 'dist/conformance/index.js exports no runConformance';
+  return suite as SuiteApi;
 }
 
 export async function measureConformance(options: BenchOptions, log: Log): Promise<ConformanceResult | Skipped> {
-  const missing = conformanceMissing();
-  if (missing !== undefined) return { skipped: missing };
+  if (!mockAvailable()) return { skipped: 'the mock is not built (dist/src/cli/mock.js missing)' };
+  const suite = await loadSuite();
+  if (typeof suite === 'string') return { skipped: suite };
   const mock = await startMock({ users: options.users, seed: options.seed });
-  const proxy = await countingProxy(mock.baseUrl);
   try {
-    log(`conformance: npm run conformance -- --target ${proxy.url}`);
+    log(`conformance: runConformance({ target: ${mock.baseUrl} })`);
     const started = performance.now();
-    const run = await runCli(['run', '-s', 'conformance', '--', '--target', proxy.url]);
-    const seconds = (performance.now() - started) / 1000;
-    const active = proxy.activeSeconds();
+    const result = await suite.runConformance({ target: mock.baseUrl });
+    const wallSeconds = (performance.now() - started) / 1000;
+    const seconds = result.durationMs / 1000;
+    const t = result.totals;
+    log(`conformance: ${t.requests} requests in ${seconds.toFixed(2)} s`);
     return {
-      how: `npm run conformance -- --target <proxy>; req/s over the ${active.toFixed(2)} s between its first and last request`,
+      how: 'runConformance() in the bench process against a fresh mock; the run time and request count are the suite\'s own',
       seconds: round(seconds, 3),
-      requests: proxy.count(),
-      rps: round(active > 0 ? proxy.count() / active : 0, 1),
-      exitCode: run.code,
-      summary: run.lastLine,
+      wallSeconds: round(wallSeconds, 3),
+      requests: t.requests,
+      rps: round(seconds > 0 ? t.requests / seconds : 0, 1),
+      exitCode: result.exitCode,
+      summary: `${t.cases} cases: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped`,
     };
   } finally {
-    await proxy.close();
     await mock.stop();
   }
-}
-
-function runCli(args: readonly string[]): Promise<{ code: number | null; lastLine: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let tail = '';
-    const keep = (chunk: Buffer): void => {
-      tail = (tail + chunk.toString('utf8')).slice(-2_000);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      const lines = tail.trim().split('\n').filter((l) => l.trim() !== '');
-      resolve({ code, lastLine: (lines[lines.length - 1] ?? '').trim().slice(0, 160) });
-    });
-  });
-}
-
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'date']);
-
-/** The headers a proxy passes on; node writes the connection-level ones itself. */
-function endToEnd(rawHeaders: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i] ?? '';
-    if (!HOP_BY_HOP.has(name.toLowerCase())) out.push(name, rawHeaders[i + 1] ?? '');
-  }
-  return out;
-}
-
-interface CountingProxy {
-  readonly url: string;
-  count(): number;
-  /** Seconds from the first request's arrival to the last response's end. */
-  activeSeconds(): number;
-  close(): Promise<void>;
-}
-
-async function countingProxy(target: string): Promise<CountingProxy> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const upstream = new URL(target);
-  let requests = 0;
-  let first = 0;
-  let last = 0;
-  const server = http.createServer((req, res) => {
-    requests++;
-    if (first === 0) first = performance.now();
-    const out = http.request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.statusMessage, endToEnd(up.rawHeaders));
-        up.pipe(res);
-        up.on('end', () => {
-          last = performance.now();
-        });
-      },
-    );
-    out.on('error', () => {
-      if (!res.headersSent) res.writeHead(502);
-      res.end();
-    });
-    req.pipe(out);
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${port}`,
-    count: () => requests,
-    activeSeconds: () => (last > first ? (last - first) / 1000 : 0),
-    close: () =>
-      new Promise<void>((resolve) => {
-        agent.destroy();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }

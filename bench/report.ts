@@ -93,7 +93,7 @@ export function sectionLines(results: BenchResults): string[] {
   else if (isFailed(conformance)) out.push(`  FAILED: ${conformance.error}`);
   else {
     out.push(
-      `  ${conformance.seconds.toFixed(2)} s, ${int(conformance.requests)} requests = ${int(conformance.rps)} req/s (${conformance.how}; exit ${String(conformance.exitCode)}) ${conformance.summary}`.trimEnd(),
+      `  ${conformance.seconds.toFixed(2)} s (${conformance.wallSeconds.toFixed(2)} s around the call), ${int(conformance.requests)} requests = ${int(conformance.rps)} req/s; ${conformance.summary}`,
     );
   }
   return out;

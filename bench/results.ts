@@ -78,11 +78,15 @@ export interface StateFileResult {
 
 export interface ConformanceResult {
   readonly how: string;
+  /** The suite's own run time. */
   readonly seconds: number;
-  /** Requests the mock received during the run (counted by a loopback proxy in front of it). */
+  /** Around the call, the suite's spec loading included. */
+  readonly wallSeconds: number;
+  /** Requests the suite sent. */
   readonly requests: number;
   readonly rps: number;
-  readonly exitCode: number | null;
+  /** The suite's verdict: 0 every check passed, 1 some failed. Not the bench's concern. */
+  readonly exitCode: number;
   readonly summary: string;
 }
 
