@@ -136,7 +136,6 @@ function uuidFrom(next: () => number): string {
   const b = next();
   const c = next();
   const d = next();
-  const hex = (value: number, digits: number): string => value.toString(16).padStart(digits, '0');
   return `${hex(a, 8)}-${hex(b >>> 16, 4)}-4${hex(b & 0xfff, 3)}-${hex(8 | ((c >>> 28) & 3), 1)}${hex((c >>> 16) & 0xfff, 3)}-${hex(c & 0xffff, 4)}${hex(d, 8)}`;
 }
 
@@ -144,6 +143,10 @@ function uuidFrom(next: () => number): string {
 function emailDomain(fixture: PrincipalsFixture, orgKey: string): string {
   const principal = fixture.principals.find((p) => p.organization === orgKey);
   return principal?.email.split('@')[1] ?? 'example.test';
+}
+
+function hex(value: number, digits: number): string {
+  return value.toString(16).padStart(digits, '0');
 }
 
 function slug(text: string): string {

@@ -2,11 +2,12 @@
  * The in-memory state of the mock: organizations, users, refresh tokens and the outbox.
  *
  * Built for 100,000 users: every lookup a request needs is a Map access (by id, by lower-cased
- * email over all users, soft-deleted included); the only O(n) work is the user list itself, and
- * that list is cached per organization as ready OrgUser objects until one of its users changes.
+ * email over all users, soft-deleted included); the only O(n) work is the user list itself, whose
+ * views and JSON are built on first use and then kept up to date in place.
  *
- * Writes are all-or-nothing: callers validate a request fully before calling a mutator, and every
- * mutator checks its own preconditions before it writes anything.
+ * Records are frozen and replaced, never edited, so an export shares them safely and a reader
+ * holding one never sees it change. Writes are all-or-nothing: callers validate a request fully
+ * before calling a mutator, and every mutator checks its own preconditions before it writes.
  */
 import { roleName, ROLE_VALUES, rolesUpTo, ROLES, type RoleValue } from '../contract/index.js';
 import type { OutboxEmail } from './api.js';
@@ -30,9 +31,18 @@ export function emailKey(email: string): string {
   return email.toLowerCase();
 }
 
+/** The list of one organization: views and their JSON, index-aligned with the organization's user ids. */
+interface OrgList {
+  readonly views: OrgUser[];
+  /** Built on the first JSON request; then kept aligned like `views`. */
+  json: string[] | null;
+  /** The whole JSON array text, until the next change in the organization. */
+  text: string | null;
+}
+
 export class MockStore {
   private readonly organizations = new Map<string, Organization>();
-  /** Every user by id, in creation order (a Map keeps insertion order). */
+  /** Every user by id, in creation order (a Map keeps insertion order, also across `set` of a known key). */
   private readonly users = new Map<string, UserRecord>();
   private readonly userIdsByOrg = new Map<string, string[]>();
   private readonly userIdByEmail = new Map<string, string>();
@@ -41,34 +51,33 @@ export class MockStore {
   private readonly emails: OutboxEmail[] = [];
   /** The API view of each user, made on first use and dropped when the user changes. */
   private readonly orgUserCache = new Map<string, OrgUser>();
-  /** Per organization, built on its first list and then kept up to date in place (no rebuild on a change). */
-  private readonly orgViews = new Map<string, OrgUser[]>();
-  /** A user's index in its organization's user ids (and views). */
+  private readonly orgLists = new Map<string, OrgList>();
+  /** A user's index in its organization's user ids (and list). */
   private readonly orgPosition = new Map<string, number>();
 
   /** Builds the indexes of a snapshot; throws StateImportError on duplicate ids or emails and dangling references. */
   constructor(snapshot: StateSnapshot) {
     for (const [i, org] of snapshot.organizations.entries()) {
       if (this.organizations.has(org.id)) throw new StateImportError(`organizations[${i}].id ${org.id} is used twice`);
-      this.organizations.set(org.id, { ...org });
+      this.organizations.set(org.id, Object.freeze({ ...org }));
       this.userIdsByOrg.set(org.id, []);
     }
     for (const [i, user] of snapshot.users.entries()) {
       const problem = this.insertProblem(user);
       if (problem) throw new StateImportError(`users[${i}]: ${problem}`);
-      this.insertUser({ ...user });
+      this.insertUser(Object.freeze({ ...user }));
     }
     for (const [i, token] of snapshot.refreshTokens.entries()) {
       if (this.refreshTokens.has(token.id)) throw new StateImportError(`refreshTokens[${i}].id ${token.id} is used twice`);
       if (!this.users.has(token.userId)) throw new StateImportError(`refreshTokens[${i}].userId ${token.userId} names no user`);
-      this.insertRefreshToken({ ...token });
+      this.insertRefreshToken(Object.freeze({ ...token }));
     }
-    for (const email of snapshot.outbox) this.emails.push({ ...email });
+    for (const email of snapshot.outbox) this.emails.push(Object.freeze({ ...email }));
   }
 
   // ---- reads -------------------------------------------------------------------------------
 
-  organization(id: string): Readonly<Organization> | undefined {
+  organization(id: string): Organization | undefined {
     return this.organizations.get(id);
   }
 
@@ -79,10 +88,6 @@ export class MockStore {
   userByEmail(email: string): UserRecord | undefined {
     const id = this.userIdByEmail.get(emailKey(email));
     return id === undefined ? undefined : this.users.get(id);
-  }
-
-  get userCount(): number {
-    return this.users.size;
   }
 
   /** The API's view of a user (R2, R3), cached until the user changes. Frozen: share it, never edit it. */
@@ -96,18 +101,20 @@ export class MockStore {
   }
 
   /**
-   * U1: every user of the organization, soft-deleted included, oldest first. The views are kept up
-   * to date in place, so a list after a change costs one array copy, not 100,000 new objects; the
-   * copy is the caller's, and later changes do not show through it.
+   * U1: every user of the organization, soft-deleted included, oldest first. A list after a change
+   * costs one array copy, not 100,000 new objects; the copy is the caller's, later changes do not
+   * show through it.
    */
   orgUsers(orgId: string): OrgUser[] {
-    let views = this.orgViews.get(orgId);
-    if (!views) {
-      const ids = this.userIdsByOrg.get(orgId) ?? [];
-      views = ids.map((id) => this.orgUser(this.users.get(id) as UserRecord));
-      this.orgViews.set(orgId, views);
-    }
-    return views.slice();
+    return this.orgList(orgId).views.slice();
+  }
+
+  /** The JSON text of `orgUsers(orgId)`, exactly as JSON.stringify would write it; cached until the organization changes. */
+  orgUsersJson(orgId: string): string {
+    const list = this.orgList(orgId);
+    list.json ??= list.views.map((view) => JSON.stringify(view));
+    list.text ??= `[${list.json.join(',')}]`;
+    return list.text;
   }
 
   refreshToken(id: string): RefreshTokenRecord | undefined {
@@ -132,7 +139,7 @@ export class MockStore {
   addUser(user: UserRecord): void {
     const problem = this.insertProblem(user);
     if (problem) throw new Error(`Cannot add user: ${problem}`);
-    this.insertUser({ ...user });
+    this.insertUser(Object.freeze({ ...user }));
   }
 
   updateUser(id: string, changes: UserChanges): UserRecord {
@@ -141,9 +148,9 @@ export class MockStore {
     if (changes.orgRole !== undefined && (changes.orgRole === null) !== (current.orgId === null)) {
       throw new Error(`Cannot update user ${id}: orgRole must be set exactly when the user has an organization`);
     }
-    const next: UserRecord = { ...current, ...changes };
+    const next: UserRecord = Object.freeze({ ...current, ...changes });
     this.users.set(id, next);
-    this.invalidate(next);
+    this.refreshView(next);
     return next;
   }
 
@@ -159,7 +166,7 @@ export class MockStore {
   updateOrganization(id: string, changes: OrganizationChanges): Organization {
     const current = this.organizations.get(id);
     if (!current) throw new Error(`Cannot update organization ${id}: no such organization`);
-    const next: Organization = { ...current, ...changes };
+    const next: Organization = Object.freeze({ ...current, ...changes });
     this.organizations.set(id, next);
     return next;
   }
@@ -167,34 +174,44 @@ export class MockStore {
   addRefreshToken(token: RefreshTokenRecord): void {
     if (this.refreshTokens.has(token.id)) throw new Error(`Refresh token ${token.id} exists already`);
     if (!this.users.has(token.userId)) throw new Error(`Refresh token ${token.id} names no user`);
-    this.insertRefreshToken({ ...token });
+    this.insertRefreshToken(Object.freeze({ ...token }));
   }
 
   /** True when the token existed and was not revoked yet. */
   revokeRefreshToken(id: string): boolean {
     const token = this.refreshTokens.get(id);
     if (!token || token.revoked) return false;
-    this.refreshTokens.set(id, { ...token, revoked: true });
+    this.refreshTokens.set(id, Object.freeze({ ...token, revoked: true }));
     return true;
   }
 
   addEmail(email: OutboxEmail): void {
-    this.emails.push(email);
+    this.emails.push(Object.freeze({ ...email }));
   }
 
-  /** The whole state as plain JSON (fresh objects: later changes do not show through). */
+  /** The whole state as plain JSON: new arrays of the (frozen, never edited) records, so later changes do not show through. */
   snapshot(): StateSnapshot {
     return {
       format: SNAPSHOT_FORMAT,
       version: SNAPSHOT_VERSION,
-      organizations: [...this.organizations.values()].map((org) => ({ ...org })),
-      users: [...this.users.values()].map((user) => ({ ...user })),
-      refreshTokens: [...this.refreshTokens.values()].map((token) => ({ ...token })),
-      outbox: this.emails.map((email) => ({ ...email })),
+      organizations: [...this.organizations.values()],
+      users: [...this.users.values()],
+      refreshTokens: [...this.refreshTokens.values()],
+      outbox: this.emails.slice(),
     };
   }
 
   // ---- internals ---------------------------------------------------------------------------
+
+  private orgList(orgId: string): OrgList {
+    let list = this.orgLists.get(orgId);
+    if (!list) {
+      const ids = this.userIdsByOrg.get(orgId) ?? [];
+      list = { views: ids.map((id) => this.orgUser(this.users.get(id) as UserRecord)), json: null, text: null };
+      this.orgLists.set(orgId, list);
+    }
+    return list;
+  }
 
   private insertUser(user: UserRecord): void {
     this.users.set(user.id, user);
@@ -203,7 +220,12 @@ export class MockStore {
     const ids = this.userIdsByOrg.get(user.orgId) as string[];
     this.orgPosition.set(user.id, ids.length);
     ids.push(user.id);
-    this.orgViews.get(user.orgId)?.push(this.orgUser(user));
+    const list = this.orgLists.get(user.orgId);
+    if (!list) return;
+    const view = this.orgUser(user);
+    list.views.push(view);
+    list.json?.push(JSON.stringify(view));
+    list.text = null;
   }
 
   private insertRefreshToken(token: RefreshTokenRecord): void {
@@ -214,14 +236,21 @@ export class MockStore {
   }
 
   /** Drops the user's stale view and puts the fresh one in its organization's list, if that list is built. */
-  private invalidate(user: UserRecord): void {
+  private refreshView(user: UserRecord): void {
     this.orgUserCache.delete(user.id);
     if (user.orgId === null) return;
-    const views = this.orgViews.get(user.orgId);
+    const list = this.orgLists.get(user.orgId);
     const position = this.orgPosition.get(user.id);
-    if (views && position !== undefined) views[position] = this.orgUser(user);
+    if (!list || position === undefined) return;
+    const view = this.orgUser(user);
+    list.views[position] = view;
+    if (list.json) list.json[position] = JSON.stringify(view);
+    list.text = null;
   }
 }
+
+/** R3, one frozen array per role, shared by every user view of that role. */
+const ORG_ROLES = new Map<RoleValue, readonly RoleValue[]>(ROLE_VALUES.map((value) => [value, Object.freeze(rolesUpTo(value))]));
 
 /** R2, R3, E1: the API's user object, with no password, hash or token. Frozen, so it can be shared. */
 export function toOrgUser(user: UserRecord): OrgUser {
@@ -241,6 +270,3 @@ export function toOrgUser(user: UserRecord): OrgUser {
     orgRoles: ORG_ROLES.get(orgRole) as RoleValue[],
   });
 }
-
-/** R3, one frozen array per role, shared by every user view of that role. */
-const ORG_ROLES = new Map<RoleValue, readonly RoleValue[]>(ROLE_VALUES.map((value) => [value, Object.freeze(rolesUpTo(value))]));

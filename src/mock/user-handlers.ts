@@ -9,7 +9,7 @@ import type { components } from '../generated/organization.js';
 import { MESSAGES } from './messages.js';
 import { resolved, type MemberHandler, type MemberRequest, type MockContext } from './operation-handler.js';
 import { hashPassword } from './passwords.js';
-import type { OrgUser, UserRecord } from './records.js';
+import type { UserRecord } from './records.js';
 import { success } from './responses.js';
 import type { UserChanges } from './store.js';
 
@@ -29,11 +29,13 @@ const target = (request: MemberRequest<unknown>): UserRecord => resolved(request
 export function userHandlers(context: MockContext) {
   const listOrganizationUsers: MemberHandler = {
     kind: 'member',
-    run({ caller }) {
-      const data = context.store.orgUsers(resolved(caller.orgId, 'an organization', 'listOrganizationUsers'));
-      // The cached list is frozen and shared; the server only serialises it.
-      const body: Schemas['UserListEnvelope'] = { success: true, data: data as OrgUser[], total: data.length };
-      return success(200, body, caller.email, false);
+    run({ op, caller }) {
+      const orgId = resolved(caller.orgId, 'an organization', op.operationId);
+      const data = context.store.orgUsers(orgId);
+      const body: Schemas['UserListEnvelope'] = { success: true, data, total: data.length };
+      // The same text JSON.stringify(body) gives (same keys, same order), from the store's cache.
+      const bodyJson = `{"success":true,"data":${context.store.orgUsersJson(orgId)},"total":${data.length}}`;
+      return { ...success(200, body, caller.email, false), bodyJson };
     },
   };
 

@@ -98,6 +98,9 @@ export function createHarness(overrides: Partial<MockOptions> = {}): Harness {
 }
 
 function onTheWire(raw: ApiResponse): HarnessResponse {
+  if (raw.bodyJson !== undefined && raw.bodyJson !== JSON.stringify(raw.body)) {
+    throw new Error(`bodyJson differs from JSON.stringify(body): ${raw.bodyJson.slice(0, 200)}`);
+  }
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(raw.headers ?? {})) headers[name.toLowerCase()] = value;
   return { status: raw.status, body: JSON.parse(JSON.stringify(raw.body)), headers, principal: raw.principal, mutated: raw.mutated };
