@@ -11,7 +11,7 @@ import { controlRoutes, type ControlRoute } from './control-plane.js';
 import type { CorsPolicy } from './cors.js';
 import type { Faults } from './faults.js';
 import { prepareJson, sendJson, sendPrepared, type HeaderMap, type PreparedResponse } from './json-response.js';
-import { operationRoutes, type OperationRoute } from './operation-route.js';
+import { firstExample, operationRoutes, type OperationRoute } from './operation-route.js';
 import { parsePrefer, type Preference } from './prefer.js';
 import type { RequestLog } from './request-log.js';
 import { buildPathEntries, createRouter } from './router.js';
@@ -44,16 +44,12 @@ const NOT_FOUND = answered(404);
 const METHOD_NOT_ALLOWED = answered(405);
 const PREFLIGHT = answered(204);
 
-function exampleOf(spec: LoadedSpec, name: string): unknown {
-  return spec.componentResponse(name).examples.values().next().value;
-}
-
 export function createApp(options: AppOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { api, spec, cors, faults, persister, log, reportError } = options;
   const routes = new Map<string, Map<string, Target>>(operationRoutes(spec));
   if (options.controlSpec) for (const [template, byMethod] of controlRoutes(options.controlSpec)) routes.set(template, byMethod);
-  const match = createRouter(buildPathEntries(routes, exampleOf(spec, 'MethodNotAllowed')));
-  const notFound = prepareJson(404, exampleOf(spec, 'RouteNotFound'));
+  const match = createRouter(buildPathEntries(routes, firstExample(spec.componentResponse('MethodNotAllowed'))));
+  const notFound = prepareJson(404, firstExample(spec.componentResponse('RouteNotFound')));
   const controlInternalError = prepareJson(500, { success: false, message: 'Internal server error' });
 
   /** Persists a mutation before its answer leaves; false (and logged) when the write failed. */

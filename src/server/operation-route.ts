@@ -3,7 +3,7 @@
  * its documented 500 (for `--error-rate` and for faults of the mock itself), its `Prefer` answers,
  * and its error envelope (for a `Prefer` that cannot be honoured).
  */
-import type { LoadedSpec, OperationSpec } from '../contract/index.js';
+import type { LoadedSpec, OperationSpec, ResponseSpec } from '../contract/index.js';
 import { prepareJson, type PreparedResponse } from './json-response.js';
 import { buildPreferTable, type PreferTable } from './prefer.js';
 
@@ -23,8 +23,9 @@ export interface OperationRoute {
 const MAX_MESSAGE = 512;
 const FALLBACK_INTERNAL_ERROR = { success: false, message: 'Internal server error' };
 
-function firstExample(op: OperationSpec, status: number): unknown {
-  return op.responses.get(status)?.examples.values().next().value;
+/** The first example of a documented response (the one `Prefer: code=N` answers), if any. */
+export function firstExample(response: ResponseSpec | undefined): unknown {
+  return response?.examples.values().next().value;
 }
 
 /** A header value carries printable ASCII only; a request's own text may carry anything. */
@@ -33,9 +34,9 @@ function headerSafe(text: string): string {
 }
 
 export function buildOperationRoute(op: OperationSpec): OperationRoute {
-  const internal = firstExample(op, 500) ?? FALLBACK_INTERNAL_ERROR;
+  const internal = firstExample(op.responses.get(500)) ?? FALLBACK_INTERNAL_ERROR;
   // The 400's envelope where the operation documents one (its error_code fits a bad request), else the 500's.
-  const envelope = (firstExample(op, 400) ?? internal) as Record<string, unknown>;
+  const envelope = (firstExample(op.responses.get(400)) ?? internal) as Record<string, unknown>;
   const carriesMessage = typeof envelope === 'object' && envelope !== null && 'message' in envelope;
   return Object.freeze({
     kind: 'operation',

@@ -175,4 +175,9 @@ export async function startTestServer(options: Partial<ServerOptions> = {}): Pro
   };
 }
 
+/** The body of an operation's documented 500 (its first example): what --error-rate and faults answer. */
+export function documented500(operationId: string): unknown {
+  return spec.byId.get(operationId)?.responses.get(500)?.examples.values().next().value;
+}
+
 export { spec as organizationSpec, controlSpec };

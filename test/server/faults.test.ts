@@ -3,7 +3,7 @@
  * No wall clock: latency goes through an injected delay that records what it was asked to wait.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { organizationSpec, startTestServer, type TestServer } from '../helpers/server-harness.js';
+import { documented500, startTestServer, type TestServer } from '../helpers/server-harness.js';
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -17,8 +17,6 @@ const start = async (options: Parameters<typeof startTestServer>[0]): Promise<Te
 
 const ORG_ID = '123e4567-e89b-12d3-a456-426614174000';
 const NEW_USER = { email: 'faulty@acme.test', password: 'Faulty-Passw0rd', firstName: 'F', lastName: 'Aulty' };
-const documented500 = (operationId: string): unknown => organizationSpec.byId.get(operationId)?.responses.get(500)?.examples.values().next().value;
-
 describe('--error-rate', () => {
   it('at 1 answers every API request with its documented 500 and changes nothing', async () => {
     const server = await start({ errorRate: 1 });

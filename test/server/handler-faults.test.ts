@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockApi } from '../../src/mock/api.js';
-import { organizationSpec, startTestServer, type TestServer } from '../helpers/server-harness.js';
+import { documented500, startTestServer, type TestServer } from '../helpers/server-harness.js';
 
 /** A throwaway MockApi whose every method fails in its own way. */
 const brokenApi: MockApi = {
@@ -32,8 +32,6 @@ beforeAll(async () => {
   server = await startTestServer({ api: brokenApi, reportError: (message) => void reported.push(message) });
 });
 afterAll(() => server.close());
-
-const documented500 = (operationId: string): unknown => organizationSpec.byId.get(operationId)?.responses.get(500)?.examples.values().next().value;
 
 describe('faults of the mock itself', () => {
   it.each([
