@@ -1,0 +1,39 @@
+/** The request log: one line per request, the lines of one event-loop turn written with one call. */
+import { describe, expect, it } from 'vitest';
+import { createRequestLog } from '../../src/server/request-log.js';
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('createRequestLog', () => {
+  it('writes the lines of one turn with one call, after the turn', async () => {
+    const writes: string[] = [];
+    const log = createRequestLog((chunk) => void writes.push(chunk));
+    log.line('GET', '/organization/users', 200, 0.42, 'owner@acme.test');
+    log.line('POST', '/user/login', 401, 12.345, '-');
+    expect(writes).toEqual([]);
+    await nextTurn();
+    expect(writes).toHaveLength(1);
+    expect(writes[0]).toMatch(/^\S+Z GET \/organization\/users 200 0\.4ms owner@acme\.test\n\S+Z POST \/user\/login 401 12\.3ms -\n$/);
+    log.line('GET', '/__mock/health', 200, 1, '-');
+    await nextTurn();
+    expect(writes).toHaveLength(2);
+  });
+
+  it('cuts a very long URL so that a line stays short', async () => {
+    const writes: string[] = [];
+    const log = createRequestLog((chunk) => void writes.push(chunk));
+    log.line('GET', `/${'x'.repeat(5000)}`, 404, 1, '-');
+    log.flush();
+    expect(writes[0]?.length).toBeLessThan(300);
+  });
+
+  it('flush writes at once, and nothing when there is nothing', () => {
+    const writes: string[] = [];
+    const log = createRequestLog((chunk) => void writes.push(chunk));
+    log.flush();
+    expect(writes).toEqual([]);
+    log.line('GET', '/', 404, 0, '-');
+    log.flush();
+    expect(writes).toHaveLength(1);
+  });
+});
