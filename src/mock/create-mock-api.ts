@@ -28,10 +28,16 @@ function bodyCheckerFor(spec: LoadedSpec): BodyChecker {
   return checker;
 }
 
+/**
+ * The mock Organization API for `options`, answering the operations of `spec` (the project's
+ * openapi/organization.yaml by default). The HTTP adapter (src/server) drives it through MockApi.
+ */
 export function createMockApi(options: MockOptions, spec: LoadedSpec = loadSpec()): MockApi {
   const settings = resolveOptions(options);
   const fixture = loadPrincipalsFixture();
-  const seeded = (): MockStore => new MockStore(seedState(fixture, settings));
+  // Seeded once; reset re-indexes the same frozen records instead of generating them again.
+  const seed = seedState(fixture, settings);
+  const seeded = (): MockStore => new MockStore(seed);
   let store = seeded();
   const tokens = new TokenService(signingKey(settings.signingKey, settings.seed), settings.tokenTtlSeconds, settings.now);
 
@@ -41,7 +47,6 @@ export function createMockApi(options: MockOptions, spec: LoadedSpec = loadSpec(
     },
     tokens,
     envelopes: readErrorEnvelopes(spec),
-    now: settings.now,
     isoNow: () => new Date(settings.now()).toISOString(),
   };
   const handlers = createHandlers(context);
@@ -74,7 +79,7 @@ export function createMockApi(options: MockOptions, spec: LoadedSpec = loadSpec(
           const canLogIn = user !== undefined && user.deletedAt === null && user.validated;
           return {
             name: p.name,
-            role: user?.orgRole != null ? roleName(user.orgRole) : null,
+            role: user && user.orgRole !== null ? roleName(user.orgRole) : null,
             email: user?.email ?? p.email,
             password: p.password,
             userId: p.id,

@@ -14,8 +14,6 @@ export interface MockContext {
   readonly store: MockStore;
   readonly tokens: TokenService;
   readonly envelopes: ErrorEnvelopes;
-  /** Milliseconds since the epoch (injectable for tests). */
-  now(): number;
   /** The current time as ISO 8601 UTC with milliseconds (E2). */
   isoNow(): string;
 }

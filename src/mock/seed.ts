@@ -3,7 +3,7 @@
  * by faker, and `extraUsers` generated members of the first organization.
  *
  * Deterministic: faker is seeded with `seed`, salts derive from user ids, and no value comes from
- * the clock, so the same seed gives the same state byte for byte (test/mock/seed.test.ts).
+ * the clock, so the same seed gives the same state byte for byte (test/mock/state.test.ts).
  */
 import { base, en, Faker } from '@faker-js/faker';
 import { ROLES, type RoleValue } from '../contract/index.js';
@@ -26,16 +26,26 @@ export interface SeedSettings {
   readonly extraUsers: number;
 }
 
+/** The seeded state of fixtures and settings, deeply frozen. */
 export function seedState(fixture: PrincipalsFixture, settings: SeedSettings): StateSnapshot {
   const faker = new Faker({ locale: [en, base] });
   faker.seed(settings.seed);
   const orgIdByKey = new Map(fixture.organizations.map((org) => [org.key, org.id]));
   const organizations = fixture.organizations.map((org) => fakeOrganization(faker, org.id));
-  const users = fixture.principals.map((p) => principalUser(p, p.organization === null ? null : (orgIdByKey.get(p.organization) ?? null)));
+  const principals = fixture.principals.map((p) => principalUser(p, p.organization === null ? null : (orgIdByKey.get(p.organization) ?? null)));
   const first = fixture.organizations[0];
   if (settings.extraUsers > 0 && !first) throw new Error('fixtures/principals.json has no organization to put the extra users in');
-  if (first) users.push(...extraUsers(faker, first.id, emailDomain(fixture, first.key), settings.extraUsers));
-  return { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, organizations, users, refreshTokens: [], outbox: [] };
+  // Array spread, not push(...): a million arguments would overflow the stack.
+  const users = first ? [...principals, ...extraUsers(faker, first.id, emailDomain(fixture, first.key), settings.extraUsers)] : principals;
+  // Frozen: the store shares these records instead of copying them, and reset reuses the same seed.
+  return Object.freeze({
+    format: SNAPSHOT_FORMAT,
+    version: SNAPSHOT_VERSION,
+    organizations: Object.freeze(organizations.map((org) => Object.freeze(org))),
+    users: Object.freeze(users.map((user) => Object.freeze(user))),
+    refreshTokens: Object.freeze([]),
+    outbox: Object.freeze([]),
+  });
 }
 
 function fakeOrganization(faker: Faker, id: string): Organization {

@@ -59,20 +59,20 @@ export class MockStore {
   constructor(snapshot: StateSnapshot) {
     for (const [i, org] of snapshot.organizations.entries()) {
       if (this.organizations.has(org.id)) throw new StateImportError(`organizations[${i}].id ${org.id} is used twice`);
-      this.organizations.set(org.id, Object.freeze({ ...org }));
+      this.organizations.set(org.id, frozen(org));
       this.userIdsByOrg.set(org.id, []);
     }
     for (const [i, user] of snapshot.users.entries()) {
       const problem = this.insertProblem(user);
       if (problem) throw new StateImportError(`users[${i}]: ${problem}`);
-      this.insertUser(Object.freeze({ ...user }));
+      this.insertUser(frozen(user));
     }
     for (const [i, token] of snapshot.refreshTokens.entries()) {
       if (this.refreshTokens.has(token.id)) throw new StateImportError(`refreshTokens[${i}].id ${token.id} is used twice`);
       if (!this.users.has(token.userId)) throw new StateImportError(`refreshTokens[${i}].userId ${token.userId} names no user`);
-      this.insertRefreshToken(Object.freeze({ ...token }));
+      this.insertRefreshToken(frozen(token));
     }
-    for (const email of snapshot.outbox) this.emails.push(Object.freeze({ ...email }));
+    for (const email of snapshot.outbox) this.emails.push(frozen(email));
   }
 
   // ---- reads -------------------------------------------------------------------------------
@@ -247,6 +247,11 @@ export class MockStore {
     if (list.json) list.json[position] = JSON.stringify(view);
     list.text = null;
   }
+}
+
+/** The record itself when it is frozen already (shared safely, e.g. the seed kept for reset), else a frozen copy. */
+function frozen<T extends object>(record: T): T {
+  return Object.isFrozen(record) ? record : Object.freeze({ ...record });
 }
 
 /** R3, one frozen array per role, shared by every user view of that role. */
