@@ -19,6 +19,7 @@ declare module 'autocannon' {
       amount?: number;
       timeout?: number;
       sampleInt?: number;
+      overallRate?: number;
       pipelining?: number;
       requests?: Request[];
       excludeErrorStats?: boolean;

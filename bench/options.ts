@@ -11,6 +11,8 @@ export interface BenchOptions {
   /** Seconds of each measured autocannon run. */
   readonly duration: number;
   readonly connections: number;
+  /** Caps every run at this many requests/s (autocannon overallRate); null: as fast as it goes. */
+  readonly rate: number | null;
   /** Seconds of the discarded run before each measured one. */
   readonly warmup: number;
   /** The servers to drive, in the order they run. */
@@ -41,7 +43,7 @@ export class UsageError extends Error {
 }
 
 const USAGE =
-  'usage: npm run bench -- [--duration S] [--connections N] [--warmup S] [--only mock,bare,prism,prism-dynamic] ' +
+  'usage: npm run bench -- [--duration S] [--connections N] [--warmup S] [--rate N] [--only mock,bare,prism,prism-dynamic] ' +
   '[--skip-scale] [--skip-conformance] [--tiny] [--users N] [--scale-users N] [--seed N] [--out DIR] [--markdown]';
 
 const FULL = {
@@ -74,6 +76,7 @@ type FlagKind = 'number' | 'integer' | 'list' | 'string' | 'boolean';
 const FLAGS: Readonly<Record<string, FlagKind>> = {
   '--duration': 'number',
   '--connections': 'integer',
+  '--rate': 'integer',
   '--warmup': 'number',
   '--only': 'list',
   '--skip-scale': 'boolean',
@@ -105,6 +108,7 @@ export function parseOptions(argv: readonly string[], defaultOutDir: string): Be
   return Object.freeze({
     duration: num('--duration', base.duration, 0.1),
     connections: num('--connections', base.connections, 1),
+    rate: raw.has('--rate') ? num('--rate', 0, 1) : null,
     warmup: num('--warmup', base.warmup, 0),
     only: parseOnly(raw.get('--only'), base.only),
     skipScale: raw.has('--skip-scale'),

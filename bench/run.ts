@@ -114,6 +114,7 @@ function print(results: BenchResults, options: BenchOptions): void {
   const m = results.machine;
   out.push(`org-contract bench, ${results.startedAt}: ${m.cpus} CPUs (${m.cpuModel}), node ${m.node}, load average at start ${m.loadAverageAtStart.join(' ')}`);
   out.push(`${options.connections} connections, ${options.duration} s per run after a ${options.warmup} s warm-up, loopback`);
+  if (options.rate !== null) out.push(`note: every run is capped at ${options.rate} req/s (--rate): the req/s figures are the cap, not throughput`);
   for (const note of results.notes) out.push(`note: ${note}`);
   out.push('');
   out.push(results.throughput.length > 0 ? throughputTable(results.throughput, results.ratios) : '(no throughput figures)');

@@ -46,7 +46,7 @@ export async function measureScale(options: BenchOptions, log: Log): Promise<Sca
     for (let b = 0; b < options.scaleBatches; b++) {
       // Batches bounded in time, not in count: autocannon's `amount` runs end on a 1 s sampling
       // tick, which would cap short batches at their size per second.
-      const r = await runLoad(mock.baseUrl, create, { connections: options.connections, duration: options.scaleBatchSeconds });
+      const r = await runLoad(mock.baseUrl, create, { connections: options.connections, duration: options.scaleBatchSeconds, rate: options.rate });
       if (r.unexpected + r.errors > r.requests * 0.01) {
         throw new Error(`create batch ${b + 1}: ${r.unexpected + r.errors} answers were not 201 (${JSON.stringify(r.statuses)})`);
       }

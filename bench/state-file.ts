@@ -45,7 +45,7 @@ async function createRun(options: BenchOptions, stateFile: string | undefined): 
       (s) => s.id === 'create-user',
     );
     if (create === undefined) throw new Error('no create scenario');
-    const settings = { connections: options.connections };
+    const settings = { connections: options.connections, rate: options.rate };
     if (options.warmup > 0) await runLoad(mock.baseUrl, create, { ...settings, duration: options.warmup });
     const result = await runLoad(mock.baseUrl, create, { ...settings, duration: options.duration });
     if (result.unexpected + result.errors > result.requests * 0.01) {

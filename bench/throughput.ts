@@ -83,9 +83,9 @@ export async function measureThroughput(options: BenchOptions, workDir: string, 
   async function driveAll(server: ServerHandle, name: ServerName, list: Scenario[]): Promise<void> {
     for (const scenario of runOrder(list)) {
       if (options.warmup > 0) {
-        await runLoad(server.baseUrl, scenario, { connections: options.connections, duration: options.warmup });
+        await runLoad(server.baseUrl, scenario, { connections: options.connections, duration: options.warmup, rate: options.rate });
       }
-      const result = await runLoad(server.baseUrl, scenario, { connections: options.connections, duration: options.duration });
+      const result = await runLoad(server.baseUrl, scenario, { connections: options.connections, duration: options.duration, rate: options.rate });
       log(`${name.padEnd(13)} ${scenario.label.padEnd(40)} ${Math.round(result.rps).toLocaleString('en-US').padStart(8)} req/s`);
       rows.push(toRow(name, scenario, result));
       const bad = result.unexpected + result.errors;
