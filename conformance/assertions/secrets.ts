@@ -1,0 +1,63 @@
+/**
+ * E1: no password, hash or token in any user or organization object. Looks for keys that name a
+ * secret and for values equal to a secret the run knows (a principal's password or token, the
+ * password of a user it created) or shaped like a password hash.
+ */
+
+/** The secrets a run has seen: value → what it is (`owner's password`). */
+export class SecretBook {
+  private readonly values = new Map<string, string>();
+
+  add(value: string | null | undefined, label: string): void {
+    if (value && value.length >= 6 && !this.values.has(value)) this.values.set(value, label);
+  }
+
+  labelOf(value: string): string | undefined {
+    return this.values.get(value);
+  }
+
+  /** Every known secret, longest first (so a redaction never leaves a tail of a longer one). */
+  entries(): [string, string][] {
+    return [...this.values].sort((a, b) => b[0].length - a[0].length);
+  }
+}
+
+const SECRET_KEY = /pass(word)?|pwd|hash|salt|secret|token|api[-_]?key|private[-_]?key/i;
+const HASH_VALUE = /^\$(2[abxy]?|argon2(id|i|d)?|scrypt|pbkdf2(-sha\d+)?)\$/;
+
+export interface SecretFinding {
+  /** JSON path, e.g. `data[2].password`. */
+  readonly location: string;
+  /** What was found: `a key named "password"`, `owner's password`. */
+  readonly what: string;
+}
+
+/** Walks a user or organization object (or a list of them) and names every secret in it. */
+export function findSecrets(value: unknown, book: SecretBook, at = '(body)'): SecretFinding[] {
+  const found: SecretFinding[] = [];
+  const walk = (node: unknown, path: string): void => {
+    if (typeof node === 'string') {
+      const label = book.labelOf(node);
+      if (label) found.push({ location: path, what: `the value of ${label}` });
+      else if (HASH_VALUE.test(node)) found.push({ location: path, what: 'a value shaped like a password hash' });
+      return;
+    }
+    if (Array.isArray(node)) node.forEach((item, i) => walk(item, `${path}[${i}]`));
+    else if (typeof node === 'object' && node !== null) {
+      for (const [key, child] of Object.entries(node)) {
+        const where = path === '(body)' ? key : `${path}.${key}`;
+        if (SECRET_KEY.test(key)) found.push({ location: where, what: `a key named "${key}"` });
+        else walk(child, where);
+      }
+    }
+  };
+  walk(value, at);
+  return found;
+}
+
+/** Replaces every known secret in a text with `<label>`, for reports. */
+export function redact(text: string, book: SecretBook): string {
+  let out = text;
+  for (const [value, label] of book.entries()) if (out.includes(value)) out = out.split(value).join(`<${label}>`);
+  return out;
+}

@@ -1,0 +1,174 @@
+/**
+ * (1) The role matrix: every operation as every principal and every pseudo-principal, each cell
+ * expecting the status its access rule gives (expectations.ts), allowed calls succeeding.
+ *
+ * Writes never aim at a principal. Each manager of the members' organization gets its own
+ * disposable USER (which every manager may manage, R6) for update and delete, and its own
+ * soft-deleted one for activate; everyone else, refused before any target is looked at, shares one
+ * pair of bystanders. An organization update writes back the organization's current name.
+ */
+import { ROLES, type OperationSpec } from '../../src/contract/index.js';
+import type { RunContext } from '../engine/context.js';
+import { expectedOutcome, type CallFacts, type Expected } from '../engine/expectations.js';
+import type { DisposableUser } from '../engine/fixtures.js';
+import { exampleField, exampleMessage, OP } from '../engine/operations.js';
+import type { CaseScope } from '../engine/recorder.js';
+import { bodyField, type Exchange } from '../http/exchange.js';
+import type { Actor } from '../principals/actors.js';
+import { isPrincipalName, PRINCIPAL_NAMES } from '../principals/names.js';
+import type { CallArgs } from '../engine/context.js';
+import { expectEqual, homeUserToRead, organizationName } from './targets.js';
+
+interface CellPlan {
+  readonly args: CallArgs;
+  readonly expected: Expected;
+  /** A documented field to compare besides status and message (the login failures' `error_code`). */
+  readonly field?: { readonly name: string; readonly value: unknown };
+}
+
+type Column = { readonly name: string; readonly actor: Actor | undefined; readonly missing: string };
+
+export async function runMatrix(ctx: RunContext): Promise<void> {
+  const columns: Column[] = [
+    ...PRINCIPAL_NAMES.map((name) => ({ name, actor: ctx.actor(name), missing: ctx.missingReason(name) })),
+    ...ctx.pseudo.map((actor) => ({ name: actor.name, actor, missing: '' })),
+  ];
+  const targets = new MatrixTargets(ctx);
+  for (const op of ctx.spec.operations) {
+    for (const column of columns) await runCell(ctx, targets, op, column);
+  }
+}
+
+async function runCell(ctx: RunContext, targets: MatrixTargets, op: OperationSpec, column: Column): Promise<void> {
+  let plan: CellPlan | null = null;
+  let exchange: Exchange | null = null;
+  const result = await ctx.recorder.run('matrix', `${op.operationId} as ${column.name}`, { mutates: cellMutates(ctx, op, column.actor) }, async (scope) => {
+    const actor = column.actor ?? scope.skip(column.missing);
+    plan = await planCell(ctx, scope, targets, op, actor);
+    exchange = await ctx.call(scope, actor, op.operationId, plan.args);
+    if (ctx.expect(scope, exchange, plan.expected) && plan.field) {
+      expectEqual(scope, exchange, plan.field.name, bodyField(exchange, plan.field.name), plan.field.value, plan.expected);
+    }
+  });
+  const expected = (plan as CellPlan | null)?.expected;
+  const sent = exchange as Exchange | null;
+  ctx.recorder.cell({
+    operationId: op.operationId,
+    principal: column.name,
+    expected: expected ? { status: expected.status, message: expected.message, reason: expected.reason } : null,
+    received: sent?.response?.status ?? null,
+    outcome: result.status === 'failed' ? 'fail' : result.status === 'skipped' ? 'skip' : 'pass',
+    note: result.skipReason,
+    caseId: result.id,
+    exchangeId: sent?.id ?? null,
+  });
+}
+
+/** Reads change nothing; a login with real credentials opens a session; every write may, if the target lets it through. */
+export function cellMutates(ctx: RunContext, op: OperationSpec, actor: Actor | undefined): boolean {
+  if (op.method === 'GET') return false;
+  if (!op.access.authenticated) return op.operationId === OP.login && actor !== undefined && credentialsOf(ctx, actor) !== null;
+  return true;
+}
+
+/** A principal's e-mail and password, when the run knows them. */
+function credentialsOf(ctx: RunContext, actor: Actor): { email: string; password: string } | null {
+  if (!actor.member || !isPrincipalName(actor.name)) return null;
+  const p = ctx.principals.byName.get(actor.name);
+  return p?.email && p.password ? { email: p.email, password: p.password } : null;
+}
+
+export async function planCell(ctx: RunContext, scope: CaseScope, targets: MatrixTargets, op: OperationSpec, actor: Actor): Promise<CellPlan> {
+  if (!op.access.authenticated) return planPublic(ctx, op, actor) ?? scope.skip(`the suite has no plan for the public operation ${op.operationId}`);
+  const home = ctx.homeOrgId ?? scope.skip("the members' organization id is unknown");
+  let args: CallArgs = {};
+  let facts: CallFacts = {};
+  switch (op.operationId) {
+    case OP.getOrganization:
+      args = { params: { orgId: home } };
+      facts = { pathOrgId: home };
+      break;
+    case OP.updateOrganization:
+      args = { params: { orgId: home }, json: { name: await targets.homeName(scope) } };
+      facts = { pathOrgId: home };
+      break;
+    case OP.listUsers:
+      break;
+    case OP.createUser:
+      args = { json: ctx.fixtures.createBody(`matrix-${actor.name}`, ROLES.USER) };
+      facts = { grant: ROLES.USER };
+      break;
+    case OP.getUser: {
+      const user = homeUserToRead(ctx, scope);
+      args = { params: { userId: user.id } };
+      facts = { user };
+      break;
+    }
+    case OP.updateUser:
+    case OP.deleteUser:
+    case OP.activateUser: {
+      const user = await targets.disposable(scope, actor, op.operationId === OP.activateUser);
+      args = { params: { userId: user.id }, json: op.operationId === OP.updateUser ? { lastName: `Matrix ${actor.name}` } : undefined };
+      facts = { user };
+      break;
+    }
+    default:
+      return scope.skip(`the suite has no plan for ${op.operationId}`);
+  }
+  const expected = expectedOutcome(ctx.spec, op, actor, facts);
+  return expected.status === null ? scope.skip(expected.why) : { args, expected };
+}
+
+/**
+ * The public operations ignore the Authorization header (security: []): a principal logs in with
+ * its own credentials; anyone else, and every refresh and logout, sends values that name no one.
+ */
+function planPublic(ctx: RunContext, op: OperationSpec, actor: Actor): CellPlan | null {
+  const ignored = `${op.operationId} takes no Authorization (security: []), so ${actor.description} changes nothing`;
+  switch (op.operationId) {
+    case OP.login: {
+      const own = credentialsOf(ctx, actor);
+      if (own) return { args: { json: own }, expected: { status: 200, message: null, kind: 'auth', rule: 'A3', reason: `${actor.name} logs in with its own e-mail and password (A3)` } };
+      return {
+        args: { json: { email: ctx.fixtures.email('nobody'), password: 'Nobody-Passw0rd' } },
+        expected: { status: 401, message: exampleMessage(ctx.spec, op.operationId, 401, 'notFound'), kind: 'auth', rule: 'A3', reason: `an unknown e-mail is USER_NOT_FOUND; ${ignored}` },
+        field: { name: 'error_code', value: exampleField(ctx.spec, op.operationId, 401, 'notFound', 'error_code') },
+      };
+    }
+    case OP.refresh:
+      return {
+        args: { json: { refreshToken: `conf-${ctx.runId}-not-a-refresh-token` } },
+        expected: { status: 401, message: exampleMessage(ctx.spec, op.operationId, 401, 'invalid'), kind: 'auth', rule: 'A4', reason: `an unknown refresh token is refused (A4); ${ignored}` },
+        field: { name: 'error_code', value: exampleField(ctx.spec, op.operationId, 401, 'invalid', 'error_code') },
+      };
+    case OP.logout:
+      return {
+        args: { json: { refreshToken: `conf-${ctx.runId}-not-a-refresh-token` } },
+        expected: { status: 200, message: null, kind: 'auth', rule: 'A4', reason: `logout is idempotent, an unknown token included (A4); ${ignored}` },
+      };
+    default:
+      return null;
+  }
+}
+
+/** The organization's name and the disposable targets of the matrix, fetched or created on first use. */
+export class MatrixTargets {
+  private name: Promise<string> | null = null;
+
+  constructor(private readonly ctx: RunContext) {}
+
+  homeName(scope: CaseScope): Promise<string> {
+    const home = this.ctx.homeOrgId;
+    if (!home) return scope.skip("the members' organization id is unknown");
+    return (this.name ??= organizationName(this.ctx, scope, home));
+  }
+
+  /** Managers of the members' organization act on their own users; everyone else on the shared bystanders. */
+  disposable(scope: CaseScope, actor: Actor, deleted: boolean): Promise<DisposableUser> {
+    const m = actor.member;
+    const manager = m && m.orgId === this.ctx.homeOrgId && typeof m.role === 'number' && m.role >= ROLES.WORKSPACES;
+    const owner = manager ? actor.name : 'bystander';
+    const label = `matrix-${owner}${deleted ? '-deleted' : ''}`;
+    return this.ctx.fixtures.sharedUser(this.ctx, scope, label, { role: ROLES.USER, deleted, label });
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * (6) Robustness: a body that is not JSON, a wrong content type, an oversized body, an unknown
+ * route, a wrong method (W1, W2, section 3), and, over the whole run, no 5xx and no dropped
+ * connection (W3).
+ */
+import type { RunContext } from '../engine/context.js';
+import { expectedOutcome, type Expected } from '../engine/expectations.js';
+import { componentMessage, exampleMessage, OP } from '../engine/operations.js';
+import type { CaseScope } from '../engine/recorder.js';
+import type { RequestSpec } from '../http/client.js';
+import type { Exchange } from '../http/exchange.js';
+import type { Actor } from '../principals/actors.js';
+import { expectThat } from './targets.js';
+
+/** Just over the 1 MiB limit of W1. */
+const OVERSIZED_BYTES = 1024 * 1024 + 4096;
+
+export async function runRobustness(ctx: RunContext): Promise<void> {
+  const run = (name: string, mutates: boolean, body: (scope: CaseScope) => Promise<void>): Promise<unknown> => ctx.recorder.run('robustness', name, { mutates }, body);
+  const invalidJson = (op: string): Expected => ({
+    status: 400,
+    message: exampleMessage(ctx.spec, OP.createUser, 400, 'invalidJson'),
+    kind: 'robustness',
+    rule: 'W1',
+    reason: `W1: a body that is not JSON is a 400 in the error envelope of ${op}`,
+  });
+  const broken: RequestSpec['raw'] = { body: '{"email": "conf-', contentType: 'application/json', summary: '{"email": "conf-  (cut short: not JSON)' };
+
+  await run('a body that is not JSON is a 400 "Invalid JSON body" (W1)', false, async (scope) => {
+    const owner = ctx.need(scope, 'owner');
+    const home = ctx.homeOrgId ?? scope.skip("the members' organization id is unknown");
+    // The user id names no one: the body is checked before the target (section 3), and nothing can be written.
+    const missing = `conf-${ctx.runId}-missing`;
+    for (const [operationId, params] of [
+      [OP.createUser, {}],
+      [OP.updateOrganization, { orgId: home }],
+      [OP.updateUser, { userId: missing }],
+    ] as const) {
+      ctx.expect(scope, await ctx.call(scope, owner, operationId, { params, raw: broken }), invalidJson(operationId));
+    }
+    ctx.expect(scope, await ctx.call(scope, null, OP.login, { raw: broken }), { ...invalidJson(OP.login), message: componentMessage(ctx.spec, 'AuthBadRequest') });
+  });
+
+  await run('authentication and role come before the body (section 3)', false, async (scope) => {
+    const billing = ctx.need(scope, 'billing');
+    for (const actor of [billing, ctx.pseudo[0]].filter((a): a is Actor => a !== undefined)) {
+      const expected = expectedOutcome(ctx.spec, ctx.op(OP.createUser), actor, {});
+      if (expected.status === null) continue;
+      const exchange = await ctx.call(scope, actor, OP.createUser, { raw: broken });
+      ctx.expect(scope, exchange, { ...expected, kind: 'robustness', reason: `section 3: ${expected.reason}, whatever the body` });
+    }
+  });
+
+  await run('another content type is a 415 (W1)', true, async (scope) => {
+    const owner = ctx.need(scope, 'owner');
+    const body = JSON.stringify(ctx.fixtures.createBody('text-plain'));
+    const exchange = await ctx.call(scope, owner, OP.createUser, { raw: { body, contentType: 'text/plain', summary: `${body.replace(/"password":"[^"]*"/, '"password":"***"')} (as text/plain)` } });
+    ctx.expect(scope, exchange, status(415, componentMessage(ctx.spec, 'NullDataUnsupportedMediaType'), 'W1', 'a body that is not application/json is a 415'));
+  });
+
+  await run('a body over 1 MiB is a 413 (W1)', true, async (scope) => {
+    const owner = ctx.need(scope, 'owner');
+    const padded = JSON.stringify({ ...ctx.fixtures.createBody('oversized'), padding: 'x'.repeat(OVERSIZED_BYTES) });
+    const exchange = await ctx.call(scope, owner, OP.createUser, { raw: { body: padded, contentType: 'application/json', summary: `a valid create body padded to ${padded.length} bytes` } });
+    ctx.expect(scope, exchange, status(413, componentMessage(ctx.spec, 'NullDataPayloadTooLarge'), 'W1', 'a body over 1 MiB is a 413'));
+  });
+
+  await run('an unknown path is a 404 "Not found" (W2)', false, async (scope) => {
+    const message = componentMessage(ctx.spec, 'RouteNotFound');
+    const expected = status(404, message, 'W2', 'an unknown path is a 404 {success: false, message: "Not found"}');
+    ctx.expect(scope, await ctx.stray(scope, null, 'RouteNotFound', { method: 'GET', path: `/conformance-${ctx.runId}-unknown` }), expected);
+    const owner = ctx.actor('owner') ?? null;
+    ctx.expect(scope, await ctx.stray(scope, owner, 'RouteNotFound', { method: 'GET', path: `/organization/users/conf-${ctx.runId}/unknown` }), expected);
+  });
+
+  await run('a known path with another method is a 405 with Allow (W2)', false, async (scope) => {
+    const owner = ctx.need(scope, 'owner');
+    const home = ctx.homeOrgId ?? scope.skip("the members' organization id is unknown");
+    const probes: [string, string, string][] = [
+      ['PATCH', '/organization/users', '/organization/users'],
+      ['PATCH', `/organization/${encodeURIComponent(home)}`, '/organization/{orgId}'],
+      ['GET', `/organization/users/conf-${ctx.runId}/activate`, '/organization/users/{userId}/activate'],
+    ];
+    for (const [method, path, template] of probes) {
+      const exchange = await ctx.stray(scope, owner, 'MethodNotAllowed', { method, path });
+      if (!ctx.expect(scope, exchange, status(405, componentMessage(ctx.spec, 'MethodNotAllowed'), 'W2', `${template} does not serve ${method}`))) continue;
+      checkAllow(scope, exchange, ctx.spec.methodsByPath.get(template) ?? [], method);
+    }
+  });
+}
+
+function status(code: number, message: string, rule: string, says: string): Expected {
+  return { status: code, message, kind: 'robustness', rule, reason: `${rule}: ${says}` };
+}
+
+/** W2: `Allow` lists the methods the path serves (and not the one that was refused). */
+function checkAllow(scope: CaseScope, exchange: Exchange, served: readonly string[], sent: string): void {
+  const header = exchange.response?.headers.allow ?? null;
+  const listed = new Set((header ?? '').split(',').map((m) => m.trim().toUpperCase()).filter(Boolean));
+  const missing = served.filter((m) => !listed.has(m));
+  expectThat(scope, exchange, header !== null && missing.length === 0 && !listed.has(sent), {
+    kind: 'robustness',
+    reason: 'W2: a 405 carries an Allow header listing the methods the path serves',
+    expected: `Allow: ${served.join(', ')}`,
+    received: header === null ? 'no Allow header' : `Allow: ${header}`,
+  });
+}
+
+/** W3 over the whole run: no 5xx and no dropped connection, on any request the suite sent. */
+export async function sweepServerErrors(ctx: RunContext): Promise<void> {
+  const reported = new Set(ctx.recorder.failures.filter((f) => f.type === 'status' || f.type === 'transport').map((f) => f.exchangeId));
+  await ctx.recorder.run('robustness', 'no 5xx and no dropped connection anywhere in the run (W3)', { mutates: false }, async (scope) => {
+    for (const exchange of ctx.http.exchanges) {
+      if (exchange.meta.subject.kind === 'internal' || reported.has(exchange.id)) continue;
+      const code = exchange.response?.status;
+      if (exchange.response && code !== undefined && code < 500) continue;
+      if (exchange.response && code !== undefined) {
+        scope.failOn(exchange, { type: 'state', kind: 'robustness', reason: 'W3: no request, however malformed, yields a 5xx', expected: 'a status below 500', received: `${code} ${exchange.response.text.slice(0, 120)}` });
+      } else {
+        scope.failOn(exchange, { type: 'transport', kind: 'robustness', reason: 'W3: no request drops the connection', expected: 'an HTTP response', received: exchange.error ?? 'no response' });
+      }
+    }
+  });
+}

@@ -1,0 +1,132 @@
+/**
+ * The status and message the spec gives one call: an operation, a caller and what the call aims
+ * at. Pure: it reads the operation's `x-access` rule, the role table (`mayGrant`, `mayManage`) and
+ * the documented messages, and walks the order of checks of contract-decisions.md section 3.
+ *
+ * Where the rules do not settle one exact answer it says so (`Undetermined`) instead of guessing;
+ * the checks then aim the call at a target that makes the answer exact, or skip it.
+ */
+import { mayGrant, mayManage, roleName, type LoadedSpec, type OperationSpec, type RoleValue } from '../../src/contract/index.js';
+import type { Actor } from '../principals/actors.js';
+import type { FailureKind } from './failure.js';
+import { actionPhrase, componentMessage, documentsMessage, exampleMessage, OP, successStatus } from './operations.js';
+
+export interface Expected {
+  readonly status: number;
+  /** The documented message to compare, or null when there is none to compare (a success, the list's 403). */
+  readonly message: string | null;
+  readonly kind: FailureKind;
+  /** The rule that decides the answer: `A2`, `x-access.minRole`, `R6`, ... */
+  readonly rule: string;
+  /** The rule in words, for reports: `BILLING may not list organization users (x-access.minRole: WORKSPACES or higher)`. */
+  readonly reason: string;
+}
+
+export interface Undetermined {
+  readonly status: null;
+  readonly why: string;
+}
+
+export type Expectation = Expected | Undetermined;
+
+export interface UserTarget {
+  readonly id: string;
+  readonly orgId: string | null;
+  readonly role: RoleValue;
+  readonly deleted: boolean;
+}
+
+/** What a call aims at, as far as the access rules care. */
+export interface CallFacts {
+  /** The `{orgId}` of an `organization: path` operation. */
+  readonly pathOrgId?: string | null | undefined;
+  /** The `{userId}` of a `targetUser` operation. */
+  readonly user?: UserTarget | undefined;
+  /** The (valid) `orgRole` the body carries, for R5 and R7. */
+  readonly grant?: RoleValue | undefined;
+}
+
+/** The state rules of the user operations, with the example that documents each message. */
+const STATE_RULES: Readonly<Record<string, { readonly when: (deleted: boolean) => boolean; readonly example: string; readonly rule: string; readonly says: string }>> = {
+  [OP.updateUser]: { when: (d) => d, example: 'deleted', rule: 'U5', says: 'a soft-deleted user cannot be updated' },
+  [OP.deleteUser]: { when: (d) => d, example: 'alreadyDeleted', rule: 'U6', says: 'a user who is already deleted cannot be deleted again' },
+  [OP.activateUser]: { when: (d) => !d, example: 'notDeleted', rule: 'U7', says: 'only a deleted user can be activated' },
+};
+
+export function expectedOutcome(spec: LoadedSpec, op: OperationSpec, actor: Actor, facts: CallFacts): Expectation {
+  const access = op.access;
+  if (!access.authenticated) throw new Error(`${op.operationId} needs no authentication; expectedOutcome is for the organization operations`);
+  const action = actionPhrase(op);
+  if (!actor.member) {
+    return { status: 401, message: componentMessage(spec, 'Unauthorized'), kind: 'auth', rule: 'A2', reason: `${actor.description} must be refused with a 401 (A2)` };
+  }
+  const { role, orgId, userId } = actor.member;
+  const deny = (status: number, message: string, kind: FailureKind, rule: string, reason: string): Expected => ({
+    status,
+    message: documentsMessage(op, status) ? message : null,
+    kind,
+    rule,
+    reason,
+  });
+  const tooLow = (r: RoleValue): Expected =>
+    deny(403, access.forbiddenMessage, 'role', 'x-access.minRole', `${roleName(r)} may not ${action} (x-access.minRole: ${access.minRole} or higher)`);
+
+  if (access.organization === 'path') {
+    if (!facts.pathOrgId) throw new Error(`${op.operationId} needs the organization id it aims at`);
+    if (orgId !== facts.pathOrgId) {
+      return orgId === null
+        ? deny(403, access.tenantMessage, 'role', 'x-access.organization', `a user with no organization may not ${action} (section 3)`)
+        : deny(403, access.tenantMessage, 'tenant', 'x-access.organization', `a member of another organization may not ${action} (x-access.organization: path)`);
+    }
+    if (role === undefined) return { status: null, why: `the role of ${actor.name} is not known` };
+    if (role === null || role < access.minRoleValue) return tooLow(role ?? 0);
+    return success(op, roleName(role));
+  }
+
+  if (orgId === null || role === null) {
+    return deny(403, access.forbiddenMessage, 'role', 'U2', `a user with no organization may not ${action} (U2)`);
+  }
+  if (role === undefined) return { status: null, why: `the role of ${actor.name} is not known` };
+  if (role < access.minRoleValue) return tooLow(role);
+
+  const user = facts.user;
+  if (access.targetUser) {
+    if (!user) throw new Error(`${op.operationId} needs the user it aims at`);
+    if (user.orgId !== orgId) {
+      return deny(403, access.tenantMessage, 'tenant', 'x-access.targetUser', `${roleName(role)} of another organization may not ${action} (x-access.targetUser)`);
+    }
+    const self = user.id === userId;
+    if (self && op.operationId === OP.deleteUser) {
+      return deny(400, exampleMessage(spec, op.operationId, 400, 'self'), 'business', 'R7', 'nobody can delete themselves (R7)');
+    }
+    if (self && op.operationId === OP.updateUser && facts.grant !== undefined) {
+      return deny(400, exampleMessage(spec, op.operationId, 400, 'ownRole'), 'business', 'R7', 'nobody can change their own role, even to the same value (R7)');
+    }
+    if (self && op.operationId === OP.activateUser) {
+      return { status: null, why: 'the spec does not say whether R6 or U7 answers a caller who activates themselves' };
+    }
+    if (!self && access.rankRules.includes('R6') && !mayManage(role, user.role)) {
+      return deny(403, access.forbiddenMessage, 'business', 'R6', `${roleName(role)} may not manage a ${roleName(user.role)} user (R6: the target must rank strictly lower, OWNER excepted)`);
+    }
+  }
+  if (access.rankRules.includes('R5') && facts.grant !== undefined && !mayGrant(role, facts.grant)) {
+    return deny(403, access.grantMessage ?? access.forbiddenMessage, 'business', 'R5', `${roleName(role)} may not grant ${roleName(facts.grant)} (R5: only a role strictly below one's own, OWNER excepted)`);
+  }
+  const state = STATE_RULES[op.operationId];
+  if (user && state?.when(user.deleted)) {
+    return deny(400, exampleMessage(spec, op.operationId, 400, state.example), 'business', state.rule, `${state.says} (${state.rule})`);
+  }
+  return success(op, roleName(role));
+}
+
+function success(op: OperationSpec, who: string): Expected {
+  const access = op.access;
+  const min = access.authenticated ? ` (x-access.minRole: ${access.minRole} or higher)` : '';
+  return {
+    status: successStatus(op),
+    message: null,
+    kind: 'role',
+    rule: 'x-access.minRole',
+    reason: `${who} may ${actionPhrase(op)}${min}`,
+  };
+}

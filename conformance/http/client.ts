@@ -1,0 +1,131 @@
+/**
+ * A small fetch wrapper that records every exchange. The suite reaches the target only through it:
+ * no import of the mock, no shortcut; a real backend and the embedded mock look the same from here.
+ */
+import type { Exchange, ExchangeMeta, RecordedResponse } from './exchange.js';
+import { summarizeJsonBody } from './exchange.js';
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+export interface Authorization {
+  /** The header value sent. */
+  readonly value: string;
+  /** How reports show it, e.g. `Bearer <owner's token>`. */
+  readonly label: string;
+}
+
+export interface RequestSpec {
+  readonly method: string;
+  /** Path and query, starting with `/`. */
+  readonly path: string;
+  readonly authorization?: Authorization | undefined;
+  /** Serialised as JSON, with `Content-Type: application/json`. */
+  readonly json?: unknown;
+  /** Sent as is; `contentType` null sends none. */
+  readonly raw?: { readonly body: string; readonly contentType: string | null; readonly summary: string } | undefined;
+}
+
+export interface HttpClientOptions {
+  readonly baseUrl: string;
+  readonly timeoutMs: number;
+  readonly fetch?: FetchLike | undefined;
+}
+
+export interface HttpClient {
+  readonly baseUrl: string;
+  send(request: RequestSpec, meta: ExchangeMeta): Promise<Exchange>;
+  /** Every exchange so far, in order. */
+  readonly exchanges: readonly Exchange[];
+  /** Called for every recorded exchange (fixtures use it to learn which users a run created). */
+  onExchange(listener: (exchange: Exchange) => void): void;
+}
+
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const doFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const exchanges: Exchange[] = [];
+  const listeners: ((exchange: Exchange) => void)[] = [];
+
+  async function send(request: RequestSpec, meta: ExchangeMeta): Promise<Exchange> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (request.authorization) headers.authorization = request.authorization.value;
+    let body: string | undefined;
+    let bodySummary: string | null = null;
+    let contentType: string | null = null;
+    if (request.raw) {
+      body = request.raw.body;
+      bodySummary = request.raw.summary;
+      contentType = request.raw.contentType;
+    } else if (request.json !== undefined) {
+      body = JSON.stringify(request.json);
+      bodySummary = summarizeJsonBody(request.json);
+      contentType = 'application/json';
+    }
+    if (contentType) headers['content-type'] = contentType;
+    const started = performance.now();
+    let response: RecordedResponse | null = null;
+    let error: string | null = null;
+    try {
+      const res = await doFetch(baseUrl + request.path, {
+        method: request.method,
+        headers,
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+      response = await readResponse(res);
+    } catch (err) {
+      error = describeFetchError(err, options.timeoutMs);
+    }
+    const exchange: Exchange = {
+      id: exchanges.length + 1,
+      meta,
+      request: {
+        method: request.method,
+        path: request.path,
+        authorization: request.authorization?.label ?? null,
+        contentType,
+        bodySummary,
+      },
+      response,
+      error,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+    };
+    exchanges.push(exchange);
+    for (const listener of listeners) listener(exchange);
+    return exchange;
+  }
+
+  return { baseUrl, send, exchanges, onExchange: (listener) => void listeners.push(listener) };
+}
+
+async function readResponse(res: Response): Promise<RecordedResponse> {
+  const headers: Record<string, string> = {};
+  res.headers.forEach((value, name) => {
+    headers[name.toLowerCase()] = value;
+  });
+  const text = await res.text();
+  let json: unknown;
+  let jsonError: string | null = null;
+  if (text === '') jsonError = 'empty body';
+  else {
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      jsonError = err instanceof Error ? err.message : String(err);
+    }
+  }
+  return { status: res.status, headers, contentType: headers['content-type'] ?? null, text, json, jsonError };
+}
+
+/** A fetch failure in one line: `connection refused`, `timed out after 10000 ms`, ... */
+export function describeFetchError(err: unknown, timeoutMs: number): string {
+  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return `timed out after ${timeoutMs} ms`;
+  const cause = err instanceof Error ? (err.cause as { code?: string; message?: string } | undefined) : undefined;
+  const code = cause?.code;
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset before a response';
+  if (code === 'ENOTFOUND') return 'host not found';
+  const detail = cause?.message ?? (err instanceof Error ? err.message : String(err));
+  return code ? `${code}: ${detail}` : detail;
+}

@@ -1,0 +1,85 @@
+/**
+ * One request and its answer, as the recorder keeps it. Every check reads responses from here, and
+ * the envelope, no-5xx and secrets sweeps walk the whole list at the end of the run.
+ */
+
+/** What the suite meant by the request: the operation it called, or the component response a stray route gets. */
+export type ExchangeSubject =
+  | { readonly kind: 'operation'; readonly operationId: string }
+  | { readonly kind: 'route'; readonly component: 'RouteNotFound' | 'MethodNotAllowed' }
+  /** The mock's control plane and other calls outside the contract: never validated. */
+  | { readonly kind: 'internal' };
+
+export interface ExchangeMeta {
+  readonly subject: ExchangeSubject;
+  /** A principal or pseudo-principal name, or `-`. */
+  readonly principal: string;
+  /** The case that sent it (`setup`, `fixtures`, `cleanup` outside the checks). */
+  readonly caseId: string;
+}
+
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  /** How the Authorization header was built, never the token itself: `Bearer <owner's token>`. */
+  readonly authorization: string | null;
+  readonly contentType: string | null;
+  /** A short summary of the body with passwords masked, or a size for big bodies. */
+  readonly bodySummary: string | null;
+}
+
+export interface RecordedResponse {
+  readonly status: number;
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly contentType: string | null;
+  readonly text: string;
+  /** The parsed body; `undefined` when it is not JSON (see `jsonError`). */
+  readonly json: unknown;
+  readonly jsonError: string | null;
+}
+
+export interface Exchange {
+  readonly id: number;
+  readonly meta: ExchangeMeta;
+  readonly request: RecordedRequest;
+  /** Null when the connection failed (refused, reset, timed out); see `error`. */
+  readonly response: RecordedResponse | null;
+  readonly error: string | null;
+  readonly durationMs: number;
+}
+
+export function operationIdOf(exchange: Exchange): string | null {
+  return exchange.meta.subject.kind === 'operation' ? exchange.meta.subject.operationId : null;
+}
+
+/** The operationId, or `METHOD path` when the request is not one of the operations. */
+export function operationLabel(exchange: Exchange): string {
+  return operationIdOf(exchange) ?? `${exchange.request.method} ${exchange.request.path}`;
+}
+
+/** `message` of a JSON object body, when there is one. */
+export function bodyMessage(exchange: Exchange): string | null {
+  const body = exchange.response?.json;
+  if (typeof body !== 'object' || body === null) return null;
+  const message = (body as Record<string, unknown>).message;
+  return typeof message === 'string' ? message : null;
+}
+
+/** A field of a JSON object body. */
+export function bodyField(exchange: Exchange, key: string): unknown {
+  const body = exchange.response?.json;
+  return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>)[key] : undefined;
+}
+
+const MAX_SUMMARY = 240;
+
+/** A one-line summary of a JSON request body, password values masked. */
+export function summarizeJsonBody(body: unknown): string {
+  const text = JSON.stringify(body, (key, value: unknown) => (/pass/i.test(key) && typeof value === 'string' ? '***' : value));
+  return truncate(text ?? String(body), MAX_SUMMARY);
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
+}

@@ -1,0 +1,105 @@
+/**
+ * `npm run conformance -- [--target URL] ...`: runs the conformance suite against a target, or,
+ * without --target, against the embedded mock started in-process on a free port. Thin: it parses
+ * flags, composes the suite (conformance/) with the mock server (src/server) and writes reports.
+ *
+ * Exit codes: 0 every check passed, 1 a check failed, 2 usage, config or unreachable target.
+ */
+import { parseArgs } from 'node:util';
+import { formatConsoleReport, GROUP_NAMES, runConformance, SetupError, writeReports, type RunResult } from '../../conformance/index.js';
+
+const USAGE = `Usage: npm run conformance -- [options]
+
+  --target URL           the API to check (default: start the embedded mock on a free port)
+  --config FILE          principals: {"principals": {"owner": {"token": "..."} | {"email": "...", "password": "..."}, ...}}
+  --only GROUP,...       run only these groups: ${GROUP_NAMES.join(', ')}
+  --read-only            run only what changes nothing on the target; list what was skipped
+  --lenient-messages     accept any non-empty message where the spec documents one
+  --junit FILE           write a JUnit XML report
+  --json FILE            write the whole result as JSON
+  --html FILE            write a self-contained HTML report (matrix and failures)
+  --timeout MS           per-request timeout (default 10000)
+  --run-id ID            the run id in created users' e-mails (default: random)
+  --no-color             plain console output
+  -h, --help             this text
+
+Principals also come from CONFORMANCE_<NAME>_TOKEN or CONFORMANCE_<NAME>_EMAIL and _PASSWORD
+(NAME: OWNER, ADMINISTRATOR, WORKSPACES, BILLING, USER, OUTSIDER, ORGLESS, DELETED, UNVALIDATED),
+or, when neither is given, from the target's GET /__mock/principals.
+Exit codes: 0 all passed, 1 a check failed, 2 usage, config or unreachable target.`;
+
+const FLAGS = {
+  target: { type: 'string' },
+  config: { type: 'string' },
+  only: { type: 'string' },
+  'read-only': { type: 'boolean' },
+  'lenient-messages': { type: 'boolean' },
+  junit: { type: 'string' },
+  json: { type: 'string' },
+  html: { type: 'string' },
+  timeout: { type: 'string' },
+  'run-id': { type: 'string' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Flags = ReturnType<typeof parseFlags>;
+
+function parseFlags(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    throw new SetupError(`${(err as Error).message.split('\n')[0]}. Run with --help for usage.`);
+  }
+}
+
+function parseTimeout(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw)) throw new SetupError(`--timeout needs a whole number of milliseconds, got "${raw}"`);
+  return Number(raw);
+}
+
+async function withTarget<T>(flags: Flags, run: (target: string) => Promise<T>): Promise<T> {
+  if (flags.target !== undefined) return run(flags.target);
+  // Only the CLI composes the suite with the mock; the suite itself sees nothing but HTTP.
+  const { startServer } = await import('../server/index.js');
+  const server = await startServer({ port: 0, log: null });
+  try {
+    return await run(server.url);
+  } finally {
+    await server.close();
+  }
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const flags = parseFlags(argv);
+    if (flags.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    const timeoutMs = parseTimeout(flags.timeout);
+    const result: RunResult = await withTarget(flags, (target) =>
+      runConformance({
+        target,
+        configFile: flags.config,
+        env: process.env,
+        only: flags.only,
+        readOnly: flags['read-only'],
+        lenientMessages: flags['lenient-messages'],
+        timeoutMs,
+        runId: flags['run-id'],
+      }),
+    );
+    const written = writeReports(result, { junit: flags.junit, json: flags.json, html: flags.html });
+    const color = !flags['no-color'] && process.stdout.isTTY === true && !process.env.NO_COLOR;
+    process.stdout.write(`${formatConsoleReport(result, { color, written })}\n`);
+    return result.exitCode;
+  } catch (err) {
+    const message = err instanceof SetupError ? err.message : `internal error: ${err instanceof Error ? err.message : String(err)}`;
+    process.stderr.write(`conformance: ${message}\n`);
+    return 2;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

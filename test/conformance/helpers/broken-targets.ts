@@ -1,0 +1,281 @@
+/**
+ * The catalogue of deliberately broken targets: each one bug a real backend could have, built as
+ * a proxy rewrite in front of the mock, with the kind and check the suite must report it under.
+ */
+import type { FailureKind, GroupName } from '../../../conformance/index.js';
+import { answer, as, bearer, json, pathOf, withJson, type Breakage, type ProxyRequest } from './proxy.js';
+
+export interface BrokenCase {
+  readonly name: string;
+  readonly breakage: Breakage;
+  readonly kind: FailureKind;
+  readonly check: GroupName;
+}
+
+type Json = Record<string, unknown>;
+
+const USER_PATH = /^\/organization\/users\/([^/]+)$/;
+const ACTIVATE_PATH = /^\/organization\/users\/([^/]+)\/activate$/;
+const UNAUTHORIZED = { success: false, error_code: 'NO_AUTH_USER', message: 'Authentication required' };
+const isUser = (v: unknown): v is Json => typeof v === 'object' && v !== null && 'email' in v && 'orgRole' in v;
+const isList = (r: ProxyRequest): boolean => r.method === 'GET' && pathOf(r) === '/organization/users';
+
+/** Applies `edit` to every user object of an answer: the bare one, `data`, or each of `data[]`. */
+function editUsers(body: unknown, edit: (user: Json) => Json | null): unknown {
+  if (isUser(body)) return edit(body);
+  if (typeof body !== 'object' || body === null) return body;
+  const envelope = body as Json;
+  if (Array.isArray(envelope.data)) {
+    const data = envelope.data.map((u) => (isUser(u) ? edit(u) : u)).filter((u) => u !== null);
+    return { ...envelope, data, ...('total' in envelope ? { total: data.length } : {}) };
+  }
+  if (isUser(envelope.data)) return { ...envelope, data: edit(envelope.data) };
+  return body;
+}
+
+/** The `userId` claim of the request's bearer token, read without verifying (tokens are minted afresh per request to /__mock/principals). */
+function callerId(r: ProxyRequest): unknown {
+  const token = bearer(r);
+  if (!token) return undefined;
+  try {
+    return (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Json).userId;
+  } catch {
+    return undefined;
+  }
+}
+
+export const BROKEN_TARGETS: readonly BrokenCase[] = [
+  {
+    name: 'BILLING may list users',
+    kind: 'role',
+    check: 'matrix',
+    breakage: {
+      request: (r, ctx) => (isList(r) && callerId(r) === ctx.principal('billing').userId ? as(r, ctx.principal('owner').accessToken) : r),
+    },
+  },
+  {
+    name: '401 given for 403',
+    kind: 'role',
+    check: 'matrix',
+    breakage: {
+      response: (res, r) => (res.status === 403 && r.path.startsWith('/organization') ? answer(401, UNAUTHORIZED, { 'www-authenticate': 'Bearer' }) : res),
+    },
+  },
+  {
+    name: 'the list has no total',
+    kind: 'envelope',
+    check: 'envelopes',
+    breakage: {
+      response: (res, r) => {
+        const body = json(res) as Json | undefined;
+        if (!isList(r) || res.status !== 200 || !body) return res;
+        const { total: _dropped, ...rest } = body;
+        return withJson(res, rest);
+      },
+    },
+  },
+  (() => {
+    const gone = new Set<string>();
+    return {
+      name: 'hard delete instead of soft',
+      kind: 'business' as const,
+      check: 'lifecycle' as const,
+      breakage: {
+        request: (r: ProxyRequest) => {
+          const id = USER_PATH.exec(pathOf(r))?.[1];
+          return id && gone.has(decodeURIComponent(id)) && r.method === 'GET' ? answer(404, { success: false, message: 'User not found' }) : r;
+        },
+        response: (res, r) => {
+          const id = USER_PATH.exec(pathOf(r))?.[1];
+          if (r.method === 'DELETE' && res.status === 200 && id) gone.add(decodeURIComponent(id));
+          if (isList(r) && res.status === 200) return withJson(res, editUsers(json(res), (u) => (gone.has(String(u.id)) ? null : u)));
+          return res;
+        },
+      } satisfies Breakage,
+    };
+  })(),
+  (() => {
+    const activated = new Set<string>();
+    const stale = (u: Json): Json => (activated.has(String(u.id)) ? { ...u, deletedAt: '2026-01-01T00:00:00.000Z' } : u);
+    return {
+      name: 'activate leaves deletedAt',
+      kind: 'business' as const,
+      check: 'lifecycle' as const,
+      breakage: {
+        response: (res, r) => {
+          const activatedId = ACTIVATE_PATH.exec(pathOf(r))?.[1];
+          if (activatedId && r.method === 'POST' && res.status === 200) activated.add(decodeURIComponent(activatedId));
+          if (r.method !== 'GET' || res.status !== 200) return res;
+          return withJson(res, editUsers(json(res), stale));
+        },
+      } satisfies Breakage,
+    };
+  })(),
+  {
+    name: 'cross-organization read allowed',
+    kind: 'tenant',
+    check: 'tenancy',
+    breakage: {
+      response: async (res, r, ctx) => {
+        if (r.method !== 'GET' || res.status !== 403 || !USER_PATH.test(pathOf(r))) return res;
+        for (const name of ['owner', 'outsider']) {
+          const retry = await ctx.forward(as(r, ctx.principal(name).accessToken));
+          if (retry.status === 200) return retry;
+        }
+        return res;
+      },
+    },
+  },
+  {
+    name: 'the single-user GET wrapped in an envelope',
+    kind: 'envelope',
+    check: 'envelopes',
+    breakage: {
+      response: (res, r) => (r.method === 'GET' && USER_PATH.test(pathOf(r)) && res.status === 200 ? withJson(res, { success: true, data: json(res) }) : res),
+    },
+  },
+  {
+    name: 'a password in the user object',
+    kind: 'envelope',
+    check: 'secrets',
+    breakage: {
+      response: (res, r, ctx) => {
+        if (!r.path.startsWith('/organization') || res.status >= 300) return res;
+        const known = new Map(ctx.principals.map((p) => [p.email, p.password]));
+        return withJson(res, editUsers(json(res), (u) => ({ ...u, password: known.get(String(u.email)) ?? 'Unknown-Passw0rd' })));
+      },
+    },
+  },
+  {
+    name: 'a 401 without WWW-Authenticate',
+    kind: 'envelope',
+    check: 'envelopes',
+    breakage: {
+      response: (res) => {
+        if (res.status !== 401) return res;
+        const { 'www-authenticate': _dropped, ...headers } = res.headers;
+        return { ...res, headers };
+      },
+    },
+  },
+  {
+    name: 'a wrong 403 message',
+    kind: 'role',
+    check: 'matrix',
+    breakage: {
+      response: (res) => {
+        const body = json(res) as Json | undefined;
+        return res.status === 403 && typeof body?.message === 'string' ? withJson(res, { ...body, message: 'Forbidden' }) : res;
+      },
+    },
+  },
+  {
+    name: '500 on bad JSON',
+    kind: 'robustness',
+    check: 'robustness',
+    breakage: {
+      request: (r) => {
+        if (!r.body || !(r.headers['content-type'] ?? '').includes('json') || json(r) !== undefined) return r;
+        return answer(500, { success: false, data: null, message: 'Internal server error' });
+      },
+    },
+  },
+  (() => {
+    let n = 0;
+    return {
+      name: 'a duplicate e-mail accepted',
+      kind: 'business' as const,
+      check: 'business' as const,
+      breakage: {
+        response: async (res, r, ctx) => {
+          if (res.status !== 409) return res;
+          const body = json(r) as Json;
+          const email = String(body.email).replace('@', `+dup${++n}@`).toLowerCase();
+          return ctx.forward({ ...r, body: JSON.stringify({ ...body, email }) });
+        },
+      } satisfies Breakage,
+    };
+  })(),
+  {
+    name: 'a wrongly signed or unsigned token accepted',
+    kind: 'auth',
+    check: 'matrix',
+    breakage: {
+      // Trusts the payload when the signature check fails: whoever the claims name is let in.
+      response: async (res, r, ctx) => {
+        const named = ctx.principals.find((p) => p.userId === callerId(r) && p.accessToken);
+        return res.status === 401 && named ? ctx.forward(as(r, named.accessToken)) : res;
+      },
+    },
+  },
+  {
+    name: 'the list leaves out deleted users',
+    kind: 'business',
+    check: 'lifecycle',
+    breakage: {
+      response: (res, r) => (isList(r) && res.status === 200 ? withJson(res, editUsers(json(res), (u) => (u.deletedAt === null ? u : null))) : res),
+    },
+  },
+  {
+    name: 'role escalation allowed (R5)',
+    kind: 'business',
+    check: 'business',
+    breakage: {
+      response: async (res, r, ctx) => {
+        const body = json(res) as Json | undefined;
+        if (res.status !== 403 || body?.message !== 'Insufficient permissions to assign this role') return res;
+        return ctx.forward(as(r, ctx.principal('owner').accessToken));
+      },
+    },
+  },
+  {
+    name: 'no token accepted',
+    kind: 'auth',
+    check: 'matrix',
+    breakage: {
+      request: (r, ctx) => (r.path.startsWith('/organization') && !r.headers.authorization ? as(r, ctx.principal('owner').accessToken) : r),
+    },
+  },
+  {
+    name: 'answers as text/plain',
+    kind: 'envelope',
+    check: 'envelopes',
+    breakage: { response: (res) => ({ ...res, headers: { ...res.headers, 'content-type': 'text/plain; charset=utf-8' } }) },
+  },
+  {
+    name: 'the organization update replaces instead of patching',
+    kind: 'business',
+    check: 'business',
+    breakage: {
+      request: (r) => {
+        const body = json(r) as Json | undefined;
+        if (r.method !== 'PUT' || !/^\/organization\/[^/]+$/.test(pathOf(r)) || !body || typeof body !== 'object' || Object.keys(body).length === 0) return r;
+        const blank = { address1: null, address2: null, zipcode: null, phone: null, state: null, country: null, website: null };
+        return { ...r, body: JSON.stringify({ ...blank, ...body }) };
+      },
+    },
+  },
+  {
+    name: 'a wrong method is a 404',
+    kind: 'robustness',
+    check: 'robustness',
+    breakage: { response: (res) => (res.status === 405 ? answer(404, { success: false, message: 'Not found' }) : res) },
+  },
+  {
+    name: 'deleting yourself allowed',
+    kind: 'business',
+    check: 'business',
+    breakage: {
+      response: (res) => {
+        const body = json(res) as Json | undefined;
+        return res.status === 400 && body?.message === 'Cannot delete yourself' ? answer(200, { success: true, message: 'User deleted successfully' }) : res;
+      },
+    },
+  },
+  {
+    name: 'a validation error answered as an undocumented 422',
+    kind: 'envelope',
+    check: 'envelopes',
+    breakage: { response: (res, r) => (res.status === 400 && r.path.startsWith('/organization') ? { ...res, status: 422 } : res) },
+  },
+];

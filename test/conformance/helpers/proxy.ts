@@ -1,0 +1,154 @@
+/**
+ * A deliberately broken target for the conformance tests: the real mock (started in-process with
+ * startServer) behind a small node:http proxy whose hooks rewrite requests or answers. The bugs
+ * live here, in the tests, never in the mock.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startServer, type RunningServer } from '../../../src/server/index.js';
+
+export interface ProxyRequest {
+  readonly method: string;
+  /** Path and query. */
+  readonly path: string;
+  /** Lower-case names. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+export interface ProxyResponse {
+  readonly status: number;
+  /** Lower-case names. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+export interface MockPrincipal {
+  readonly name: string;
+  readonly email: string;
+  readonly password: string;
+  readonly userId: string;
+  readonly orgId: string | null;
+  readonly accessToken: string | null;
+}
+
+export interface ProxyContext {
+  readonly principals: readonly MockPrincipal[];
+  principal(name: string): MockPrincipal;
+  /** Sends a request to the mock as is. */
+  forward(request: ProxyRequest): Promise<ProxyResponse>;
+}
+
+export interface Breakage {
+  /** Rewrites the request, or answers it without the mock. */
+  request?(request: ProxyRequest, ctx: ProxyContext): ProxyRequest | ProxyResponse | Promise<ProxyRequest | ProxyResponse>;
+  /** Rewrites the mock's answer. */
+  response?(response: ProxyResponse, request: ProxyRequest, ctx: ProxyContext): ProxyResponse | Promise<ProxyResponse>;
+}
+
+export interface BrokenTarget {
+  readonly url: string;
+  readonly mock: RunningServer;
+  close(): Promise<void>;
+}
+
+const DROPPED = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'date']);
+
+export async function startBrokenTarget(breakage: Breakage): Promise<BrokenTarget> {
+  const mock = await startServer({ port: 0, log: null });
+  const principalsBody = (await (await fetch(`${mock.url}/__mock/principals`)).json()) as { principals: MockPrincipal[] };
+  const ctx: ProxyContext = {
+    principals: principalsBody.principals,
+    principal(name) {
+      const found = principalsBody.principals.find((p) => p.name === name);
+      if (!found) throw new Error(`no principal ${name}`);
+      return found;
+    },
+    forward: (request) => forward(mock.url, request),
+  };
+  const server = createServer((req, res) => {
+    void handle(req, res, breakage, ctx).catch((err: unknown) => {
+      res.writeHead(502, { 'content-type': 'text/plain' });
+      res.end(`proxy error: ${String(err)}`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    mock,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await mock.close();
+    },
+  };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, breakage: Breakage, ctx: ProxyContext): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name] = value;
+  let request: ProxyRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers, body: Buffer.concat(chunks).toString('utf8') };
+  const rewritten = breakage.request ? await breakage.request(request, ctx) : request;
+  let response: ProxyResponse;
+  if ('status' in rewritten) response = rewritten;
+  else {
+    request = rewritten;
+    response = await ctx.forward(request);
+    if (breakage.response) response = await breakage.response(response, request, ctx);
+  }
+  res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
+  res.end(response.body);
+}
+
+async function forward(base: string, request: ProxyRequest): Promise<ProxyResponse> {
+  const headers = Object.fromEntries(Object.entries(request.headers).filter(([k]) => !DROPPED.has(k) && k !== 'host'));
+  const res = await fetch(base + request.path, {
+    method: request.method,
+    headers,
+    body: request.method === 'GET' || request.method === 'HEAD' || request.body === '' ? undefined : request.body,
+  });
+  const out: Record<string, string> = {};
+  res.headers.forEach((value, name) => {
+    if (!DROPPED.has(name)) out[name] = value;
+  });
+  return { status: res.status, headers: out, body: await res.text() };
+}
+
+// --- helpers for breakages ----------------------------------------------------------------
+
+/** The JSON body of an answer or request, or undefined. */
+export function json(message: { readonly body: string }): unknown {
+  try {
+    return JSON.parse(message.body);
+  } catch {
+    return undefined;
+  }
+}
+
+export function withJson(response: ProxyResponse, body: unknown, status = response.status): ProxyResponse {
+  return { ...response, status, body: JSON.stringify(body) };
+}
+
+export function answer(status: number, body: unknown, headers: Record<string, string> = {}): ProxyResponse {
+  return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
+}
+
+export function bearer(request: ProxyRequest): string | null {
+  const match = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '');
+  return match?.[1] ?? null;
+}
+
+export function as(request: ProxyRequest, token: string | null): ProxyRequest {
+  const headers = { ...request.headers };
+  if (token) headers.authorization = `Bearer ${token}`;
+  else delete headers.authorization;
+  return { ...request, headers };
+}
+
+/** The path without its query. */
+export function pathOf(request: ProxyRequest): string {
+  return request.path.split('?')[0] ?? request.path;
+}
