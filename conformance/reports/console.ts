@@ -5,6 +5,7 @@
  * last line is the verdict.
  */
 import { FAILURE_KINDS, KIND_TITLES, type Failure } from '../engine/failure.js';
+import { GROUP_NAMES } from '../engine/groups.js';
 import type { RunResult } from '../engine/result.js';
 import { groupFailures, groupSkips } from './grouping.js';
 
@@ -46,7 +47,13 @@ export function formatConsoleReport(result: RunResult, options: ConsoleOptions =
   const skips = groupSkips(result.cases);
   if (skips.length > 0) {
     lines.push('', c.bold(`Skipped (${result.totals.skipped}):`));
-    for (const s of skips) lines.push(`  ${c.yellow('-')} ${s.reason} ${c.dim(`(${s.cases.length}: ${preview(s.cases.map((x) => x.name))})`)}`);
+    for (const s of skips) {
+      lines.push(`  ${c.yellow('-')} ${s.reason} (${s.cases.length}):`);
+      for (const group of GROUP_NAMES) {
+        const names = s.cases.filter((x) => x.group === group).map((x) => x.name);
+        if (names.length) lines.push(c.dim(`      ${group}: ${names.join('; ')}`));
+      }
+    }
   }
   if (result.notes.length > 0) {
     lines.push('', c.bold('Notes:'));
