@@ -10,7 +10,7 @@ import { BODY_LIMIT, readJsonBody, type ReadBody } from './body.js';
 import { controlRoutes, type ControlRoute } from './control-plane.js';
 import type { CorsPolicy } from './cors.js';
 import type { Faults } from './faults.js';
-import { prepareJson, sendJson, sendPrepared, type HeaderMap, type PreparedResponse } from './json-response.js';
+import { prepareJson, sendJson, sendJsonText, sendPrepared, type HeaderMap, type PreparedResponse } from './json-response.js';
 import { firstExample, operationRoutes, type OperationRoute } from './operation-route.js';
 import { parsePrefer, type Preference } from './prefer.js';
 import type { RequestLog } from './request-log.js';
@@ -105,7 +105,9 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
       sendPrepared(res, route.internalError, extra);
       return answered(500, principal);
     }
-    sendJson(res, response.status, response.body, response.headers, extra);
+    // The mock's cached serialisation when it has one (the user list), else the body serialised now.
+    if (response.bodyJson !== undefined) sendJsonText(res, response.status, response.bodyJson, response.headers, extra);
+    else sendJson(res, response.status, response.body, response.headers, extra);
     return answered(response.status, principal);
   }
 

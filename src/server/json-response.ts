@@ -31,14 +31,12 @@ export function sendPrepared(res: ServerResponse, prepared: PreparedResponse, ex
 }
 
 /** Serialises and writes a body computed for this request. */
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: HeaderMap | undefined,
-  extra: HeaderMap | null,
-): void {
-  const text = body === undefined ? '' : JSON.stringify(body);
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: HeaderMap | undefined, extra: HeaderMap | null): void {
+  sendJsonText(res, status, body === undefined ? '' : JSON.stringify(body), headers, extra);
+}
+
+/** Writes a JSON body that is already serialised. */
+export function sendJsonText(res: ServerResponse, status: number, text: string, headers: HeaderMap | undefined, extra: HeaderMap | null): void {
   res.writeHead(status, {
     ...headers,
     ...extra,
