@@ -20,8 +20,8 @@ import type { StatePersister } from './state-file.js';
 export interface AppOptions {
   readonly api: MockApi;
   readonly spec: LoadedSpec;
-  /** The control plane's document; null switches `/__mock` off (its paths are then 404). */
-  readonly controlSpec: LoadedSpec | null;
+  /** False switches `/__mock` off (its paths are then 404). */
+  readonly controlPlane: boolean;
   readonly cors: CorsPolicy;
   readonly faults: Faults | null;
   readonly persister: StatePersister | null;
@@ -47,7 +47,7 @@ const PREFLIGHT = answered(204);
 export function createApp(options: AppOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { api, spec, cors, faults, persister, log, reportError } = options;
   const routes = new Map<string, Map<string, Target>>(operationRoutes(spec));
-  if (options.controlSpec) for (const [template, byMethod] of controlRoutes(options.controlSpec)) routes.set(template, byMethod);
+  if (options.controlPlane) for (const [template, byMethod] of controlRoutes()) routes.set(template, byMethod);
   const match = createRouter(buildPathEntries(routes, firstExample(spec.componentResponse('MethodNotAllowed'))));
   const notFound = prepareJson(404, firstExample(spec.componentResponse('RouteNotFound')));
   const controlInternalError = prepareJson(500, { success: false, message: 'Internal server error' });

@@ -8,7 +8,6 @@ import { loadSpec, type LoadedSpec } from '../contract/index.js';
 import type { MockApi } from '../mock/api.js';
 import { createMockApi } from '../mock/index.js';
 import { createApp } from './app.js';
-import { loadControlSpec } from './control-plane.js';
 import { createCorsPolicy, type CorsOrigins } from './cors.js';
 import { createFaults, type LatencyRange } from './faults.js';
 import { JSON_CONTENT_TYPE } from './json-response.js';
@@ -118,7 +117,7 @@ export async function startServer(overrides: Partial<ServerOptions> = {}): Promi
   const listener = createApp({
     api,
     spec,
-    controlSpec: options.controlPlane ? loadControlSpec() : null,
+    controlPlane: options.controlPlane,
     cors: createCorsPolicy(options.corsOrigins),
     faults: createFaults({ seed: options.seed, latency: options.latency, errorRate: options.errorRate, delay: options.delay }),
     persister,
