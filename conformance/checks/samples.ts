@@ -1,7 +1,8 @@
 /**
  * A response of every operation, for the sweeps (envelopes, secrets) when the matrix, which calls
  * every operation as every principal, is not part of the run: each operation as the owner, as
- * BILLING and with no token, planned as the matrix plans it. Not a case: the sweeps judge the answers.
+ * BILLING and with no token, planned as the matrix plans it, plus an unknown route and a wrong
+ * method. Not a case: the sweeps judge the answers.
  */
 import type { RunContext } from '../engine/context.js';
 import { CaseScope, SkipCase } from '../engine/recorder.js';
@@ -26,4 +27,6 @@ export async function sampleEveryOperation(ctx: RunContext): Promise<void> {
       }
     }
   }
+  await ctx.stray(scope, null, 'RouteNotFound', { method: 'GET', path: `/conformance-${ctx.runId}-unknown` });
+  await ctx.stray(scope, ctx.actor('owner') ?? null, 'MethodNotAllowed', { method: 'PATCH', path: '/organization/users' });
 }
