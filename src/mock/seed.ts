@@ -5,7 +5,9 @@
  * Deterministic: faker is seeded with `seed`, salts derive from user ids, and no value comes from
  * the clock, so the same seed gives the same state byte for byte (test/mock/state.test.ts).
  */
-import { base, en, Faker } from '@faker-js/faker';
+// The English-only entry point: the package root loads every locale (about 300 ms at start-up).
+import type { Faker } from '@faker-js/faker';
+import { faker as englishFaker } from '@faker-js/faker/locale/en';
 import { ROLES, type RoleValue } from '../contract/index.js';
 import { hashPassword } from './passwords.js';
 import type { FixturePrincipal, PrincipalsFixture } from './principals-fixture.js';
@@ -28,7 +30,8 @@ export interface SeedSettings {
 
 /** The seeded state of fixtures and settings, deeply frozen. */
 export function seedState(fixture: PrincipalsFixture, settings: SeedSettings): StateSnapshot {
-  const faker = new Faker({ locale: [en, base] });
+  // One shared instance, re-seeded on every call: same seed, same sequence (reset relies on it).
+  const faker = englishFaker;
   faker.seed(settings.seed);
   const orgIdByKey = new Map(fixture.organizations.map((org) => [org.key, org.id]));
   const organizations = fixture.organizations.map((org) => fakeOrganization(faker, org.id));
