@@ -55,6 +55,14 @@ export function findSecrets(value: unknown, book: SecretBook, at = '(body)'): Se
   return found;
 }
 
+/** Learns the tokens an answer hands out (a login, a refresh), so that reports can redact them. */
+export function learnTokens(body: unknown, book: SecretBook): void {
+  if (typeof body !== 'object' || body === null) return;
+  const { accessToken, refreshToken } = body as { accessToken?: unknown; refreshToken?: unknown };
+  if (typeof accessToken === 'string') book.add(accessToken, 'an access token');
+  if (typeof refreshToken === 'string') book.add(refreshToken, 'a refresh token');
+}
+
 /** Replaces every known secret in a text with `<label>`, for reports. */
 export function redact(text: string, book: SecretBook): string {
   let out = text;

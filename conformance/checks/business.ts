@@ -173,7 +173,10 @@ export async function runBusiness(ctx: RunContext): Promise<void> {
     const actor = owner(scope);
     const home = ctx.homeOrgId ?? scope.skip("the members' organization id is unknown");
     const org = fixed(400, exampleMessage(ctx.spec, OP.updateOrganization, 400, 'noValidFields'), 'O2', 'an update with no writable field changes nothing');
-    for (const json of [{}, { domain: `conf-${ctx.runId}.invalid`, id: 'conf', reposDisabled: true }]) {
+    // Read-only fields with their current values: a target that wrongly applies them changes nothing.
+    const read = await ctx.call(scope, actor, OP.getOrganization, { params: { orgId: home } });
+    const current = (bodyField(read, 'data') ?? scope.skip(`could not read the organization: ${answer(read)}`)) as Json;
+    for (const json of [{}, { domain: current.domain, reposDisabled: current.reposDisabled, conformance: true }]) {
       ctx.expect(scope, await ctx.call(scope, actor, OP.updateOrganization, { params: { orgId: home }, json }), org);
     }
     const wrongType = fixed(400, exampleMessage(ctx.spec, OP.updateOrganization, 400, 'wrongType'), 'O2', 'a writable field of the wrong type is a 400 naming the field');
@@ -237,11 +240,14 @@ async function partialOrganizationUpdate(ctx: RunContext, scope: CaseScope): Pro
     await put({ city }, changed, 'changing city');
     const again = await ctx.call(scope, actor, OP.getOrganization, { params: { orgId: home } });
     expectEqual(scope, again, 'data', bodyField(again, 'data'), changed, why);
-    const ignored = { city, id: `conf-${ctx.runId}`, domain: `conf-${ctx.runId}.invalid`, reposDisabled: !before.reposDisabled, deletedAt: '2020-01-01T00:00:00.000Z', conformance: true };
-    await put(ignored, changed, 'writing id, domain, reposDisabled, deletedAt and an unknown field');
+    // Not `id`: a target that applied it would move the organization away from its path.
+    const ignored = { city, domain: `conf-${ctx.runId}.invalid`, reposDisabled: !before.reposDisabled, deletedAt: '2020-01-01T00:00:00.000Z', conformance: true };
+    await put(ignored, changed, 'writing domain, reposDisabled, deletedAt and an unknown field');
     await put({ address2: null }, { ...changed, address2: null }, 'clearing address2 with null');
   } finally {
-    await ctx.call(scope, actor, OP.updateOrganization, { params: { orgId: home }, json: { city: before.city, address2: before.address2 } });
+    // Everything the case wrote, as it was; a conformant target ignores the read-only fields here too.
+    const restore = { city: before.city, address2: before.address2, domain: before.domain, reposDisabled: before.reposDisabled, deletedAt: before.deletedAt };
+    await ctx.call(scope, actor, OP.updateOrganization, { params: { orgId: home }, json: restore });
   }
 }
 

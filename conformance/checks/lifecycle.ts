@@ -190,8 +190,6 @@ async function logIn(ctx: RunContext, scope: CaseScope, credentials: { email: st
   const token = bodyField(exchange, 'accessToken');
   const refreshToken = bodyField(exchange, 'refreshToken');
   if (!ok || typeof token !== 'string' || typeof refreshToken !== 'string') return null;
-  ctx.secrets.add(token, 'an access token of the run');
-  ctx.secrets.add(refreshToken, 'a refresh token of the run');
   return { token, refreshToken, exchange };
 }
 
@@ -244,14 +242,12 @@ async function refreshChain(ctx: RunContext, scope: CaseScope, first: string): P
   if (!ctx.expect(scope, second, ok('A4: a refresh token is exchanged for new tokens'))) return;
   const next = bodyField(second, 'refreshToken');
   if (typeof next !== 'string') return;
-  ctx.secrets.add(next, 'a refresh token of the run');
   expectThat(scope, second, next !== first, { kind: 'business', reason: 'A4: refresh tokens rotate', expected: 'a new refresh token', received: 'the same refresh token' });
   ctx.expect(scope, await ctx.call(scope, null, OP.refresh, { json: { refreshToken: first } }), refused);
   const third = await ctx.call(scope, null, OP.refresh, { json: { refresh_token: next } });
   if (!ctx.expect(scope, third, ok('A4: refresh also takes refresh_token, as the official client sends it'))) return;
   const last = bodyField(third, 'refreshToken');
   if (typeof last !== 'string') return;
-  ctx.secrets.add(last, 'a refresh token of the run');
   ctx.expect(scope, await ctx.call(scope, null, OP.logout, { json: { refreshToken: last } }), ok('A4: logout revokes the refresh token'));
   ctx.expect(scope, await ctx.call(scope, null, OP.refresh, { json: { refreshToken: last } }), { ...refused, reason: 'A4: a refresh token revoked by logout is refused' });
 }

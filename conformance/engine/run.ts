@@ -4,7 +4,7 @@
  * the result every report is drawn from.
  */
 import { compileValidators, loadSpec, roleName } from '../../src/contract/index.js';
-import { redact, SecretBook } from '../assertions/secrets.js';
+import { learnTokens, redact, SecretBook } from '../assertions/secrets.js';
 import { CHECK_GROUPS, EXECUTION_ORDER } from '../checks/index.js';
 import { createHttpClient } from '../http/client.js';
 import { operationLabel, truncate, type Exchange } from '../http/exchange.js';
@@ -41,7 +41,10 @@ export async function runConformance(input: ConformanceOptions): Promise<RunResu
   }
   const pseudo = await pseudoActors(principals.byName.get('owner') ?? [...principals.byName.values()].find((p) => p.token));
   const fixtures = new Fixtures(options.runId, secrets);
-  http.onExchange((exchange) => fixtures.observe(exchange));
+  http.onExchange((exchange) => {
+    fixtures.observe(exchange);
+    learnTokens(exchange.response?.json, secrets);
+  });
   const recorder = new Recorder({ readOnly: options.readOnly });
   const ctx = new RunContext(spec, validators, options, http, recorder, principals, pseudo, secrets, fixtures);
 

@@ -74,9 +74,9 @@ export function bodyField(exchange: Exchange, key: string): unknown {
 
 const MAX_SUMMARY = 240;
 
-/** A one-line summary of a JSON request body, password values masked. */
+/** A one-line summary of a JSON request body, password and token values masked. */
 export function summarizeJsonBody(body: unknown): string {
-  const text = JSON.stringify(body, (key, value: unknown) => (/pass/i.test(key) && typeof value === 'string' ? '***' : value));
+  const text = JSON.stringify(body, (key, value: unknown) => (/pass|token/i.test(key) && typeof value === 'string' ? '***' : value));
   return truncate(text ?? String(body), MAX_SUMMARY);
 }
 
