@@ -1,11 +1,13 @@
 /**
- * Writes src/generated/*.ts from the hand-written specs with openapi-typescript.
+ * Writes src/generated/*.ts from the hand-written specs with openapi-typescript, and beside each a
+ * JSON copy of the parsed spec (`*.spec.json`) that the server loads at start instead of parsing YAML.
  * `--check` writes nothing and exits 1 when a committed file differs from what the spec gives,
  * so CI fails on a spec change whose types were not regenerated.
  */
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
+import { renderSpecSnapshot, specSnapshotPath } from '../src/contract/spec-snapshot.js';
 
 const root = new URL('../', import.meta.url);
 
@@ -23,11 +25,22 @@ async function render(spec: string): Promise<string> {
   return header(spec) + astToString(ast);
 }
 
+/** Every generated file: the types and the JSON snapshot of each spec. */
+async function outputs(): Promise<Array<{ out: string; want: string }>> {
+  const all: Array<{ out: string; want: string }> = [];
+  for (const { spec, out } of targets) {
+    all.push({ out, want: await render(spec) });
+    const specFile = fileURLToPath(new URL(spec, root));
+    const snapshot = specSnapshotPath(specFile);
+    if (snapshot) all.push({ out: snapshot.slice(fileURLToPath(root).length), want: renderSpecSnapshot(await readFile(specFile, 'utf8')) });
+  }
+  return all;
+}
+
 async function main(): Promise<number> {
   const check = process.argv.includes('--check');
   let stale = 0;
-  for (const { spec, out } of targets) {
-    const want = await render(spec);
+  for (const { out, want } of await outputs()) {
     const path = fileURLToPath(new URL(out, root));
     if (check) {
       const have = await readFile(path, 'utf8').catch(() => '');
@@ -38,7 +51,7 @@ async function main(): Promise<number> {
     } else {
       await mkdir(fileURLToPath(new URL('src/generated/', root)), { recursive: true });
       await writeFile(path, want);
-      console.log(`${spec} → ${out}`);
+      console.log(`wrote ${out}`);
     }
   }
   if (check && stale === 0) console.log('generated types are up to date');

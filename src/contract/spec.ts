@@ -5,10 +5,9 @@
  * shared schema once (see validators.ts); the objects here follow local references by hand.
  * Full validation of the document is the lint gate's job (`npm run lint:spec`), not the server's.
  */
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { readAccessRule, type AccessRule } from './access-rule.js';
 import { projectPath } from './project-root.js';
+import { parseSpecFile } from './spec-snapshot.js';
 
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';
 const METHODS: readonly HttpMethod[] = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH'];
@@ -57,8 +56,7 @@ export const ORGANIZATION_SPEC = 'openapi/organization.yaml';
 
 /** Loads the Organization API spec of this project (or another file, for tests). */
 export function loadSpec(file: string = projectPath(ORGANIZATION_SPEC)): LoadedSpec {
-  const document = parse(readFileSync(file, 'utf8')) as JsonObject;
-  return readSpec(document, file);
+  return readSpec(parseSpecFile(file), file);
 }
 
 /** Follows a local `$ref` (`#/a/b`) to the object it names. */

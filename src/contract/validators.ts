@@ -1,6 +1,6 @@
 /**
- * JSON Schema validators for every request body and every documented response of a spec, compiled
- * once (Ajv, draft 2020-12, the dialect of OpenAPI 3.1).
+ * JSON Schema validators for every request body and every documented response of a spec, each
+ * compiled once (Ajv, draft 2020-12, the dialect of OpenAPI 3.1).
  *
  * The whole document is registered with Ajv under one `$id`, and each validator is a `$ref` into
  * it, so a shared schema such as OrgUser is compiled once and reused by every response that names it.
@@ -34,7 +34,11 @@ function createAjv(): Ajv2020 {
 
 let counter = 0;
 
-/** Compiles every request and response validator of the spec up front (no work left for a request). */
+/**
+ * Compiles every request validator up front, so no request pays for a compile. Response validators
+ * (used by tests and the conformance suite, never by the server's hot path) compile on first use and
+ * are kept: the server starts without paying for the ~50 response schemas it never checks.
+ */
 export function compileValidators(spec: LoadedSpec): ContractValidators {
   const ajv = createAjv();
   const id = `urn:org-contract:spec:${++counter}`;
@@ -49,16 +53,15 @@ export function compileValidators(spec: LoadedSpec): ContractValidators {
     return fn;
   };
   const requests = new Map<string, ValidateFunction>();
-  const responses = new Map<string, ValidateFunction>();
   for (const op of spec.operations) {
     if (op.requestBody) requests.set(op.operationId, schema(op.requestBody.schemaPointer));
-    for (const [status, response] of op.responses) {
-      if (response.schemaPointer) responses.set(`${op.operationId} ${status}`, schema(response.schemaPointer));
-    }
   }
   return {
     request: (operationId) => requests.get(operationId) ?? null,
-    response: (operationId, status) => responses.get(`${operationId} ${status}`) ?? null,
+    response: (operationId, status) => {
+      const pointer = spec.byId.get(operationId)?.responses.get(status)?.schemaPointer;
+      return pointer ? schema(pointer) : null;
+    },
     schema,
   };
 }

@@ -3,7 +3,7 @@
  * uniqueness and references when the store indexes it (store.ts). Either way a malformed snapshot
  * is a StateImportError whose message names the first problem and where it is.
  */
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { describeSchemaErrors, ROLE_VALUES } from '../contract/index.js';
 import { StateImportError } from './api.js';
 import { isPasswordHash } from './passwords.js';
@@ -94,10 +94,12 @@ const SNAPSHOT_SCHEMA = {
   },
 } as const;
 
-const validateShape = new Ajv2020({ strict: false, allErrors: false }).compile(SNAPSHOT_SCHEMA);
+// Compiled on the first import, not at module load: a server that never imports a state pays nothing.
+let validateShape: ValidateFunction | undefined;
 
 /** The snapshot, typed, or a StateImportError naming the first problem. Does not copy: the store does. */
 export function parseSnapshot(raw: unknown): StateSnapshot {
+  validateShape ??= new Ajv2020({ strict: false, allErrors: false }).compile(SNAPSHOT_SCHEMA);
   if (!validateShape(raw)) {
     throw new StateImportError(
       `Malformed state snapshot: ${describeSchemaErrors(validateShape.errors)}. ` +
