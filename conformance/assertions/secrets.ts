@@ -69,3 +69,13 @@ export function redact(text: string, book: SecretBook): string {
   for (const [value, label] of book.entries()) if (out.includes(value)) out = out.split(value).join(`<${label}>`);
   return out;
 }
+
+/** `redact` over every string of a JSON-like value. */
+export function redactDeep<T>(value: T, book: SecretBook): T {
+  if (typeof value === 'string') return redact(value, book) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => redactDeep(v, book)) as T;
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, book)])) as T;
+  }
+  return value;
+}

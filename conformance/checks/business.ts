@@ -167,6 +167,28 @@ export async function runBusiness(ctx: RunContext): Promise<void> {
     }
   });
 
+  await run('U3, U5: e-mail and name formats', true, async (scope) => {
+    const actor = owner(scope);
+    const says = (what: string): Expected => fixed(400, null, 'U3', `${what}; a 400 whose message the spec leaves open`);
+    const creates: readonly (readonly [Json, string])[] = [
+      [{ email: 'not-an-email' }, 'the e-mail must be a valid address'],
+      [{ email: `${'a'.repeat(243)}@example.test` }, 'the e-mail has at most 254 characters'],
+      [{ firstName: '   ' }, 'a name has 1 to 100 characters after trimming'],
+      [{ lastName: 'x'.repeat(101) }, 'a name has at most 100 characters'],
+      [{ firstName: 42 }, 'a name is a string'],
+    ];
+    for (const [patch, what] of creates) {
+      ctx.expect(scope, await ctx.call(scope, actor, OP.createUser, { json: { ...ctx.fixtures.createBody('format'), ...patch } }), says(what));
+    }
+    const user = await disposable(scope, USER, 'format');
+    for (const [patch, what] of [
+      [{ name: '  ' }, 'a name has 1 to 100 characters after trimming (U5)'],
+      [{ lastName: 'x'.repeat(101) }, 'a name has at most 100 characters (U5)'],
+    ] as const) {
+      ctx.expect(scope, await ctx.call(scope, actor, OP.updateUser, { params: { userId: user.id }, json: patch }), says(what));
+    }
+  });
+
   await run('O2: the organization update is partial and ignores read-only fields', true, (scope) => partialOrganizationUpdate(ctx, scope));
 
   await run('O2, U5: a body with no writable field is a 400', true, async (scope) => {

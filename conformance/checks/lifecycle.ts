@@ -3,10 +3,10 @@
  * delete (soft: still readable, with deletedAt) → delete again → activate → activate again; then
  * the login rules (A3, A4, U3, U6) where the target serves /user/login.
  */
-import { roleName, rolesUpTo, ROLES } from '../../src/contract/index.js';
+import { roleName, rolesUpTo, ROLES, type RoleValue } from '../../src/contract/index.js';
 import type { RunContext } from '../engine/context.js';
 import type { Expected, UserTarget } from '../engine/expectations.js';
-import { answer } from '../engine/fixtures.js';
+import { answer, type DisposableUser } from '../engine/fixtures.js';
 import { exampleField, exampleMessage, OP, successStatus } from '../engine/operations.js';
 import type { CaseScope } from '../engine/recorder.js';
 import { bodyField, type Exchange } from '../http/exchange.js';
@@ -233,6 +233,33 @@ async function loginRules(ctx: RunContext): Promise<void> {
     await refreshChain(ctx, scope, session.refreshToken);
   });
   await run("a deleted user's token stops working and activate lets them back in (U6, A2, A3)", true, (scope) => deletedUserSession(ctx, scope));
+  await run('a role change takes effect on the next request (R8)', true, (scope) => roleChangeSession(ctx, scope));
+}
+
+/** A disposable user of this role who has logged in, acting with its own token; needs the mock's control plane. */
+async function sessionUser(ctx: RunContext, scope: CaseScope, role: RoleValue, label: string): Promise<{ user: DisposableUser; actor: Actor; refreshToken: string }> {
+  if (!ctx.principals.mockControlPlane) scope.skip('needs a user the run may change and log in as: only the mock control plane (POST /__mock/users/{id}/validate) can validate one');
+  const user = await ctx.fixtures.user(ctx, scope, { role, label });
+  const validated = await ctx.internal(scope, { method: 'POST', path: `/__mock/users/${encodeURIComponent(user.id)}/validate` });
+  if (validated.response?.status !== 200) scope.skip(`could not validate the user: ${answer(validated)}`);
+  const session = (await logIn(ctx, scope, user, 'A3: a validated user logs in')) ?? scope.skip('the validated user could not log in');
+  const actor: Actor = {
+    name: `${label}-user`,
+    description: `the ${label} user`,
+    authorization: { value: `Bearer ${session.token}`, label: `Bearer <the ${label} user's token>` },
+    member: { role, orgId: user.orgId, userId: user.id },
+  };
+  return { user, actor, refreshToken: session.refreshToken };
+}
+
+/** R8: the role is read on every request, not cached in the token. */
+async function roleChangeSession(ctx: RunContext, scope: CaseScope): Promise<void> {
+  const { user, actor } = await sessionUser(ctx, scope, ROLES.WORKSPACES, 'demoted');
+  if (!(await ctx.callExpecting(scope, actor, OP.listUsers, {}, {})).ok) return;
+  const demote = await ctx.callExpecting(scope, user.creator, OP.updateUser, { params: { userId: user.id }, json: { orgRole: ROLES.USER } }, { user, grant: ROLES.USER });
+  if (!demote.ok) return;
+  const demoted: Actor = { ...actor, member: { role: ROLES.USER, orgId: user.orgId, userId: user.id } };
+  await ctx.callExpecting(scope, demoted, OP.listUsers, {}, {});
 }
 
 async function refreshChain(ctx: RunContext, scope: CaseScope, first: string): Promise<void> {
@@ -252,21 +279,16 @@ async function refreshChain(ctx: RunContext, scope: CaseScope, first: string): P
   ctx.expect(scope, await ctx.call(scope, null, OP.refresh, { json: { refreshToken: last } }), { ...refused, reason: 'A4: a refresh token revoked by logout is refused' });
 }
 
-/** Needs a user who can log in and may be deleted: only a target with the mock's control plane can validate one. */
+/** U6: a deleted user's access and refresh tokens stop working at once; activate lets them log in again. */
 async function deletedUserSession(ctx: RunContext, scope: CaseScope): Promise<void> {
-  if (!ctx.principals.mockControlPlane) scope.skip('needs a user the run may delete and log in as: only the mock control plane (POST /__mock/users/{id}/validate) can validate one');
-  const user = await ctx.fixtures.user(ctx, scope, { role: ROLES.USER, label: 'session' });
-  const validated = await ctx.internal(scope, { method: 'POST', path: `/__mock/users/${encodeURIComponent(user.id)}/validate` });
-  if (validated.response?.status !== 200) scope.skip(`could not validate the user: ${answer(validated)}`);
-  const session = (await logIn(ctx, scope, user, 'A3: a validated user logs in')) ?? scope.skip('the validated user could not log in');
-  const self: Actor = { name: 'session-user', description: 'the session user', authorization: { value: `Bearer ${session.token}`, label: "Bearer <the session user's token>" }, member: { role: ROLES.USER, orgId: user.orgId, userId: user.id } };
+  const { user, actor: self, refreshToken } = await sessionUser(ctx, scope, ROLES.USER, 'session');
   const home = user.orgId ?? scope.skip("the members' organization id is unknown");
   const readOrg = (): Promise<Exchange> => ctx.call(scope, self, OP.getOrganization, { params: { orgId: home } });
   if (!ctx.expect(scope, await readOrg(), { status: 200, message: null, kind: 'role', rule: 'O1', reason: 'O1: every member may read the organization' })) return;
   const { ok } = await ctx.callExpecting(scope, user.creator, OP.deleteUser, { params: { userId: user.id } }, { user });
   if (!ok) return;
   ctx.expect(scope, await readOrg(), { status: 401, message: null, kind: 'auth', rule: 'U6', reason: "U6, A2: a deleted user's access token stops working at once" });
-  ctx.expect(scope, await ctx.call(scope, null, OP.refresh, { json: { refreshToken: session.refreshToken } }), {
+  ctx.expect(scope, await ctx.call(scope, null, OP.refresh, { json: { refreshToken } }), {
     status: 401,
     message: null,
     kind: 'auth',

@@ -37,6 +37,30 @@ export async function runMatrix(ctx: RunContext): Promise<void> {
   for (const op of ctx.spec.operations) {
     for (const column of columns) await runCell(ctx, targets, op, column);
   }
+  await bearerPlacement(ctx);
+}
+
+/** A1: the scheme word is case-insensitive; the token is read from the Authorization header and nowhere else. */
+async function bearerPlacement(ctx: RunContext): Promise<void> {
+  const list = ctx.op(OP.listUsers);
+  await ctx.recorder.run('matrix', 'A1: the scheme word is case-insensitive', { mutates: false }, async (scope) => {
+    const owner = ctx.need(scope, 'owner');
+    const token = ctx.principals.byName.get('owner')?.token ?? scope.skip('needs the owner token');
+    const lower: Actor = { ...owner, name: 'owner (bearer)', authorization: { value: `bearer ${token}`, label: "bearer <owner's token>" } };
+    await ctx.callExpecting(scope, lower, list.operationId, {}, {});
+  });
+  await ctx.recorder.run('matrix', 'A1: a token in the query or a cookie is not read', { mutates: false }, async (scope) => {
+    const token = ctx.principals.byName.get('owner')?.token ?? scope.skip('needs the owner token');
+    const elsewhere = (description: string): Actor => ({ name: 'no-token', description, authorization: undefined, member: null });
+    const expected = (description: string): Expected => {
+      const e = expectedOutcome(ctx.spec, list, elsewhere(description), {});
+      return e.status === null ? scope.skip(e.why) : { ...e, reason: `${description} must be refused: only the Authorization header is read (A1)` };
+    };
+    const inQuery = await ctx.call(scope, null, list.operationId, { query: `?access_token=${encodeURIComponent(token)}` });
+    ctx.expect(scope, inQuery, expected("the owner's token in the query"));
+    const inCookie = await ctx.call(scope, null, list.operationId, { headers: { cookie: `accessToken=${token}; token=${token}` } });
+    ctx.expect(scope, inCookie, expected("the owner's token in a cookie"));
+  });
 }
 
 async function runCell(ctx: RunContext, targets: MatrixTargets, op: OperationSpec, column: Column): Promise<void> {

@@ -18,8 +18,11 @@ import type { ResolvedOptions } from './options.js';
 
 export interface CallArgs {
   readonly params?: Readonly<Record<string, string>>;
+  /** Appended to the path, e.g. `?access_token=...`. */
+  readonly query?: string;
   readonly json?: unknown;
   readonly raw?: RequestSpec['raw'];
+  readonly headers?: RequestSpec['headers'];
 }
 
 export class RunContext {
@@ -91,7 +94,8 @@ export class RunContext {
   /** Sends an operation as an actor (null: no Authorization header) inside a case. */
   async call(scope: CaseScope, actor: Actor | null, operationId: string, args: CallArgs = {}): Promise<Exchange> {
     const op = this.op(operationId);
-    return this.send(scope, actor, { kind: 'operation', operationId }, { method: op.method, path: operationPath(op, args.params), json: args.json, raw: args.raw });
+    const path = operationPath(op, args.params) + (args.query ?? '');
+    return this.send(scope, actor, { kind: 'operation', operationId }, { method: op.method, path, json: args.json, raw: args.raw, headers: args.headers });
   }
 
   /** Sends a request that is no operation of the spec (unknown route, wrong method). */

@@ -93,7 +93,7 @@ export function expectedOutcome(spec: LoadedSpec, op: OperationSpec, actor: Acto
   if (access.targetUser) {
     if (!user) throw new Error(`${op.operationId} needs the user it aims at`);
     if (user.orgId !== orgId) {
-      return deny(403, access.tenantMessage, 'tenant', 'x-access.targetUser', `${roleName(role)} of another organization may not ${action} (x-access.targetUser)`);
+      return deny(403, access.tenantMessage, 'tenant', 'x-access.targetUser', `a member of another organization may not ${action} (x-access.targetUser)`);
     }
     const self = user.id === userId;
     if (self && op.operationId === OP.deleteUser) {

@@ -4,7 +4,7 @@
  * the result every report is drawn from.
  */
 import { compileValidators, loadSpec, roleName } from '../../src/contract/index.js';
-import { learnTokens, redact, SecretBook } from '../assertions/secrets.js';
+import { learnTokens, redact, redactDeep, SecretBook } from '../assertions/secrets.js';
 import { CHECK_GROUPS, EXECUTION_ORDER } from '../checks/index.js';
 import { createHttpClient } from '../http/client.js';
 import { operationLabel, truncate, type Exchange } from '../http/exchange.js';
@@ -85,7 +85,8 @@ function buildResult(ctx: RunContext, run: { startedAt: Date; durationMs: number
       skipped: count('skipped', name),
     })),
     cases,
-    failures: recorder.failures,
+    // Tokens can sit in a path (a token sent in the query) or a value a failure quotes.
+    failures: redactDeep(recorder.failures, ctx.secrets),
     matrix: {
       operations: spec.operations.map((op) => ({ operationId: op.operationId, method: op.method, path: op.path })),
       principals: [...new Set(recorder.cells.map((c) => c.principal))],
@@ -111,17 +112,18 @@ const MAX_BODY = 4_000;
 
 function exchangeRecord(exchange: Exchange, secrets: SecretBook): ExchangeRecord {
   const r = exchange.response;
-  return {
-    id: exchange.id,
-    caseId: exchange.meta.caseId,
-    principal: exchange.meta.principal,
-    operation: operationLabel(exchange),
-    request: {
-      ...exchange.request,
-      body: exchange.request.bodySummary === null ? null : redact(exchange.request.bodySummary, secrets),
+  const { bodySummary, ...request } = exchange.request;
+  return redactDeep(
+    {
+      id: exchange.id,
+      caseId: exchange.meta.caseId,
+      principal: exchange.meta.principal,
+      operation: operationLabel(exchange),
+      request: { ...request, body: bodySummary },
+      response: r ? { status: r.status, contentType: r.contentType, headers: r.headers, body: truncate(redact(r.text, secrets), MAX_BODY) } : null,
+      error: exchange.error,
+      durationMs: exchange.durationMs,
     },
-    response: r ? { status: r.status, contentType: r.contentType, headers: r.headers, body: truncate(redact(r.text, secrets), MAX_BODY) } : null,
-    error: exchange.error,
-    durationMs: exchange.durationMs,
-  };
+    secrets,
+  );
 }

@@ -23,6 +23,8 @@ export interface RequestSpec {
   readonly json?: unknown;
   /** Sent as is; `contentType` null sends none. */
   readonly raw?: { readonly body: string; readonly contentType: string | null; readonly summary: string } | undefined;
+  /** Other headers (a Cookie, say); never Authorization or Content-Type. */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface HttpClientOptions {
@@ -47,7 +49,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const listeners: ((exchange: Exchange) => void)[] = [];
 
   async function send(request: RequestSpec, meta: ExchangeMeta): Promise<Exchange> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
     if (request.authorization) headers.authorization = request.authorization.value;
     let body: string | undefined;
     let bodySummary: string | null = null;
