@@ -9,7 +9,7 @@
  */
 import { resolvePointer, roleName, ROLES, type RoleValue } from '../../src/contract/index.js';
 import type { RunContext } from '../engine/context.js';
-import type { Expected, UserTarget } from '../engine/expectations.js';
+import { because, byRule, type Because, type Expected, type UserTarget } from '../engine/expectations.js';
 import type { DisposableUser } from '../engine/fixtures.js';
 import { answer } from '../engine/fixtures.js';
 import { componentMessage, exampleMessage, OP } from '../engine/operations.js';
@@ -59,8 +59,8 @@ const WEAK_PASSWORDS: readonly (readonly [string, string])[] = [
 
 export async function runBusiness(ctx: RunContext): Promise<void> {
   const run = (name: string, mutates: boolean, body: (scope: CaseScope) => Promise<void>): Promise<unknown> => ctx.recorder.run('business', name, { mutates }, body);
-  const rule = (id: string, says: string): Pick<Expected, 'kind' | 'reason'> => ({ kind: 'business', reason: `${id}: ${says}` });
-  const fixed = (status: number, message: string | null, id: string, says: string): Expected => ({ status, message, kind: 'business', rule: id, reason: `${id}: ${says}` });
+  const rule = (id: string, says: string): Because => because('business', id, says);
+  const fixed = (status: number, message: string | null, id: string, says: string): Expected => byRule('business', id, says, status, message);
   const owner = (scope: CaseScope): Actor => ctx.need(scope, 'owner');
   const disposable = (scope: CaseScope, role: RoleValue, label: string, deleted = false): Promise<DisposableUser> => ctx.fixtures.user(ctx, scope, { role, label, deleted });
 
@@ -251,7 +251,7 @@ async function partialOrganizationUpdate(ctx: RunContext, scope: CaseScope): Pro
   const read = await ctx.call(scope, actor, OP.getOrganization, { params: { orgId: home } });
   const before = bodyField(read, 'data') as Json | undefined;
   if (!before || typeof before !== 'object') scope.skip(`could not read the organization: ${answer(read)}`);
-  const why = { kind: 'business' as const, reason: 'O2: a partial update changes the writable fields it carries and nothing else' };
+  const why = because('business', 'O2', 'a partial update changes the writable fields it carries and nothing else');
   const put = async (json: Json, expected: Json, what: string): Promise<void> => {
     const { exchange, ok } = await ctx.callExpecting(scope, actor, OP.updateOrganization, { params: { orgId: home }, json }, { pathOrgId: home });
     if (ok) expectEqual(scope, exchange, `data after ${what}`, bodyField(exchange, 'data'), expected, why);

@@ -5,7 +5,7 @@
  */
 import { roleName, rolesUpTo, ROLES, type RoleValue } from '../../src/contract/index.js';
 import type { RunContext } from '../engine/context.js';
-import type { Expected, UserTarget } from '../engine/expectations.js';
+import { because, byRule, type Because, type Expected, type UserTarget } from '../engine/expectations.js';
 import { answer, type DisposableUser } from '../engine/fixtures.js';
 import { exampleField, exampleMessage, OP, successStatus } from '../engine/operations.js';
 import type { CaseScope } from '../engine/recorder.js';
@@ -38,7 +38,7 @@ export async function runLifecycle(ctx: RunContext): Promise<void> {
   });
   await step('the new user is listed after the older ones and total grows by one (U1)', async (scope, s) => void (await listed(ctx, scope, s, 1)));
   await step('get returns the bare user, as created (U4)', async (scope, s) => {
-    const got = await readUser(ctx, scope, s, 'get returns the user (U4)');
+    const got = await readUser(ctx, scope, s, 'get returns the user');
     if (got) expectEqual(scope, got.exchange, 'the user', got.user, s.record, rule('U4', 'get returns the user the create answer showed'));
   });
   await step('update changes name and lastName and nothing else (U5)', (scope, s) => update(ctx, scope, s));
@@ -55,7 +55,7 @@ export async function runLifecycle(ctx: RunContext): Promise<void> {
   });
   await step('a new user cannot log in before validating the e-mail (U3, A3 USER_INACTIVE)', async (scope, s) => {
     await needLogin(ctx, scope);
-    await expectLoginRefused(ctx, scope, { email: s.email, password: s.password }, 'inactive', 'U3: a user who has not validated the e-mail cannot log in');
+    await expectLoginRefused(ctx, scope, { email: s.email, password: s.password }, 'inactive', 'U3', 'a user who has not validated the e-mail cannot log in');
   });
   await loginRules(ctx);
 }
@@ -92,7 +92,7 @@ async function create(ctx: RunContext, scope: CaseScope): Promise<Subject> {
 
 async function list(ctx: RunContext, scope: CaseScope, actor: Actor): Promise<{ exchange: Exchange; users: Json[]; total: number } | null> {
   const exchange = await ctx.call(scope, actor, OP.listUsers);
-  const ok = ctx.expect(scope, exchange, { status: successStatus(ctx.op(OP.listUsers)), message: null, kind: 'business', rule: 'U1', reason: `U1: ${actor.name} may list the users` });
+  const ok = ctx.expect(scope, exchange, byRule('business', 'U1', `${actor.name} may list the users`, successStatus(ctx.op(OP.listUsers))));
   const data = bodyField(exchange, 'data');
   const total = bodyField(exchange, 'total');
   if (!ok || !Array.isArray(data)) return null;
@@ -117,9 +117,9 @@ async function listed(ctx: RunContext, scope: CaseScope, s: Subject, growth: num
   return { exchange: now.exchange, user: index >= 0 ? (now.users[index] as Json) : null };
 }
 
-async function readUser(ctx: RunContext, scope: CaseScope, s: Subject, reason: string, rl = 'U4'): Promise<{ exchange: Exchange; user: Json } | null> {
+async function readUser(ctx: RunContext, scope: CaseScope, s: Subject, says: string, id = 'U4'): Promise<{ exchange: Exchange; user: Json } | null> {
   const exchange = await ctx.call(scope, s.manager, OP.getUser, { params: { userId: s.target.id } });
-  const ok = ctx.expect(scope, exchange, { status: successStatus(ctx.op(OP.getUser)), message: null, kind: 'business', rule: rl, reason });
+  const ok = ctx.expect(scope, exchange, byRule('business', id, says, successStatus(ctx.op(OP.getUser))));
   const user = exchange.response?.json;
   return ok && typeof user === 'object' && user !== null ? { exchange, user: user as Json } : null;
 }
@@ -131,7 +131,7 @@ async function update(ctx: RunContext, scope: CaseScope, s: Subject): Promise<vo
   const expected = { ...s.record, ...change };
   const why = rule('U5', 'update changes the fields it carries and nothing else');
   expectEqual(scope, exchange, 'data', bodyField(exchange, 'data'), expected, why);
-  const got = await readUser(ctx, scope, s, 'the updated user is readable (U4)');
+  const got = await readUser(ctx, scope, s, 'the updated user is readable');
   if (got && expectEqual(scope, got.exchange, 'the user', got.user, expected, why)) s.record = got.user;
   else s.record = expected;
 }
@@ -140,7 +140,7 @@ async function softDelete(ctx: RunContext, scope: CaseScope, s: Subject): Promis
   const { ok } = await ctx.callExpecting(scope, s.manager, OP.deleteUser, { params: { userId: s.target.id } }, { user: s.target });
   if (!ok) return;
   const why = rule('U6', 'delete is soft: it sets deletedAt and keeps the record');
-  const got = await readUser(ctx, scope, s, 'delete is soft: the deleted user stays readable (U4, U6)', 'U6');
+  const got = await readUser(ctx, scope, s, 'delete is soft: the deleted user stays readable', 'U6');
   if (got) {
     expectThat(scope, got.exchange, typeof got.user.deletedAt === 'string', { ...why, expected: 'deletedAt set to the time of deletion', received: `deletedAt ${show(got.user.deletedAt)}` });
     expectEqual(scope, got.exchange, 'the user apart from deletedAt', { ...got.user, deletedAt: null }, s.record, why);
@@ -156,7 +156,7 @@ async function activate(ctx: RunContext, scope: CaseScope, s: Subject): Promise<
   const deleted = { ...s.target, deleted: true };
   const { ok } = await ctx.callExpecting(scope, s.manager, OP.activateUser, { params: { userId: s.target.id } }, { user: deleted });
   if (!ok) return;
-  const got = await readUser(ctx, scope, s, 'the activated user is readable (U4)');
+  const got = await readUser(ctx, scope, s, 'the activated user is readable');
   if (got) expectEqual(scope, got.exchange, 'the user', got.user, s.record, rule('U7', 'activate clears deletedAt and changes nothing else, validated and orgRole included'));
   const inList = await listed(ctx, scope, s, 0);
   if (inList?.user) expectEqual(scope, inList.exchange, 'deletedAt in the list', inList.user.deletedAt, null, rule('U7', 'activate clears deletedAt'));
@@ -176,17 +176,17 @@ async function needLogin(ctx: RunContext, scope: CaseScope): Promise<void> {
   if (!(await served)) scope.skip('the target does not serve POST /user/login');
 }
 
-async function expectLoginRefused(ctx: RunContext, scope: CaseScope, credentials: { email: string; password: string }, example: string, why: string): Promise<void> {
+async function expectLoginRefused(ctx: RunContext, scope: CaseScope, credentials: { email: string; password: string }, example: string, id: string, says: string): Promise<void> {
   const exchange = await ctx.call(scope, null, OP.login, { json: credentials });
-  const expected: Expected = { status: 401, message: exampleMessage(ctx.spec, OP.login, 401, example), kind: 'business', rule: 'A3', reason: why };
+  const expected = byRule('business', id, says, 401, exampleMessage(ctx.spec, OP.login, 401, example));
   if (ctx.expect(scope, exchange, expected)) {
     expectEqual(scope, exchange, 'error_code', bodyField(exchange, 'error_code'), exampleField(ctx.spec, OP.login, 401, example, 'error_code'), expected);
   }
 }
 
-async function logIn(ctx: RunContext, scope: CaseScope, credentials: { email: string; password: string }, why: string): Promise<{ token: string; refreshToken: string; exchange: Exchange } | null> {
+async function logIn(ctx: RunContext, scope: CaseScope, credentials: { email: string; password: string }, id: string, says: string): Promise<{ token: string; refreshToken: string; exchange: Exchange } | null> {
   const exchange = await ctx.call(scope, null, OP.login, { json: credentials });
-  const ok = ctx.expect(scope, exchange, { status: 200, message: null, kind: 'business', rule: 'A3', reason: why });
+  const ok = ctx.expect(scope, exchange, byRule('business', id, says, 200));
   const token = bodyField(exchange, 'accessToken');
   const refreshToken = bodyField(exchange, 'refreshToken');
   if (!ok || typeof token !== 'string' || typeof refreshToken !== 'string') return null;
@@ -213,23 +213,23 @@ async function loginRules(ctx: RunContext): Promise<void> {
       const p = ctx.principals.byName.get(name);
       const email = p?.email ?? scope.skip(`needs the ${name} account's e-mail and password`);
       const password = p?.password ?? scope.skip(`needs the ${name} account's e-mail and password`);
-      await expectLoginRefused(ctx, scope, { email, password }, 'inactive', `A3: a ${name === 'deleted' ? 'soft-deleted' : 'not validated'} user cannot log in`);
+      await expectLoginRefused(ctx, scope, { email, password }, 'inactive', 'A3', `a ${name === 'deleted' ? 'soft-deleted' : 'not validated'} user cannot log in`);
     });
   }
   await run('a wrong password is INVALID_PASSWORD and an unknown e-mail USER_NOT_FOUND (A3)', false, async (scope) => {
     const p = withPassword(ctx, scope);
-    await expectLoginRefused(ctx, scope, { email: p.email, password: `${p.password}-wrong` }, 'invalidPassword', 'A3: a wrong password is refused');
-    await expectLoginRefused(ctx, scope, { email: ctx.fixtures.email('unknown'), password: p.password }, 'notFound', 'A3: an unknown e-mail is refused');
+    await expectLoginRefused(ctx, scope, { email: p.email, password: `${p.password}-wrong` }, 'invalidPassword', 'A3', 'a wrong password is refused');
+    await expectLoginRefused(ctx, scope, { email: ctx.fixtures.email('unknown'), password: p.password }, 'notFound', 'A3', 'an unknown e-mail is refused');
   });
   await run('login matches the e-mail in any letter case (A3)', true, async (scope) => {
     const p = withPassword(ctx, scope);
-    const session = await logIn(ctx, scope, { email: p.email.toUpperCase(), password: p.password }, 'A3: e-mail matching is case-insensitive');
+    const session = await logIn(ctx, scope, { email: p.email.toUpperCase(), password: p.password }, 'A3', 'e-mail matching is case-insensitive');
     const user = session ? (bodyField(session.exchange, 'user') as Json | undefined) : undefined;
     if (session && p.userId) expectEqual(scope, session.exchange, 'user.id', user?.id, p.userId, rule('A3', `the login answer names the user who logged in (${p.name})`));
   });
   await run('refresh rotates the refresh token and logout revokes it (A4)', true, async (scope) => {
     const p = withPassword(ctx, scope);
-    const session = (await logIn(ctx, scope, p, 'A3: a principal logs in')) ?? scope.skip('the login failed');
+    const session = (await logIn(ctx, scope, p, 'A3', 'a principal logs in')) ?? scope.skip('the login failed');
     await refreshChain(ctx, scope, session.refreshToken);
   });
   await run("a deleted user's token stops working and activate lets them back in (U6, A2, A3)", true, (scope) => deletedUserSession(ctx, scope));
@@ -242,7 +242,7 @@ async function sessionUser(ctx: RunContext, scope: CaseScope, role: RoleValue, l
   const user = await ctx.fixtures.user(ctx, scope, { role, label });
   const validated = await ctx.internal(scope, { method: 'POST', path: `/__mock/users/${encodeURIComponent(user.id)}/validate` });
   if (validated.response?.status !== 200) scope.skip(`could not validate the user: ${answer(validated)}`);
-  const session = (await logIn(ctx, scope, user, 'A3: a validated user logs in')) ?? scope.skip('the validated user could not log in');
+  const session = (await logIn(ctx, scope, user, 'A3', 'a validated user logs in')) ?? scope.skip('the validated user could not log in');
   const actor: Actor = {
     name: `${label}-user`,
     description: `the ${label} user`,
@@ -263,20 +263,20 @@ async function roleChangeSession(ctx: RunContext, scope: CaseScope): Promise<voi
 }
 
 async function refreshChain(ctx: RunContext, scope: CaseScope, first: string): Promise<void> {
-  const refused: Expected = { status: 401, message: exampleMessage(ctx.spec, OP.refresh, 401, 'invalid'), kind: 'business', rule: 'A4', reason: 'A4: a used or revoked refresh token is refused' };
-  const ok = (reason: string): Expected => ({ status: 200, message: null, kind: 'business', rule: 'A4', reason });
+  const refused = (says: string): Expected => byRule('business', 'A4', says, 401, exampleMessage(ctx.spec, OP.refresh, 401, 'invalid'));
+  const ok = (says: string): Expected => byRule('business', 'A4', says, 200);
   const second = await ctx.call(scope, null, OP.refresh, { json: { refreshToken: first } });
-  if (!ctx.expect(scope, second, ok('A4: a refresh token is exchanged for new tokens'))) return;
+  if (!ctx.expect(scope, second, ok('a refresh token is exchanged for new tokens'))) return;
   const next = bodyField(second, 'refreshToken');
   if (typeof next !== 'string') return;
-  expectThat(scope, second, next !== first, { kind: 'business', reason: 'A4: refresh tokens rotate', expected: 'a new refresh token', received: 'the same refresh token' });
-  ctx.expect(scope, await ctx.call(scope, null, OP.refresh, { json: { refreshToken: first } }), refused);
+  expectThat(scope, second, next !== first, { ...rule('A4', 'refresh tokens rotate'), expected: 'a new refresh token', received: 'the same refresh token' });
+  ctx.expect(scope, await ctx.call(scope, null, OP.refresh, { json: { refreshToken: first } }), refused('a used refresh token is refused'));
   const third = await ctx.call(scope, null, OP.refresh, { json: { refresh_token: next } });
-  if (!ctx.expect(scope, third, ok('A4: refresh also takes refresh_token, as the official client sends it'))) return;
+  if (!ctx.expect(scope, third, ok('refresh also takes refresh_token, as the official client sends it'))) return;
   const last = bodyField(third, 'refreshToken');
   if (typeof last !== 'string') return;
-  ctx.expect(scope, await ctx.call(scope, null, OP.logout, { json: { refreshToken: last } }), ok('A4: logout revokes the refresh token'));
-  ctx.expect(scope, await ctx.call(scope, null, OP.refresh, { json: { refreshToken: last } }), { ...refused, reason: 'A4: a refresh token revoked by logout is refused' });
+  ctx.expect(scope, await ctx.call(scope, null, OP.logout, { json: { refreshToken: last } }), ok('logout revokes the refresh token'));
+  ctx.expect(scope, await ctx.call(scope, null, OP.refresh, { json: { refreshToken: last } }), refused('a refresh token revoked by logout is refused'));
 }
 
 /** U6: a deleted user's access and refresh tokens stop working at once; activate lets them log in again. */
@@ -284,22 +284,16 @@ async function deletedUserSession(ctx: RunContext, scope: CaseScope): Promise<vo
   const { user, actor: self, refreshToken } = await sessionUser(ctx, scope, ROLES.USER, 'session');
   const home = user.orgId ?? scope.skip("the members' organization id is unknown");
   const readOrg = (): Promise<Exchange> => ctx.call(scope, self, OP.getOrganization, { params: { orgId: home } });
-  if (!ctx.expect(scope, await readOrg(), { status: 200, message: null, kind: 'role', rule: 'O1', reason: 'O1: every member may read the organization' })) return;
+  if (!ctx.expect(scope, await readOrg(), byRule('role', 'O1', 'every member may read the organization', 200))) return;
   const { ok } = await ctx.callExpecting(scope, user.creator, OP.deleteUser, { params: { userId: user.id } }, { user });
   if (!ok) return;
-  ctx.expect(scope, await readOrg(), { status: 401, message: null, kind: 'auth', rule: 'U6', reason: "U6, A2: a deleted user's access token stops working at once" });
-  ctx.expect(scope, await ctx.call(scope, null, OP.refresh, { json: { refreshToken } }), {
-    status: 401,
-    message: null,
-    kind: 'auth',
-    rule: 'U6',
-    reason: "U6: a deleted user's refresh tokens are revoked",
-  });
-  await expectLoginRefused(ctx, scope, user, 'inactive', 'A3: a soft-deleted user cannot log in');
+  ctx.expect(scope, await readOrg(), byRule('auth', 'U6', "a deleted user's access token stops working at once (A2)", 401));
+  ctx.expect(scope, await ctx.call(scope, null, OP.refresh, { json: { refreshToken } }), byRule('auth', 'U6', "a deleted user's refresh tokens are revoked", 401));
+  await expectLoginRefused(ctx, scope, user, 'inactive', 'A3', 'a soft-deleted user cannot log in');
   const back = await ctx.callExpecting(scope, user.creator, OP.activateUser, { params: { userId: user.id } }, { user: { ...user, deleted: true } });
-  if (back.ok) await logIn(ctx, scope, user, 'U7: an activated user logs in again');
+  if (back.ok) await logIn(ctx, scope, user, 'U7', 'an activated user logs in again');
 }
 
-function rule(id: string, says: string): { kind: 'business'; reason: string } {
-  return { kind: 'business', reason: `${id}: ${says}` };
+function rule(id: string, says: string): Because {
+  return because('business', id, says);
 }

@@ -9,7 +9,7 @@
  */
 import { ROLES, type OperationSpec } from '../../src/contract/index.js';
 import type { RunContext } from '../engine/context.js';
-import { expectedOutcome, type CallFacts, type Expected } from '../engine/expectations.js';
+import { byRule, expectedOutcome, type CallFacts, type Expected } from '../engine/expectations.js';
 import type { DisposableUser } from '../engine/fixtures.js';
 import { exampleField, exampleMessage, OP } from '../engine/operations.js';
 import type { CaseScope } from '../engine/recorder.js';
@@ -152,23 +152,23 @@ function planPublic(ctx: RunContext, op: OperationSpec, actor: Actor): CellPlan 
   switch (op.operationId) {
     case OP.login: {
       const own = credentialsOf(ctx, actor);
-      if (own) return { args: { json: own }, expected: { status: 200, message: null, kind: 'auth', rule: 'A3', reason: `${actor.name} logs in with its own e-mail and password (A3)` } };
+      if (own) return { args: { json: own }, expected: byRule('auth', 'A3', `${actor.name} logs in with its own e-mail and password`, 200) };
       return {
         args: { json: { email: ctx.fixtures.email('nobody'), password: 'Nobody-Passw0rd' } },
-        expected: { status: 401, message: exampleMessage(ctx.spec, op.operationId, 401, 'notFound'), kind: 'auth', rule: 'A3', reason: `an unknown e-mail is USER_NOT_FOUND; ${ignored}` },
+        expected: byRule('auth', 'A3', `an unknown e-mail is USER_NOT_FOUND; ${ignored}`, 401, exampleMessage(ctx.spec, op.operationId, 401, 'notFound')),
         field: { name: 'error_code', value: exampleField(ctx.spec, op.operationId, 401, 'notFound', 'error_code') },
       };
     }
     case OP.refresh:
       return {
         args: { json: { refreshToken: `conf-${ctx.runId}-not-a-refresh-token` } },
-        expected: { status: 401, message: exampleMessage(ctx.spec, op.operationId, 401, 'invalid'), kind: 'auth', rule: 'A4', reason: `an unknown refresh token is refused (A4); ${ignored}` },
+        expected: byRule('auth', 'A4', `an unknown refresh token is refused; ${ignored}`, 401, exampleMessage(ctx.spec, op.operationId, 401, 'invalid')),
         field: { name: 'error_code', value: exampleField(ctx.spec, op.operationId, 401, 'invalid', 'error_code') },
       };
     case OP.logout:
       return {
         args: { json: { refreshToken: `conf-${ctx.runId}-not-a-refresh-token` } },
-        expected: { status: 200, message: null, kind: 'auth', rule: 'A4', reason: `logout is idempotent, an unknown token included (A4); ${ignored}` },
+        expected: byRule('auth', 'A4', `logout is idempotent, an unknown token included; ${ignored}`, 200),
       };
     default:
       return null;

@@ -4,7 +4,7 @@
  * connection (W3).
  */
 import type { RunContext } from '../engine/context.js';
-import { expectedOutcome, type Expected } from '../engine/expectations.js';
+import { because, byRule, expectedOutcome, type Expected } from '../engine/expectations.js';
 import { componentMessage, exampleMessage, OP } from '../engine/operations.js';
 import type { CaseScope } from '../engine/recorder.js';
 import type { RequestSpec } from '../http/client.js';
@@ -17,13 +17,8 @@ const OVERSIZED_BYTES = 1024 * 1024 + 4096;
 
 export async function runRobustness(ctx: RunContext): Promise<void> {
   const run = (name: string, mutates: boolean, body: (scope: CaseScope) => Promise<void>): Promise<unknown> => ctx.recorder.run('robustness', name, { mutates }, body);
-  const invalidJson = (op: string): Expected => ({
-    status: 400,
-    message: exampleMessage(ctx.spec, OP.createUser, 400, 'invalidJson'),
-    kind: 'robustness',
-    rule: 'W1',
-    reason: `W1: a body that is not JSON is a 400 in the error envelope of ${op}`,
-  });
+  const invalidJson = (op: string): Expected =>
+    status(400, exampleMessage(ctx.spec, OP.createUser, 400, 'invalidJson'), 'W1', `a body that is not JSON is a 400 in the error envelope of ${op}`);
   const broken: RequestSpec['raw'] = { body: '{"email": "conf-', contentType: 'application/json', summary: '{"email": "conf-  (cut short: not JSON)' };
 
   await run('a body that is not JSON is a 400 "Invalid JSON body" (W1)', false, async (scope) => {
@@ -90,7 +85,7 @@ export async function runRobustness(ctx: RunContext): Promise<void> {
 }
 
 function status(code: number, message: string, rule: string, says: string): Expected {
-  return { status: code, message, kind: 'robustness', rule, reason: `${rule}: ${says}` };
+  return byRule('robustness', rule, says, code, message);
 }
 
 /** W2: `Allow` lists the methods the path serves (and not the one that was refused). */
@@ -99,8 +94,7 @@ function checkAllow(scope: CaseScope, exchange: Exchange, served: readonly strin
   const listed = new Set((header ?? '').split(',').map((m) => m.trim().toUpperCase()).filter(Boolean));
   const missing = served.filter((m) => !listed.has(m));
   expectThat(scope, exchange, header !== null && missing.length === 0 && !listed.has(sent), {
-    kind: 'robustness',
-    reason: 'W2: a 405 carries an Allow header listing the methods the path serves',
+    ...because('robustness', 'W2', 'a 405 carries an Allow header listing the methods the path serves'),
     expected: `Allow: ${served.join(', ')}`,
     received: header === null ? 'no Allow header' : `Allow: ${header}`,
   });

@@ -29,6 +29,21 @@ export interface Undetermined {
 
 export type Expectation = Expected | Undetermined;
 
+/** What a state check cites: the kind of defect and the rule in words, `U6: delete is soft`. */
+export interface Because {
+  readonly kind: FailureKind;
+  readonly reason: string;
+}
+
+export function because(kind: FailureKind, rule: string, says: string): Because {
+  return { kind, reason: `${rule}: ${says}` };
+}
+
+/** An expectation a check states from one documented rule (not from an access rule). */
+export function byRule(kind: FailureKind, rule: string, says: string, status: number, message: string | null = null): Expected {
+  return { status, message, kind, rule, reason: `${rule}: ${says}` };
+}
+
 export interface UserTarget {
   readonly id: string;
   readonly orgId: string | null;

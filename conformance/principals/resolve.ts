@@ -9,7 +9,7 @@ import { SetupError } from '../engine/errors.js';
 import { OP, operation, operationPath } from '../engine/operations.js';
 import type { HttpClient } from '../http/client.js';
 import { bodyField, type ExchangeMeta } from '../http/exchange.js';
-import { parseMockPrincipals, type CredentialMap, type Credentials, type CredentialSource } from './credentials.js';
+import { parseMockPrincipals, type CredentialMap, type CredentialSource } from './credentials.js';
 import { INACTIVE_NAMES, isMemberName, memberRoleValue, MEMBER_NAMES, PRINCIPAL_NAMES, type CredentialName } from './names.js';
 
 export interface Principal {

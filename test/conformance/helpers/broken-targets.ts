@@ -237,6 +237,17 @@ export const BROKEN_TARGETS: readonly BrokenCase[] = [
     },
   },
   {
+    name: 'a token in the query string accepted',
+    kind: 'auth',
+    check: 'matrix',
+    breakage: {
+      request: (r) => {
+        const token = new URL(r.path, 'http://x').searchParams.get('access_token');
+        return token && !r.headers.authorization ? as(r, token) : r;
+      },
+    },
+  },
+  {
     name: 'answers as text/plain',
     kind: 'envelope',
     check: 'envelopes',
