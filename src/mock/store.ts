@@ -36,8 +36,12 @@ interface OrgList {
   readonly views: OrgUser[];
   /** Built on the first JSON request; then kept aligned like `views`. */
   json: string[] | null;
-  /** The whole JSON array text, until the next change in the organization. */
-  text: string | null;
+  /**
+   * The list operation's whole 200 body as bytes, until the next change in the organization. Kept
+   * as a Buffer so a list of 100,000 users is neither re-joined nor re-encoded per request (each
+   * would be a fresh 25 MB string and buffer: the resident memory grew by that much per listing).
+   */
+  body: Buffer | null;
 }
 
 export class MockStore {
@@ -109,12 +113,15 @@ export class MockStore {
     return this.orgList(orgId).views.slice();
   }
 
-  /** The JSON text of `orgUsers(orgId)`, exactly as JSON.stringify would write it; cached until the organization changes. */
-  orgUsersJson(orgId: string): string {
+  /**
+   * U1's 200 body `{"success":true,"data":[...],"total":N}` as bytes, exactly what JSON.stringify of
+   * that envelope gives; cached until the organization's users change.
+   */
+  orgUsersListBody(orgId: string): Buffer {
     const list = this.orgList(orgId);
     list.json ??= list.views.map((view) => JSON.stringify(view));
-    list.text ??= `[${list.json.join(',')}]`;
-    return list.text;
+    list.body ??= Buffer.from(`{"success":true,"data":[${list.json.join(',')}],"total":${list.views.length}}`);
+    return list.body;
   }
 
   refreshToken(id: string): RefreshTokenRecord | undefined {
@@ -207,7 +214,7 @@ export class MockStore {
     let list = this.orgLists.get(orgId);
     if (!list) {
       const ids = this.userIdsByOrg.get(orgId) ?? [];
-      list = { views: ids.map((id) => this.orgUser(this.users.get(id) as UserRecord)), json: null, text: null };
+      list = { views: ids.map((id) => this.orgUser(this.users.get(id) as UserRecord)), json: null, body: null };
       this.orgLists.set(orgId, list);
     }
     return list;
@@ -225,7 +232,7 @@ export class MockStore {
     const view = this.orgUser(user);
     list.views.push(view);
     list.json?.push(JSON.stringify(view));
-    list.text = null;
+    list.body = null;
   }
 
   private insertRefreshToken(token: RefreshTokenRecord): void {
@@ -245,7 +252,7 @@ export class MockStore {
     const view = this.orgUser(user);
     list.views[position] = view;
     if (list.json) list.json[position] = JSON.stringify(view);
-    list.text = null;
+    list.body = null;
   }
 }
 

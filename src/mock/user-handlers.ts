@@ -33,9 +33,8 @@ export function userHandlers(context: MockContext) {
       const orgId = resolved(caller.orgId, 'an organization', op.operationId);
       const data = context.store.orgUsers(orgId);
       const body: Schemas['UserListEnvelope'] = { success: true, data, total: data.length };
-      // The same text JSON.stringify(body) gives (same keys, same order), from the store's cache.
-      const bodyJson = `{"success":true,"data":${context.store.orgUsersJson(orgId)},"total":${data.length}}`;
-      return { ...success(200, body, caller.email, false), bodyJson };
+      // The same bytes JSON.stringify(body) gives (same keys, same order), from the store's cache.
+      return { ...success(200, body, caller.email, false), bodyJson: context.store.orgUsersListBody(orgId) };
     },
   };
 

@@ -35,8 +35,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   sendJsonText(res, status, body === undefined ? '' : JSON.stringify(body), headers, extra);
 }
 
-/** Writes a JSON body that is already serialised. */
-export function sendJsonText(res: ServerResponse, status: number, text: string, headers: HeaderMap | undefined, extra: HeaderMap | null): void {
+/** Writes a JSON body that is already serialised, as text or as UTF-8 bytes. */
+export function sendJsonText(res: ServerResponse, status: number, text: string | Buffer, headers: HeaderMap | undefined, extra: HeaderMap | null): void {
   res.writeHead(status, {
     ...headers,
     ...extra,

@@ -98,8 +98,8 @@ export function createHarness(overrides: Partial<MockOptions> = {}): Harness {
 }
 
 function onTheWire(raw: ApiResponse): HarnessResponse {
-  if (raw.bodyJson !== undefined && raw.bodyJson !== JSON.stringify(raw.body)) {
-    throw new Error(`bodyJson differs from JSON.stringify(body): ${raw.bodyJson.slice(0, 200)}`);
+  if (raw.bodyJson !== undefined && raw.bodyJson.toString() !== JSON.stringify(raw.body)) {
+    throw new Error(`bodyJson differs from JSON.stringify(body): ${raw.bodyJson.toString().slice(0, 200)}`);
   }
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(raw.headers ?? {})) headers[name.toLowerCase()] = value;
