@@ -32,7 +32,7 @@ async function loadSuite(): Promise<SuiteApi | string> {
 }
 
 export async function measureConformance(options: BenchOptions, log: Log): Promise<ConformanceResult | Skipped> {
-  if (!mockAvailable()) return { skipped: 'the mock is not built (dist/src/cli/mock.js missing)' };
+  if (!mockAvailable()) return { skipped: 'the mock is not built (dist/bundle/mock.mjs missing)' };
   const suite = await loadSuite();
   if (typeof suite === 'string') return { skipped: suite };
   const mock = await startMock({ users: options.users, seed: options.seed });

@@ -94,7 +94,7 @@ async function main(): Promise<number> {
   const dir = path.join(ROOT, '.tmp/profiles', `${request}-${Date.now()}`);
   mkdirSync(dir, { recursive: true });
   const mock = await startMock(
-    { users: Number(values.users), seed: 1, nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`] },
+    { users: Number(values.users), seed: 1, unbundled: true, nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`] },
     600_000,
   );
   try {

@@ -62,7 +62,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const needMock = (what: string): Skipped | undefined => {
     if (!options.only.includes('mock')) return { skipped: `${what} measures the mock, which --only leaves out` };
-    if (!mockAvailable()) return { skipped: 'the mock is not built (dist/src/cli/mock.js missing)' };
+    if (!mockAvailable()) return { skipped: 'the mock is not built (dist/bundle/mock.mjs missing)' };
     return undefined;
   };
 

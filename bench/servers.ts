@@ -10,7 +10,10 @@ import path from 'node:path';
 import { pollUntilOk } from './http.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
-export const MOCK_CLI = path.join(ROOT, 'dist/src/cli/mock.js');
+/** What `npm start` runs: the one-file bundle of the CLI. */
+export const MOCK_CLI = path.join(ROOT, 'dist/bundle/mock.mjs');
+/** The same CLI as separate modules (`tsc` output), for profiles that attribute time per file. */
+export const MOCK_MODULES_CLI = path.join(ROOT, 'dist/src/cli/mock.js');
 export const PRISM_CLI = path.join(ROOT, 'node_modules/@stoplight/prism-cli/dist/index.js');
 export const SPEC = path.join(ROOT, 'openapi/organization.yaml');
 const BARE_SERVER = path.join(ROOT, 'bench/bare-server.mjs');
@@ -43,6 +46,8 @@ export interface MockSettings {
   readonly stateFile?: string | undefined;
   /** Flags for node itself, before the script (e.g. --cpu-prof). */
   readonly nodeFlags?: readonly string[] | undefined;
+  /** Run the unbundled modules (dist/src/cli/mock.js) instead of the bundle, so a profile names files. */
+  readonly unbundled?: boolean | undefined;
 }
 
 const live = new Set<ChildProcess>();
@@ -83,7 +88,7 @@ export function freePort(): Promise<number> {
 export async function startMock(settings: MockSettings, timeoutMs = 120_000): Promise<ServerHandle> {
   if (!mockAvailable()) throw new Error(`${path.relative(ROOT, MOCK_CLI)} is missing; run npm run build`);
   const port = await freePort();
-  const args = [...(settings.nodeFlags ?? []), MOCK_CLI, '--port', String(port), '--host', HOST, '--seed', String(settings.seed)];
+  const args = [...(settings.nodeFlags ?? []), settings.unbundled ? MOCK_MODULES_CLI : MOCK_CLI, '--port', String(port), '--host', HOST, '--seed', String(settings.seed)];
   args.push('--users', String(settings.users), '--quiet');
   if (settings.stateFile !== undefined) args.push('--state-file', settings.stateFile);
   return launch('mock', process.execPath, args, port, { path: '/__mock/health' }, timeoutMs);

@@ -32,7 +32,7 @@ export async function measureThroughput(options: BenchOptions, workDir: string, 
   const haveMock = mockAvailable();
 
   if (!haveMock && (wanted.has('mock') || wanted.has('bare'))) {
-    notes.push('the mock is not built (dist/src/cli/mock.js missing): its runs are skipped and the bare server replays Prism\'s bytes');
+    notes.push('the mock is not built (dist/bundle/mock.mjs missing): its runs are skipped and the bare server replays Prism\'s bytes');
     log(`note: ${notes[notes.length - 1] ?? ''}`);
   }
 

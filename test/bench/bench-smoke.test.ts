@@ -42,7 +42,7 @@ describe('the bench on its tiny configuration (npm run bench -- --tiny)', () => 
   it('exits 0 and prints the throughput table and the target lines', { timeout: 300_000 }, async () => {
     // `npm run bench` is build + run; the build runs here only when dist/ is missing, so that this
     // test does not rewrite dist/ under other tests that are spawning the built mock.
-    if (!existsSync(path.join(ROOT, 'dist/src/cli/mock.js'))) {
+    if (!existsSync(path.join(ROOT, 'dist/bundle/mock.mjs'))) {
       const build = await run('npm', ['run', '-s', 'build'], 120_000);
       expect(build.code, build.stdout + build.stderr).toBe(0);
     }
