@@ -66,7 +66,7 @@ export function formatConsoleReport(result: RunResult, options: ConsoleOptions =
 
 function describeFailure(same: readonly Failure[], result: RunResult, c: Palette): string[] {
   const f = same[0] as Failure;
-  const who = same.length > 1 ? `${same.length}×: ${preview([...new Set(same.map((x) => x.principal))])}` : f.principal;
+  const who = preview([...new Set(same.map((x) => x.principal))]) + (same.length > 1 ? ` (${same.length}×)` : '');
   const request = f.request ? `${f.request.method} ${f.request.path}${f.request.body ? ` ${f.request.body}` : ''}` : '';
   const exchange = f.exchangeId === null ? undefined : result.exchanges[f.exchangeId - 1];
   const out = [`  ${c.red('✗')} ${f.operation} ${c.dim(`as ${who}`)} ${c.dim(`[${f.check}]`)}`, `    ${f.message}`];

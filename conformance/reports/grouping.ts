@@ -7,11 +7,12 @@ export interface FailureGroup {
   readonly failures: readonly Failure[];
 }
 
-/** Kind → groups of identical failures (same check, operation and message), in the order found. */
+/** Kind → groups of identical failures (same check, operation and message up to array indices), in the order found. */
 export function groupFailures(failures: readonly Failure[]): Map<FailureKind, FailureGroup[]> {
   const byKey = new Map<string, Failure[]>();
   for (const f of failures) {
-    const key = `${f.kind}\u0000${f.check}\u0000${f.operation}\u0000${f.type}\u0000${f.message.replace(f.principal, '')}`;
+    // The same defect at data[0], data[1], ... or as each principal folds into one entry.
+    const key = `${f.kind}\u0000${f.check}\u0000${f.operation}\u0000${f.type}\u0000${f.message.replace(f.principal, '').replace(/\[\d+\]/g, '[]')}`;
     const list = byKey.get(key);
     if (list) list.push(f);
     else byKey.set(key, [f]);
