@@ -23,7 +23,8 @@ export class SecretBook {
 }
 
 const SECRET_KEY = /pass(word)?|pwd|hash|salt|secret|token|api[-_]?key|private[-_]?key/i;
-const HASH_VALUE = /^\$(2[abxy]?|argon2(id|i|d)?|scrypt|pbkdf2(-sha\d+)?)\$/;
+// Modular-crypt shapes: `$2b$10$...` (bcrypt), `$argon2id$v=19$...`, `sha256$<salt>$<digest>` (the mock's own), ...
+const HASH_VALUE = /^\$?(2[abxy]?|argon2(?:id|i|d)?|scrypt|pbkdf2(?:[-_]sha\d+)?|sha(?:1|256|512))\$[^\s$]+\$/;
 
 export interface SecretFinding {
   /** JSON path, e.g. `data[2].password`. */

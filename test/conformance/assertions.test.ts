@@ -86,6 +86,8 @@ describe('findSecrets', () => {
     ['a key named passwordHash inside a list', { success: true, data: [user, { ...user, passwordHash: 'x' }] }, ['data[1].passwordHash']],
     ['a known token as a value', { ...user, lastName: 'eyJhbGciOiJIUzI1NiJ9.e30.sig' }, ['lastName']],
     ['a bcrypt-shaped value', { ...user, name: '$2b$10$abcdefghijklmnopqrstuv' }, ['name']],
+    ['a salted-SHA-256-shaped value', { ...user, lastName: 'sha256$c2FsdA$0123456789abcdef' }, ['lastName']],
+    ['a dollar in an ordinary value', { ...user, lastName: 'Cash$Money' }, []],
   ];
   it.each(rows)('%s', (_name, value, locations) => {
     expect(findSecrets(value, book).map((f) => f.location)).toEqual(locations);
