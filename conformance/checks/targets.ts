@@ -64,7 +64,7 @@ export function expectThat(
 }
 
 /** JSON equality; object keys in any order (a backend may serialise fields in another order). */
-export function sameJson(a: unknown, b: unknown): boolean {
+function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 

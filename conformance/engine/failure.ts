@@ -58,8 +58,6 @@ export type Failure =
   | (FailureBase & { readonly type: 'secret'; readonly location: string; readonly expected: string; readonly received: string })
   | (FailureBase & { readonly type: 'transport'; readonly expected: string; readonly received: string });
 
-export type FailureType = Failure['type'];
-
 /** A failure before the engine has numbered it and placed it in a case. */
 export type FailureDraft = Failure extends infer F
   ? F extends Failure

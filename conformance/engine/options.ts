@@ -72,7 +72,7 @@ function parseTarget(raw: string): string {
   return url.href.replace(/\/+$/, '');
 }
 
-export function parseOnly(raw: ConformanceOptions['only']): readonly GroupName[] {
+function parseOnly(raw: ConformanceOptions['only']): readonly GroupName[] {
   if (raw === undefined) return GROUP_NAMES;
   const names = (typeof raw === 'string' ? [raw] : raw).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
   if (names.length === 0) throw new SetupError(`--only needs at least one group: ${GROUP_NAMES.join(', ')}`);

@@ -105,11 +105,6 @@ export class Recorder {
     return result;
   }
 
-  /** Records a case that was never started, e.g. for a group `--only` left out of a sweep. */
-  skipped(group: GroupName, name: string, reason: string): void {
-    this.cases.push({ id: this.uniqueId(`${group}: ${name}`), group, name, status: 'skipped', skipReason: reason, failureIds: [], exchangeIds: [], durationMs: 0 });
-  }
-
   addFailure(draft: FailureDraft, check: GroupName, caseId: string): Failure {
     const failure = { ...draft, id: this.failures.length + 1, check, caseId, message: formatFailureMessage(draft) } as Failure;
     this.failures.push(failure);
