@@ -334,12 +334,12 @@ export interface components {
              * @description Defaults to 0, USER (docs). Must be strictly below the caller's own role unless the caller is OWNER (R5).
              * @default 0
              */
-            orgRole: components["schemas"]["RoleValue"];
+            orgRole?: components["schemas"]["RoleValue"];
             /**
              * @description Defaults to true (docs); false skips the verification email.
              * @default true
              */
-            sendInvite: boolean;
+            sendInvite?: boolean;
         };
         /** @description Every field optional (U5); other fields are ignored. */
         UpdateUserRequest: {

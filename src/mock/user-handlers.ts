@@ -14,8 +14,8 @@ import { success } from './responses.js';
 import type { UserChanges } from './store.js';
 
 type Schemas = components['schemas'];
-/** The create body as sent: `orgRole` and `sendInvite` have defaults (U3), so they may be absent. */
-type CreateBody = Omit<Schemas['CreateUserRequest'], 'orgRole' | 'sendInvite'> & Partial<Pick<Schemas['CreateUserRequest'], 'orgRole' | 'sendInvite'>>;
+/** The create body as sent: `orgRole` and `sendInvite` have defaults (U3), so the generated type keeps them optional. */
+type CreateBody = Schemas['CreateUserRequest'];
 type UpdateBody = Schemas['UpdateUserRequest'];
 
 /** U5: the writable fields of an update. */

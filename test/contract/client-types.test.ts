@@ -67,3 +67,9 @@ describe('the generated types follow the spec', () => {
     expectTypeOf<OrganizationClient['DELETE']>().toBeFunction();
   });
 });
+
+describe('request types keep defaulted fields optional', () => {
+  it('create may omit orgRole and sendInvite, which default to 0 and true (U3)', () => {
+    expectTypeOf<{ email: string; password: string; firstName: string; lastName: string }>().toMatchTypeOf<Schemas['CreateUserRequest']>();
+  });
+});
