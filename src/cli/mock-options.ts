@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LatencyRange } from '../server/faults.js';
 import type { CorsOrigins } from '../server/cors.js';
+import type { ServerOptions } from '../server/start-server.js';
 
 /** A mistake in the command line; the message is one line that says what to do. */
 export class UsageError extends Error {
@@ -35,20 +36,14 @@ export const FLAGS: readonly Flag[] = [
   { name: 'help', type: 'boolean', help: 'Show this help.' },
 ];
 
-export interface MockCliOptions {
+/** The flags, resolved: the server's own settings (one definition, in ServerOptions) plus help and quiet. */
+export type MockCliOptions = Pick<
+  ServerOptions,
+  'port' | 'host' | 'seed' | 'users' | 'tokenTtlSeconds' | 'stateFile' | 'latency' | 'errorRate' | 'corsOrigins' | 'controlPlane'
+> & {
   readonly help: boolean;
   readonly quiet: boolean;
-  readonly port: number;
-  readonly host: string;
-  readonly seed: number;
-  readonly users: number;
-  readonly tokenTtlSeconds: number;
-  readonly stateFile: string | null;
-  readonly latency: LatencyRange | null;
-  readonly errorRate: number;
-  readonly corsOrigins: CorsOrigins;
-  readonly controlPlane: boolean;
-}
+};
 
 export const DEFAULT_PORT = 4010;
 
