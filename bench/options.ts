@@ -15,7 +15,9 @@ export interface BenchOptions {
   readonly rate: number | null;
   /** Seconds of the discarded run before each measured one. */
   readonly warmup: number;
-  /** The servers to drive, in the order they run. */
+  /** Throughput rounds: each request is measured this many times on every server; the median is reported. */
+  readonly rounds: number;
+  /** The servers to drive, in the order they run in the odd rounds (reversed in the even ones). */
   readonly only: readonly ServerName[];
   readonly skipScale: boolean;
   readonly skipConformance: boolean;
@@ -43,13 +45,14 @@ export class UsageError extends Error {
 }
 
 const USAGE =
-  'usage: npm run bench -- [--duration S] [--connections N] [--warmup S] [--rate N] [--only mock,bare,prism,prism-dynamic] ' +
+  'usage: npm run bench -- [--duration S] [--connections N] [--warmup S] [--rounds R] [--rate N] [--only mock,bare,prism,prism-dynamic] ' +
   '[--skip-scale] [--skip-conformance] [--tiny] [--users N] [--scale-users N] [--seed N] [--out DIR] [--markdown]';
 
 const FULL = {
-  duration: 10,
+  duration: 5,
   connections: 10,
-  warmup: 2,
+  warmup: 1,
+  rounds: 3,
   only: SERVER_NAMES,
   users: 50,
   scaleUsers: 100_000,
@@ -63,6 +66,7 @@ const TINY = {
   duration: 1,
   connections: 2,
   warmup: 0.3,
+  rounds: 1,
   only: ['mock', 'bare', 'prism'] as readonly ServerName[],
   users: 50,
   scaleUsers: 2_000,
@@ -72,12 +76,16 @@ const TINY = {
   startupRuns: 1,
 } as const;
 
+/** Each round measures every request on every server: a bound on how long a mistyped --rounds can run. */
+export const MAX_ROUNDS = 15;
+
 type FlagKind = 'number' | 'integer' | 'list' | 'string' | 'boolean';
 const FLAGS: Readonly<Record<string, FlagKind>> = {
   '--duration': 'number',
   '--connections': 'integer',
   '--rate': 'integer',
   '--warmup': 'number',
+  '--rounds': 'integer',
   '--only': 'list',
   '--skip-scale': 'boolean',
   '--skip-conformance': 'boolean',
@@ -95,13 +103,14 @@ export function parseOptions(argv: readonly string[], defaultOutDir: string): Be
   const raw = readFlags(argv);
   if (raw.has('--help')) return 'help';
   const base = raw.has('--tiny') ? TINY : FULL;
-  const num = (flag: string, fallback: number, min: number): number => {
+  const num = (flag: string, fallback: number, min: number, max = Number.POSITIVE_INFINITY): number => {
     const value = raw.get(flag);
     if (value === undefined) return fallback;
     const parsed = Number(value);
     const integer = FLAGS[flag] === 'integer';
-    if (!Number.isFinite(parsed) || parsed < min || (integer && !Number.isInteger(parsed))) {
-      throw new UsageError(`${flag} expects ${integer ? 'an integer' : 'a number'} >= ${min}, got "${value}"`);
+    if (!Number.isFinite(parsed) || parsed < min || parsed > max || (integer && !Number.isInteger(parsed))) {
+      const range = Number.isFinite(max) ? `from ${min} to ${max}` : `>= ${min}`;
+      throw new UsageError(`${flag} expects ${integer ? 'an integer' : 'a number'} ${range}, got "${value}"`);
     }
     return parsed;
   };
@@ -110,6 +119,7 @@ export function parseOptions(argv: readonly string[], defaultOutDir: string): Be
     connections: num('--connections', base.connections, 1),
     rate: raw.has('--rate') ? num('--rate', 0, 1) : null,
     warmup: num('--warmup', base.warmup, 0),
+    rounds: num('--rounds', base.rounds, 1, MAX_ROUNDS),
     only: parseOnly(raw.get('--only'), base.only),
     skipScale: raw.has('--skip-scale'),
     skipConformance: raw.has('--skip-conformance'),

@@ -2,6 +2,7 @@
 import type { ServerName } from './options.js';
 import type { BenchResults, RatioRow, ThroughputRow } from './results.js';
 import { isFailed, isSkipped } from './results.js';
+import { median, span } from './stats.js';
 
 const SERVER_LABEL: Readonly<Record<ServerName, string>> = {
   mock: 'mock',
@@ -14,27 +15,66 @@ const int = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleS
 const ms = (n: number): string => (Number.isFinite(n) ? n.toFixed(n < 10 ? 2 : 1) : '—');
 const ratio = (n: number | null | undefined): string => (n === null || n === undefined ? '—' : `${n.toFixed(2)}`);
 
-/** The throughput table: one row per request and server; the mock's ratio on the other servers' rows. */
+/** "a–b" from the rounds' values, or '' when there is only one round. */
+function rangeText(values: readonly number[], format: (n: number) => string): string {
+  const s = span(values);
+  return s === null || values.length < 2 ? '' : `${format(s.min)}–${format(s.max)}`;
+}
+
+/**
+ * The throughput table: one row per request and server, the median of the rounds with the rounds'
+ * lowest and highest req/s beside it; the mock's ratio (of medians) on the other servers' rows, with
+ * the lowest and highest of the same ratio taken within each round.
+ */
 export function throughputTable(rows: readonly ThroughputRow[], ratios: readonly RatioRow[]): string {
-  const header = ['request', 'server', 'req/s', 'p50 ms', 'p99 ms', 'statuses', 'mock÷this'];
+  const header = ['request', 'server', 'req/s', 'p50 ms', 'p99 ms', 'rounds req/s', 'statuses', 'mock÷this', 'rounds'];
   const body: string[][] = [];
   for (const r of ratios) {
     const group = rows.filter((t) => t.request === r.request);
     group.forEach((t, i) => {
-      const mockRatio =
-        t.server === 'bare' ? r.mockOverBare : t.server === 'prism' ? r.mockOverPrism : t.server === 'prism-dynamic' ? r.mockOverPrismDynamic : null;
+      const [mockRatio, perRound] =
+        t.server === 'bare'
+          ? [r.mockOverBare, r.roundsOverBare]
+          : t.server === 'prism'
+            ? [r.mockOverPrism, r.roundsOverPrism]
+            : t.server === 'prism-dynamic'
+              ? [r.mockOverPrismDynamic, r.roundsOverPrismDynamic]
+              : [null, []];
       body.push([
         i === 0 ? r.label : '',
         SERVER_LABEL[t.server],
         int(t.rps),
         ms(t.p50Ms),
         ms(t.p99Ms),
+        rangeText(t.rounds.map((f) => f.rps), int),
         statusText(t),
         t.server === 'mock' ? '' : ratio(mockRatio),
+        t.server === 'mock' ? '' : rangeText(perRound, (n) => n.toFixed(2)),
       ]);
     });
   }
-  return align([header, ...body], [false, false, true, true, true, false, true]);
+  return align([header, ...body], [false, false, true, true, true, true, false, true, true]);
+}
+
+/**
+ * How far the rounds of one server on one request are apart (highest ÷ lowest req/s), over every
+ * server and request: the median and the widest. Null with fewer than two rounds.
+ */
+export function roundSpread(rows: readonly ThroughputRow[]): { median: number; widest: number; where: string } | null {
+  const spreads = rows
+    .filter((t) => t.rounds.length > 1 && t.rpsMin > 0)
+    .map((t) => ({ factor: t.rpsMax / t.rpsMin, where: `${SERVER_LABEL[t.server]}, ${t.label}` }))
+    .sort((a, b) => a.factor - b.factor);
+  const widest = spreads[spreads.length - 1];
+  if (widest === undefined) return null;
+  return { median: median(spreads.map((s) => s.factor)), widest: widest.factor, where: widest.where };
+}
+
+export function spreadLine(rows: readonly ThroughputRow[]): string | undefined {
+  const s = roundSpread(rows);
+  if (s === null) return undefined;
+  const pct = (f: number): string => `${Math.round((f - 1) * 100)}%`;
+  return `Rounds of the same server and request differ by ${pct(s.median)} (median of highest÷lowest req/s), at most ${pct(s.widest)} (${s.where}).`;
 }
 
 function statusText(t: ThroughputRow): string {
@@ -103,24 +143,49 @@ export function targetLines(results: BenchResults): string[] {
   return results.targets.map((t) => `${t.status.padEnd(4)}  ${t.text}`);
 }
 
-/** The README's table: one row per request, servers side by side. */
+/**
+ * The README's tables: one row per request, servers side by side (medians of the rounds, the ratios
+ * with their lowest and highest per-round value), then each server's lowest and highest req/s.
+ */
 export function markdownTable(results: BenchResults): string {
   const servers = results.config.only;
+  const rounds = results.config.rounds;
+  const withBare = servers.includes('mock') && servers.includes('bare');
+  const withPrism = servers.includes('mock') && servers.includes('prism');
   const cols = ['request', ...servers.flatMap((s) => (s === 'mock' ? ['mock req/s', 'mock p50 / p99 ms'] : [`${SERVER_LABEL[s]} req/s`]))];
-  if (servers.includes('mock') && servers.includes('bare')) cols.push('mock/bare');
-  if (servers.includes('mock') && servers.includes('prism')) cols.push('mock/Prism');
-  const lines = [`| ${cols.join(' | ')} |`, `|${cols.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
+  if (withBare) cols.push(rounds > 1 ? 'mock/bare (rounds)' : 'mock/bare');
+  if (withPrism) cols.push(rounds > 1 ? 'mock/Prism (rounds)' : 'mock/Prism');
+  const head = (c: readonly string[]): string[] => [`| ${c.join(' | ')} |`, `|${c.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
+  const lines = head(cols);
+  const cell = (id: string, s: ServerName): ThroughputRow | undefined => results.throughput.find((t) => t.request === id && t.server === s);
+  const withRange = (value: string, perRound: readonly number[], format: (n: number) => string): string => {
+    const range = rangeText(perRound, format);
+    return range === '' ? value : `${value} (${range})`;
+  };
   for (const r of results.ratios) {
-    const cell = (s: ServerName): ThroughputRow | undefined => results.throughput.find((t) => t.request === r.request && t.server === s);
     const row = [`\`${r.label}\``];
     for (const s of servers) {
-      const t = cell(s);
+      const t = cell(r.request, s);
       row.push(t === undefined ? '—' : int(t.rps));
       if (s === 'mock') row.push(t === undefined ? '—' : `${ms(t.p50Ms)} / ${ms(t.p99Ms)}`);
     }
-    if (servers.includes('mock') && servers.includes('bare')) row.push(ratio(r.mockOverBare));
-    if (servers.includes('mock') && servers.includes('prism')) row.push(r.mockOverPrism === null ? '—' : `${r.mockOverPrism.toFixed(1)}×`);
+    if (withBare) row.push(withRange(ratio(r.mockOverBare), r.roundsOverBare, (n) => n.toFixed(2)));
+    if (withPrism) {
+      const x = (n: number): string => `${n.toFixed(1)}×`;
+      row.push(r.mockOverPrism === null ? '—' : withRange(x(r.mockOverPrism), r.roundsOverPrism, x));
+    }
     lines.push(`| ${row.join(' | ')} |`);
+  }
+  if (rounds > 1) {
+    lines.push('', ...head(['request', ...servers.map((s) => `${SERVER_LABEL[s]}, lowest–highest req/s`)]));
+    for (const r of results.ratios) {
+      const row = [`\`${r.label}\``];
+      for (const s of servers) {
+        const t = cell(r.request, s);
+        row.push(t === undefined ? '—' : rangeText(t.rounds.map((f) => f.rps), int) || int(t.rps));
+      }
+      lines.push(`| ${row.join(' | ')} |`);
+    }
   }
   return lines.join('\n');
 }

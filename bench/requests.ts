@@ -162,8 +162,8 @@ export function scenarios(cast: Cast, options: { forPrism: boolean; tag: string 
 }
 
 /**
- * The order the runs happen in: creates last, so that the list of 50 users is measured before the
- * creates grow the organization.
+ * The order the runs of a throughput round happen in: creates last, so that the list of 50 users is
+ * measured before the creates grow the organization (and each round starts from a reset mock).
  */
 export function runOrder(list: readonly Scenario[]): Scenario[] {
   return [...list.filter((s) => s.id !== 'create-user'), ...list.filter((s) => s.id === 'create-user')];

@@ -6,29 +6,63 @@ import type { BenchOptions, ServerName } from './options.js';
 import type { RequestId } from './requests.js';
 import type { Memory } from './servers.js';
 
-export const RESULTS_VERSION = 1;
+/** 2: throughput rows are medians of rounds, with every round's figures (`rounds`) and their spread. */
+export const RESULTS_VERSION = 2;
 
-export interface ThroughputRow {
-  readonly request: RequestId;
-  readonly label: string;
-  readonly server: ServerName;
+/** One measured run of one request on one server. */
+export interface RoundFigure {
+  /** 1-based. */
+  readonly round: number;
+  /** The server's place in that round's order, 0 first. */
+  readonly position: number;
+  /** Seconds from the start of the throughput phase to the start of this run's warm-up. */
+  readonly atSeconds: number;
   readonly rps: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly requests: number;
   readonly statuses: Readonly<Record<string, number>>;
+  readonly unexpected: number;
+  readonly errors: number;
+}
+
+export interface ThroughputRow {
+  readonly request: RequestId;
+  readonly label: string;
+  readonly server: ServerName;
+  /** The median of the rounds' req/s (with an even number of rounds, the lower middle one). */
+  readonly rps: number;
+  /** Latency percentiles of the median round (the round whose req/s is `rps`). */
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly medianRound: number;
+  /** The lowest and highest req/s of the rounds. */
+  readonly rpsMin: number;
+  readonly rpsMax: number;
+  /** Summed over the rounds. */
+  readonly requests: number;
+  readonly statuses: Readonly<Record<string, number>>;
   readonly expectedStatus: number;
   readonly unexpected: number;
   readonly errors: number;
+  /** Every round, in round order. */
+  readonly rounds: readonly RoundFigure[];
 }
 
 export interface RatioRow {
   readonly request: RequestId;
   readonly label: string;
-  /** Mock req/s divided by the other server's; null when either is missing. */
+  /** The mock's median req/s divided by the other server's median; null when either is missing. */
   readonly mockOverBare: number | null;
   readonly mockOverPrism: number | null;
   readonly mockOverPrismDynamic: number | null;
+  /**
+   * The same ratio within each round (the two servers measured seconds apart), in round order: its
+   * spread is the noise of the ratio. Empty when either server is missing.
+   */
+  readonly roundsOverBare: readonly number[];
+  readonly roundsOverPrism: readonly number[];
+  readonly roundsOverPrismDynamic: readonly number[];
 }
 
 export interface StartupRow {
@@ -102,6 +136,9 @@ export interface BenchResults {
   readonly version: typeof RESULTS_VERSION;
   readonly startedAt: string;
   readonly finishedAt: string;
+  /** What the run was expected to take at its start (printed then), and what it took. */
+  readonly estimatedSeconds: number;
+  readonly elapsedSeconds: number;
   readonly command: string;
   readonly machine: {
     readonly cpus: number;

@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: our mock against a bare node:http server replaying its bytes and against Prism,
- * then start-up, scale, writes with a state file, and the conformance suite's run time. Prints a
+ * `npm run bench`: our mock against a bare node:http server replaying its bytes and against Prism
+ * (all running at once, measured back to back per request, in rounds; see throughput.ts), then
+ * start-up, scale, writes with a state file, and the conformance suite's run time. Prints a
  * table and PASS/MISS target lines; writes the figures to bench/results/<time>.json and latest.json.
  *
  * Exit codes: 0 figures written (targets may be MISS), 1 a run failed or its answers were wrong,
@@ -10,8 +11,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { measureConformance } from './conformance.js';
+import { estimateSeconds, minutes } from './estimate.js';
 import { parseOptions, usage, UsageError, type BenchOptions } from './options.js';
-import { markdownTable, sectionLines, targetLines, throughputTable } from './report.js';
+import { markdownTable, sectionLines, spreadLine, targetLines, throughputTable } from './report.js';
 import { machine, RESULTS_VERSION, writeResults, type BenchResults, type Failed, type Skipped } from './results.js';
 import { measureScale } from './scale.js';
 import { mockAvailable, ROOT } from './servers.js';
@@ -42,13 +44,16 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   const startedAt = new Date().toISOString();
+  const started = performance.now();
   const host = machine();
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'org-contract-bench-'));
   const failures: string[] = [];
   const notes: string[] = [];
+  const estimatedSeconds = estimateSeconds(options);
   log(
-    `${options.tiny ? 'tiny run' : 'full run'}: ${options.connections} connections, ${options.duration} s runs after ${options.warmup} s warm-up; servers ${options.only.join(', ')}; ${host.cpus} CPUs, load ${host.loadAverageAtStart.join(' ')}`,
+    `${options.tiny ? 'tiny run' : 'full run'}: ${options.rounds} round(s) of ${options.duration} s runs after ${options.warmup} s warm-ups, ${options.connections} connections; servers ${options.only.join(', ')}; ${host.cpus} CPUs, load ${host.loadAverageAtStart.join(' ')}`,
   );
+  log(`estimated run time: about ${minutes(estimatedSeconds)}`);
 
   async function section<T>(name: string, run: () => Promise<T>): Promise<T | Failed> {
     try {
@@ -87,6 +92,8 @@ async function main(argv: readonly string[]): Promise<number> {
       version: RESULTS_VERSION,
       startedAt,
       finishedAt: new Date().toISOString(),
+      estimatedSeconds,
+      elapsedSeconds: Math.round((performance.now() - started) / 1000),
       command: `npm run bench -- ${argv.join(' ')}`.trim(),
       machine: host,
       config: options,
@@ -97,6 +104,7 @@ async function main(argv: readonly string[]): Promise<number> {
       targets: judgeTargets(figures),
     };
     print(results, options);
+    log(`took ${minutes(results.elapsedSeconds)} (estimated ${minutes(estimatedSeconds)})`);
     const file = writeResults(options.outDir, results);
     process.stdout.write(`\nResults: ${path.relative(process.cwd(), file)} (and latest.json)\n`);
   } finally {
@@ -113,11 +121,17 @@ function print(results: BenchResults, options: BenchOptions): void {
   const out: string[] = [];
   const m = results.machine;
   out.push(`org-contract bench, ${results.startedAt}: ${m.cpus} CPUs (${m.cpuModel}), node ${m.node}, load average at start ${m.loadAverageAtStart.join(' ')}`);
-  out.push(`${options.connections} connections, ${options.duration} s per run after a ${options.warmup} s warm-up, loopback`);
+  out.push(
+    `${options.connections} connections, ${options.duration} s per run after a ${options.warmup} s warm-up, loopback; ` +
+      `${options.rounds} round(s), all servers up at once and measured back to back per request, the order reversed every other round`,
+  );
+  if (options.rounds > 1) out.push('req/s: the median of the rounds; p50/p99: of the median round; ratios: of the medians, with the lowest–highest of the same ratio within each round');
   if (options.rate !== null) out.push(`note: every run is capped at ${options.rate} req/s (--rate): the req/s figures are the cap, not throughput`);
   for (const note of results.notes) out.push(`note: ${note}`);
   out.push('');
   out.push(results.throughput.length > 0 ? throughputTable(results.throughput, results.ratios) : '(no throughput figures)');
+  const spread = spreadLine(results.throughput);
+  if (spread !== undefined) out.push(spread);
   out.push('');
   out.push(...sectionLines(results));
   out.push('');

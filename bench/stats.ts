@@ -44,3 +44,9 @@ export function round(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
+
+/** The lowest and highest of the values; null when there are none. */
+export function span(values: readonly number[]): { min: number; max: number } | null {
+  if (values.length === 0) return null;
+  return { min: Math.min(...values), max: Math.max(...values) };
+}

@@ -1,9 +1,11 @@
 /**
- * The performance targets, judged from a run's figures. A target whose figures are missing (a
- * server left out with --only, a skipped section, a tiny scale) is a SKIP, never a PASS.
+ * The performance targets, judged from a run's figures (the throughput ones from the medians of the
+ * rounds). A target whose figures are missing (a server left out with --only, a skipped section, a
+ * tiny scale) is a SKIP, never a PASS.
  */
 import type { BenchResults, TargetLine, TargetStatus } from './results.js';
 import { isFailed, isSkipped } from './results.js';
+import { span } from './stats.js';
 
 export const TARGETS = {
   readsOverBare: 0.6,
@@ -28,6 +30,13 @@ const pass = (ok: boolean): TargetStatus => (ok ? 'PASS' : 'MISS');
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const pct = (n: number): string => `${Math.round(n * 100)}%`;
 
+/** "; rounds a–b" from the same ratio within each round, or '' with fewer than two rounds. */
+function roundsText(perRound: readonly number[], format: (n: number) => string): string {
+  const s = span(perRound);
+  return s === null || perRound.length < 2 ? '' : `; rounds ${format(s.min)}–${format(s.max)}`;
+}
+
+/** Judged on the medians of the rounds; the per-round spread of each ratio is printed beside it. */
 function readTargets({ throughput, ratios }: Figures): TargetLine[] {
   const out: TargetLine[] = [];
   const reads = ratios.filter((r) => throughput.some((t) => t.request === r.request && isRead(t.request)));
@@ -44,17 +53,18 @@ function readTargets({ throughput, ratios }: Figures): TargetLine[] {
         : line(
             `bare:${r.request}`,
             pass(r.mockOverBare >= TARGETS.readsOverBare),
-            `${what}: ${fmt(mock)} vs ${fmt(bare)} req/s (${pct(r.mockOverBare)})`,
+            `${what}: ${fmt(mock)} vs ${fmt(bare)} req/s (${pct(r.mockOverBare)}${roundsText(r.roundsOverBare, pct)})`,
           ),
     );
     const what2 = `reads ≥ ${TARGETS.readsOverPrism}× Prism: ${r.label}`;
+    const times = (n: number): string => `${n.toFixed(1)}×`;
     out.push(
       r.mockOverPrism === null || mock === undefined || prism === undefined
         ? line(`prism:${r.request}`, 'SKIP', `${what2} (needs mock and prism)`)
         : line(
             `prism:${r.request}`,
             pass(r.mockOverPrism >= TARGETS.readsOverPrism),
-            `${what2}: ${fmt(mock)} vs ${fmt(prism)} req/s (${r.mockOverPrism.toFixed(1)}×)`,
+            `${what2}: ${fmt(mock)} vs ${fmt(prism)} req/s (${times(r.mockOverPrism)}${roundsText(r.roundsOverPrism, times)})`,
           ),
     );
   }

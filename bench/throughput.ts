@@ -1,14 +1,30 @@
 /**
- * The throughput section: every benchmarked request against every server, one server at a time,
- * each run preceded by a discarded warm-up run with the same settings.
+ * The throughput section. Every server under test is started first and stays up for the whole phase
+ * (an idle server costs nothing), so that the figures compared with each other are taken seconds
+ * apart, not minutes: for each request the servers are measured back to back, each run preceded by
+ * a discarded warm-up run with the same settings. The whole pass is repeated for `rounds` rounds,
+ * the servers' order reversed every other round (mock, bare, prism, prism -d; then prism -d, prism,
+ * bare, mock; ...) so that no server is always the first, or always the one right after another.
+ *
+ * Rounds are the outer loop (round → request → server), so each request's rounds are spread over
+ * the whole phase: a slow minute on the machine lands in one round of a few requests, which the
+ * median drops, rather than in every round of one request.
+ *
+ * Per server and request the table gets the median req/s of the rounds, and p50/p99 from that median
+ * round; ratios divide the medians; every round's figures, and each ratio per round, stay in the JSON.
+ *
+ * The mock's state: creates grow its organization. Each round runs the requests in `runOrder`
+ * (creates last) and begins with `POST /__mock/reset`, so every round, its list of users included,
+ * sees the seeded organization: the state the bare server's bytes were captured from (once, before
+ * any measurement), and the same in every round however many users the previous round created.
  */
 import path from 'node:path';
 import { captureRoutes, writeRoutes } from './capture.js';
-import { getJson } from './http.js';
+import { getJson, send } from './http.js';
 import { runLoad, type LoadResult } from './load.js';
 import type { BenchOptions, ServerName } from './options.js';
-import { castFromPrincipals, EXAMPLE_CAST, runOrder, scenarios, type Cast, type Scenario } from './requests.js';
-import type { RatioRow, ThroughputRow } from './results.js';
+import { castFromPrincipals, EXAMPLE_CAST, runOrder, scenarios, type Cast, type RequestId, type Scenario } from './requests.js';
+import type { RatioRow, RoundFigure, ThroughputRow } from './results.js';
 import { mockAvailable, startBare, startMock, startPrism, type ServerHandle } from './servers.js';
 import { round } from './stats.js';
 
@@ -22,106 +38,187 @@ export interface ThroughputOutcome {
 
 type Log = (line: string) => void;
 
+/** The servers' order in a round (1-based): as given in odd rounds, reversed in even ones. */
+export function roundOrder(servers: readonly ServerName[], roundNumber: number): ServerName[] {
+  return roundNumber % 2 === 1 ? [...servers] : [...servers].reverse();
+}
+
 export async function measureThroughput(options: BenchOptions, workDir: string, log: Log): Promise<ThroughputOutcome> {
-  const rows: ThroughputRow[] = [];
   const notes: string[] = [];
   const failures: string[] = [];
-  let cast: Cast = EXAMPLE_CAST;
-  let bareRoutesFile: string | undefined;
   const wanted = new Set(options.only);
   const haveMock = mockAvailable();
-
-  if (!haveMock && (wanted.has('mock') || wanted.has('bare'))) {
-    notes.push('the mock is not built (dist/bundle/mock.mjs missing): its runs are skipped and the bare server replays Prism\'s bytes');
-    log(`note: ${notes[notes.length - 1] ?? ''}`);
-  }
-
-  if (haveMock && (wanted.has('mock') || wanted.has('bare'))) {
-    const mock = await startMock({ users: options.users, seed: options.seed });
+  const running = new Map<ServerName, ServerHandle>();
+  const start = async (name: ServerName, starter: () => Promise<ServerHandle>): Promise<void> => {
     try {
+      running.set(name, await starter());
+    } catch (error) {
+      failures.push(`${name} did not start: ${error instanceof Error ? error.message : String(error)}`);
+      log(`${name} did not start; its runs are left out`);
+    }
+  };
+
+  try {
+    let cast: Cast = EXAMPLE_CAST;
+    let bareRoutesFile: string | undefined;
+
+    if (!haveMock && (wanted.has('mock') || wanted.has('bare'))) {
+      notes.push('the mock is not built (dist/bundle/mock.mjs missing): its runs are skipped and the bare server replays Prism\'s bytes');
+      log(`note: ${notes[notes.length - 1] ?? ''}`);
+    }
+
+    if (haveMock && (wanted.has('mock') || wanted.has('bare'))) {
+      const mock = await startMock({ users: options.users, seed: options.seed });
+      running.set('mock', mock);
       cast = castFromPrincipals(await getJson(mock.baseUrl, '/__mock/principals'));
-      const list = scenarios(cast, { forPrism: false, tag: 'capture' });
+      // Captured in scenario order, the list before the create: the seeded organization's list.
       bareRoutesFile = path.join(workDir, 'bare-routes.json');
-      writeRoutes(bareRoutesFile, await captureRoutes(mock.baseUrl, list));
-      if (wanted.has('mock')) await driveAll(mock, 'mock', scenarios(cast, { forPrism: false, tag: 'mock' }));
-    } finally {
-      await mock.stop();
-    }
-  }
-
-  for (const name of options.only) {
-    if (name === 'mock') continue;
-    if (name === 'bare' && bareRoutesFile === undefined) {
-      // No mock to copy: replay what Prism's static examples answer, so the harness still runs.
-      const prism = await startPrism(false);
-      try {
-        bareRoutesFile = path.join(workDir, 'bare-routes.json');
-        writeRoutes(bareRoutesFile, await captureRoutes(prism.baseUrl, scenarios(cast, { forPrism: true, tag: 'capture' })));
-      } finally {
-        await prism.stop();
+      writeRoutes(bareRoutesFile, await captureRoutes(mock.baseUrl, scenarios(cast, { forPrism: false, tag: 'capture' })));
+      if (!wanted.has('mock')) {
+        await mock.stop();
+        running.delete('mock');
       }
     }
-    const server =
-      name === 'bare' ? await startBare(bareRoutesFile ?? '') : await startPrism(name === 'prism-dynamic');
-    try {
-      // The bare server is keyed on the mock's exact requests; Prism is asked for the 403 by name.
-      await driveAll(server, name, scenarios(cast, { forPrism: name !== 'bare', tag: name }));
-    } finally {
-      await server.stop();
-    }
-  }
-
-  // The table's order: requests as listed (not as run), servers as given.
-  const requestOrder = scenarios(cast, { forPrism: false, tag: 'order' }).map((s) => s.id);
-  rows.sort(
-    (a, b) =>
-      requestOrder.indexOf(a.request) - requestOrder.indexOf(b.request) ||
-      options.only.indexOf(a.server) - options.only.indexOf(b.server),
-  );
-  return { rows, ratios: ratiosOf(rows), notes, failures };
-
-  async function driveAll(server: ServerHandle, name: ServerName, list: Scenario[]): Promise<void> {
-    for (const scenario of runOrder(list)) {
-      if (options.warmup > 0) {
-        await runLoad(server.baseUrl, scenario, { connections: options.connections, duration: options.warmup, rate: options.rate });
+    if (wanted.has('prism')) await start('prism', () => startPrism(false));
+    if (wanted.has('prism-dynamic')) await start('prism-dynamic', () => startPrism(true));
+    if (wanted.has('bare')) {
+      if (bareRoutesFile === undefined) {
+        // No mock to copy: replay what Prism's static examples answer, so the harness still runs.
+        const shared = running.get('prism');
+        const prism = shared ?? (await startPrism(false));
+        try {
+          bareRoutesFile = path.join(workDir, 'bare-routes.json');
+          writeRoutes(bareRoutesFile, await captureRoutes(prism.baseUrl, scenarios(cast, { forPrism: true, tag: 'capture' })));
+        } finally {
+          if (prism !== shared) await prism.stop();
+        }
       }
-      const result = await runLoad(server.baseUrl, scenario, { connections: options.connections, duration: options.duration, rate: options.rate });
-      log(`${name.padEnd(13)} ${scenario.label.padEnd(40)} ${Math.round(result.rps).toLocaleString('en-US').padStart(8)} req/s`);
-      rows.push(toRow(name, scenario, result));
-      const bad = result.unexpected + result.errors;
-      if (bad > result.requests * 0.01) {
-        failures.push(
-          `${name} ${scenario.label}: ${bad} of ${result.requests} responses were not ${scenario.expectedStatus} (${JSON.stringify(result.statuses)}, ${result.errors} errors)`,
-        );
+      const routes = bareRoutesFile;
+      await start('bare', () => startBare(routes));
+    }
+
+    const servers = options.only.filter((n) => running.has(n));
+    // The bare server is keyed on the mock's exact requests; Prism is asked for the 403 by name.
+    const lists = new Map(
+      servers.map((n) => [n, scenarios(cast, { forPrism: n === 'prism' || n === 'prism-dynamic', tag: n })] as const),
+    );
+    const requestIds = runOrder(scenarios(cast, { forPrism: false, tag: 'order' })).map((s) => s.id);
+    const figures = new Map<string, RoundFigure[]>();
+    const phaseStart = performance.now();
+
+    for (let r = 1; r <= options.rounds; r++) {
+      const order = roundOrder(servers, r);
+      log(`throughput round ${r} of ${options.rounds}: ${order.join(', ')}`);
+      const mock = running.get('mock');
+      if (mock !== undefined) await resetMock(mock);
+      for (const id of requestIds) {
+        for (const [position, name] of order.entries()) {
+          const server = running.get(name);
+          const scenario = lists.get(name)?.find((s) => s.id === id);
+          if (server === undefined || scenario === undefined) continue;
+          const atSeconds = round((performance.now() - phaseStart) / 1000, 1);
+          const load = { connections: options.connections, rate: options.rate };
+          if (options.warmup > 0) await runLoad(server.baseUrl, scenario, { ...load, duration: options.warmup });
+          const result = await runLoad(server.baseUrl, scenario, { ...load, duration: options.duration });
+          log(`r${r} ${name.padEnd(13)} ${scenario.label.padEnd(40)} ${Math.round(result.rps).toLocaleString('en-US').padStart(8)} req/s`);
+          const key = `${id} ${name}`;
+          figures.set(key, [...(figures.get(key) ?? []), toFigure(r, position, atSeconds, result)]);
+          const bad = result.unexpected + result.errors;
+          if (bad > result.requests * 0.01) {
+            failures.push(
+              `${name} ${scenario.label}, round ${r}: ${bad} of ${result.requests} responses were not ${scenario.expectedStatus} (${JSON.stringify(result.statuses)}, ${result.errors} errors)`,
+            );
+          }
+        }
       }
     }
+
+    // The table's order: requests as listed (not as run), servers as given.
+    const rows: ThroughputRow[] = [];
+    for (const scenario of scenarios(cast, { forPrism: false, tag: 'order' })) {
+      for (const name of servers) {
+        const rounds = figures.get(`${scenario.id} ${name}`);
+        if (rounds !== undefined && rounds.length > 0) rows.push(toRow(name, scenario, rounds));
+      }
+    }
+    return { rows, ratios: ratiosOf(rows), notes, failures };
+  } finally {
+    await Promise.all([...running.values()].map((s) => s.stop()));
   }
 }
 
-function toRow(server: ServerName, scenario: Scenario, r: LoadResult): ThroughputRow {
+async function resetMock(mock: ServerHandle): Promise<void> {
+  const res = await send(mock.baseUrl, { method: 'POST', path: '/__mock/reset', headers: {} });
+  if (res.status < 200 || res.status > 299) {
+    throw new Error(`POST /__mock/reset answered ${res.status}: ${res.body.toString('utf8').slice(0, 200)}`);
+  }
+}
+
+function toFigure(roundNumber: number, position: number, atSeconds: number, r: LoadResult): RoundFigure {
   return {
-    request: scenario.id,
-    label: scenario.label,
-    server,
+    round: roundNumber,
+    position,
+    atSeconds,
     rps: round(r.rps, 1),
     p50Ms: round(r.p50, 3),
     p99Ms: round(r.p99, 3),
     requests: r.requests,
     statuses: r.statuses,
-    expectedStatus: scenario.expectedStatus,
     unexpected: r.unexpected,
     errors: r.errors,
   };
 }
 
-function ratiosOf(rows: readonly ThroughputRow[]): RatioRow[] {
+/** The median round: by req/s, the middle one (with an even count, the lower middle one). */
+export function medianRound<T extends { readonly rps: number }>(rounds: readonly T[]): T {
+  const sorted = [...rounds].sort((a, b) => a.rps - b.rps);
+  const middle = sorted[Math.ceil(sorted.length / 2) - 1];
+  if (middle === undefined) throw new Error('no rounds');
+  return middle;
+}
+
+function toRow(server: ServerName, scenario: Scenario, rounds: readonly RoundFigure[]): ThroughputRow {
+  const mid = medianRound(rounds);
+  const statuses: Record<string, number> = {};
+  for (const f of rounds) for (const [code, n] of Object.entries(f.statuses)) statuses[code] = (statuses[code] ?? 0) + n;
+  const sum = (pick: (f: RoundFigure) => number): number => rounds.reduce((total, f) => total + pick(f), 0);
+  const rps = rounds.map((f) => f.rps);
+  return {
+    request: scenario.id,
+    label: scenario.label,
+    server,
+    rps: mid.rps,
+    p50Ms: mid.p50Ms,
+    p99Ms: mid.p99Ms,
+    medianRound: mid.round,
+    rpsMin: Math.min(...rps),
+    rpsMax: Math.max(...rps),
+    requests: sum((f) => f.requests),
+    statuses,
+    expectedStatus: scenario.expectedStatus,
+    unexpected: sum((f) => f.unexpected),
+    errors: sum((f) => f.errors),
+    rounds: [...rounds].sort((a, b) => a.round - b.round),
+  };
+}
+
+export function ratiosOf(rows: readonly ThroughputRow[]): RatioRow[] {
   const ids = [...new Set(rows.map((r) => r.request))];
-  return ids.map((id) => {
-    const rps = (server: ServerName): number | undefined => rows.find((r) => r.request === id && r.server === server)?.rps;
-    const mock = rps('mock');
+  return ids.map((id: RequestId) => {
+    const row = (server: ServerName): ThroughputRow | undefined => rows.find((r) => r.request === id && r.server === server);
+    const mock = row('mock');
     const over = (server: ServerName): number | null => {
-      const other = rps(server);
-      return mock === undefined || other === undefined || other === 0 ? null : round(mock / other, 3);
+      const other = row(server);
+      return mock === undefined || other === undefined || other.rps === 0 ? null : round(mock.rps / other.rps, 3);
+    };
+    // Per round: only rounds in which both were measured, in round order.
+    const perRound = (server: ServerName): number[] => {
+      const other = row(server);
+      if (mock === undefined || other === undefined) return [];
+      return mock.rounds.flatMap((m) => {
+        const o = other.rounds.find((f) => f.round === m.round);
+        return o === undefined || o.rps === 0 ? [] : [round(m.rps / o.rps, 3)];
+      });
     };
     return {
       request: id,
@@ -129,6 +226,9 @@ function ratiosOf(rows: readonly ThroughputRow[]): RatioRow[] {
       mockOverBare: over('bare'),
       mockOverPrism: over('prism'),
       mockOverPrismDynamic: over('prism-dynamic'),
+      roundsOverBare: perRound('bare'),
+      roundsOverPrism: perRound('prism'),
+      roundsOverPrismDynamic: perRound('prism-dynamic'),
     };
   });
 }

@@ -69,10 +69,16 @@ describe('the bench on its tiny configuration (npm run bench -- --tiny)', () => 
     );
     const rows = json['throughput'] as Record<string, unknown>[];
     expect(rows.length).toBeGreaterThan(0);
+    // --tiny runs one round; every row keeps its rounds' figures, and every ratio its per-round values.
+    expect((json['config'] as Record<string, unknown>)['rounds']).toBe(1);
     for (const row of rows) {
       expect(row).toEqual(
         expect.objectContaining({ request: expect.any(String), server: expect.any(String), rps: expect.any(Number), p50Ms: expect.any(Number), p99Ms: expect.any(Number) }),
       );
+      expect(row['rounds']).toEqual([expect.objectContaining({ round: 1, rps: expect.any(Number), p50Ms: expect.any(Number), p99Ms: expect.any(Number) })]);
+    }
+    for (const ratio of json['ratios'] as Record<string, unknown>[]) {
+      expect(ratio).toEqual(expect.objectContaining({ roundsOverBare: expect.any(Array), roundsOverPrism: expect.any(Array) }));
     }
     expect(new Set(rows.map((r) => r['request']))).toEqual(
       new Set(['get-org', 'list-users', 'get-user', 'create-user', 'forbidden', 'login']),
@@ -87,6 +93,13 @@ describe('bench flags', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toContain('--bogus');
+  });
+
+  it('rejects --rounds outside its bounds with one line and exit code 2', async () => {
+    const bad = await run(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--rounds', '0'], 60_000);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toContain('--rounds');
   });
 
   it('rejects a malformed value with one line and exit code 2', async () => {
