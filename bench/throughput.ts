@@ -26,7 +26,7 @@ import type { BenchOptions, ServerName } from './options.js';
 import { castFromPrincipals, EXAMPLE_CAST, runOrder, scenarios, type Cast, type RequestId, type Scenario } from './requests.js';
 import type { RatioRow, RoundFigure, ThroughputRow } from './results.js';
 import { mockAvailable, startBare, startMock, startPrism, type ServerHandle } from './servers.js';
-import { round } from './stats.js';
+import { median, round } from './stats.js';
 
 export interface ThroughputOutcome {
   readonly rows: ThroughputRow[];
@@ -207,10 +207,6 @@ export function ratiosOf(rows: readonly ThroughputRow[]): RatioRow[] {
   return ids.map((id: RequestId) => {
     const row = (server: ServerName): ThroughputRow | undefined => rows.find((r) => r.request === id && r.server === server);
     const mock = row('mock');
-    const over = (server: ServerName): number | null => {
-      const other = row(server);
-      return mock === undefined || other === undefined || other.rps === 0 ? null : round(mock.rps / other.rps, 3);
-    };
     // Per round: only rounds in which both were measured, in round order.
     const perRound = (server: ServerName): number[] => {
       const other = row(server);
@@ -219,6 +215,13 @@ export function ratiosOf(rows: readonly ThroughputRow[]): RatioRow[] {
         const o = other.rounds.find((f) => f.round === m.round);
         return o === undefined || o.rps === 0 ? [] : [round(m.rps / o.rps, 3)];
       });
+    };
+    // The ratio is the median of the per-round ratios: within a round the two servers were measured
+    // back to back, so each ratio compares like with like. Dividing the two medians would pair
+    // figures from different rounds, minutes apart, on a machine whose speed drifts by half.
+    const over = (server: ServerName): number | null => {
+      const ratios = perRound(server);
+      return ratios.length === 0 ? null : round(median(ratios), 3);
     };
     return {
       request: id,

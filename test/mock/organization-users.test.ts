@@ -1,6 +1,7 @@
 /** contract-decisions.md section 6: organization users (U1 to U7). */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, manualClock, newUserBody, ORG_A, type Harness } from '../helpers/mock-harness.js';
+import { loadSpec } from '../../src/contract/index.js';
 
 let h: Harness;
 beforeEach(() => {
@@ -33,6 +34,15 @@ describe('section 6: organization users', () => {
       expect(second.body.data.at(-1).id).toBe(created.body.data.id);
       expect(second.body.data.find((u: any) => u.id === h.userId('user')).lastName).toBe('Changed');
       expect(first.body.data.find((u: any) => u.id === h.userId('user')).lastName).toBe('User');
+    });
+
+    it('U1: the cached list bytes are exactly the JSON of the list, multi-byte names included', async () => {
+      const token = await h.login('owner');
+      await h.call('createOrganizationUser', { token, body: newUserBody({ firstName: 'Zoë', lastName: 'Ōtsuka 山田 😀' }) });
+      const raw = await h.api.handle({ operation: loadSpec().byId.get('listOrganizationUsers')!, params: {}, authorization: `Bearer ${token}`, body: undefined });
+      expect(raw.bodyJson).toBeDefined();
+      expect(JSON.parse(raw.bodyJson!.toString())).toEqual(raw.body);
+      expect(Buffer.from(raw.bodyJson!).equals(Buffer.from(JSON.stringify(raw.body)))).toBe(true);
     });
 
     it('U1: the outsider sees only organization B', async () => {
