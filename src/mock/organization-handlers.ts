@@ -2,7 +2,7 @@
 import type { components } from '../generated/organization.js';
 import { MESSAGES } from './messages.js';
 import { resolved, type MemberHandler, type MockContext } from './operation-handler.js';
-import { success } from './responses.js';
+import { cachedJson, success } from './responses.js';
 import type { OrganizationChanges } from './store.js';
 
 type Schemas = components['schemas'];
@@ -32,8 +32,9 @@ export function organizationHandlers(context: MockContext) {
   const getOrganization: MemberHandler = {
     kind: 'member',
     run({ op, organization, caller }) {
-      const body: Schemas['OrganizationEnvelope'] = { success: true, data: { ...resolved(organization, 'an organization', op.operationId) } };
-      return success(200, body, caller.email, false);
+      const data = resolved(organization, 'an organization', op.operationId);
+      const body: Schemas['OrganizationEnvelope'] = { success: true, data };
+      return { ...success(200, body, caller.email, false), bodyJson: cachedJson(data, () => body) };
     },
   };
 

@@ -10,7 +10,7 @@ import { MESSAGES } from './messages.js';
 import { resolved, type MemberHandler, type MemberRequest, type MockContext } from './operation-handler.js';
 import { hashPassword } from './passwords.js';
 import type { UserRecord } from './records.js';
-import { success } from './responses.js';
+import { cachedJson, success } from './responses.js';
 import type { UserChanges } from './store.js';
 
 type Schemas = components['schemas'];
@@ -83,7 +83,7 @@ export function userHandlers(context: MockContext) {
     kind: 'member',
     run(request) {
       const body: Schemas['OrgUser'] = context.store.orgUser(target(request));
-      return success(200, body, request.caller.email, false);
+      return { ...success(200, body, request.caller.email, false), bodyJson: cachedJson(body, () => body) };
     },
   };
 
