@@ -6,6 +6,7 @@
  * unknown path or method against components.responses.RouteNotFound / MethodNotAllowed.
  */
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { compileValidators, describeSchemaErrors, loadSpec, type LoadedSpec, type OperationSpec } from '../../src/contract/index.js';
 import { loadControlSpec } from '../../src/server/control-plane.js';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/index.js';
@@ -173,6 +174,31 @@ export async function startTestServer(options: Partial<ServerOptions> = {}): Pro
       await server.close();
     },
   };
+}
+
+/**
+ * One server for a whole test file: started before its tests, closed after them, optionally reset to
+ * the seeded state before each test. `tokens` holds an access token per principal who can log in.
+ */
+export function useTestServer(options: { resetBeforeEach?: boolean } & Partial<ServerOptions> = {}): {
+  readonly server: TestServer;
+  readonly tokens: Record<string, string>;
+} {
+  const { resetBeforeEach = false, ...serverOptions } = options;
+  // Filled in beforeAll; the objects are handed out now, so test files can destructure them at load.
+  const server = {} as TestServer;
+  const tokens: Record<string, string> = {};
+  beforeAll(async () => {
+    Object.assign(server, await startTestServer(serverOptions));
+    Object.assign(tokens, await server.tokens());
+  });
+  afterAll(() => server.close());
+  if (resetBeforeEach) {
+    beforeEach(async () => {
+      await server.send('POST', '/__mock/reset');
+    });
+  }
+  return { server, tokens };
 }
 
 /** The body of an operation's documented 500 (its first example): what --error-rate and faults answer. */

@@ -1,22 +1,12 @@
 /** Section 8: the /__mock control plane, every endpoint, each answer checked against openapi/mock-control.yaml. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import principalsFixture from '../../fixtures/principals.json' with { type: 'json' };
-import { startTestServer, type TestServer } from '../helpers/server-harness.js';
+import { startTestServer, useTestServer } from '../helpers/server-harness.js';
 
 const UNVALIDATED = principalsFixture.principals.find((p) => p.name === 'unvalidated')!;
 const NEW_USER = { email: 'new.hire@acme.test', password: 'New-Passw0rd', firstName: 'Nina', lastName: 'Newhire' };
 
-let server: TestServer;
-let tokens: Record<string, string>;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  tokens = await server.tokens();
-});
-afterAll(() => server.close());
-beforeEach(async () => {
-  await server.send('POST', '/__mock/reset');
-});
+const { server, tokens } = useTestServer({ resetBeforeEach: true });
 
 const userCount = async (): Promise<number> => ((await server.send('GET', '/organization/users', { token: tokens.owner })).body as { total: number }).total;
 

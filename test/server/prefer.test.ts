@@ -2,25 +2,15 @@
  * `Prefer: code=N` / `example=NAME` (section 8, README.md "Prefer"): the documented response itself,
  * state untouched; on an operation that needs a token, honoured only with a valid one, except a 401.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OperationSpec } from '../../src/contract/index.js';
-import { organizationSpec, startTestServer, type TestServer } from '../helpers/server-harness.js';
+import { organizationSpec, useTestServer } from '../helpers/server-harness.js';
 
 const OWNER_ID = '11111111-1111-4111-8111-111111111111';
 const USER_ID = '55555555-5555-4555-8555-555555555555';
 const ORG_ID = '123e4567-e89b-12d3-a456-426614174000';
 
-let server: TestServer;
-let tokens: Record<string, string>;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  tokens = await server.tokens();
-});
-afterAll(() => server.close());
-beforeEach(async () => {
-  await server.send('POST', '/__mock/reset');
-});
+const { server, tokens } = useTestServer({ resetBeforeEach: true });
 
 const pathOf = (op: OperationSpec): string => op.path.replace('{orgId}', ORG_ID).replace('{userId}', USER_ID);
 const state = async (): Promise<string> => (await server.send('GET', '/__mock/state')).text;

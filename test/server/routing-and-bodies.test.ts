@@ -2,8 +2,8 @@
  * W1 (bodies) and W2 (routing) through a real socket: every answer is checked against the spec by
  * the harness, and what is wrong with a body is answered only after authentication and role (section 3).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server-harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../helpers/server-harness.js';
 
 const MiB = 1024 * 1024;
 const CREATE = '/organization/users';
@@ -16,14 +16,7 @@ const paddedJson = (value: unknown, size: number): string => {
   return text + ' '.repeat(size - Buffer.byteLength(text));
 };
 
-let server: TestServer;
-let tokens: Record<string, string>;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  tokens = await server.tokens();
-});
-afterAll(() => server.close());
+const { server, tokens } = useTestServer();
 
 describe('W1: bodies', () => {
   it('answers a body that is not JSON with a 400 in the endpoint envelope', async () => {
