@@ -56,6 +56,34 @@ export function throughputTable(rows: readonly ThroughputRow[], ratios: readonly
   return align([header, ...body], [false, false, true, true, true, true, false, true, true]);
 }
 
+const us = (n: number | null): string => (n === null ? '—' : n.toFixed(1));
+
+/** "median (min–max)" of a row's CPU µs per request, the range only with more than one round. */
+function cpuCell(t: ThroughputRow | undefined): string {
+  if (t === undefined || t.cpuUsPerRequest === null) return '—';
+  const values = t.rounds.flatMap((f) => (f.cpuUsPerRequest === null ? [] : [f.cpuUsPerRequest]));
+  const range = rangeText(values, (n) => n.toFixed(1));
+  return range === '' ? us(t.cpuUsPerRequest) : `${us(t.cpuUsPerRequest)} (${range})`;
+}
+
+/**
+ * The servers' own CPU time per completed request (µs; median of the rounds, with their lowest and
+ * highest), one row per request, and the server-bound ratio: bare's CPU per request ÷ the mock's,
+ * the median of the per-round ratios with their lowest and highest. Undefined without CPU figures.
+ */
+export function cpuTable(rows: readonly ThroughputRow[], ratios: readonly RatioRow[]): string | undefined {
+  if (!rows.some((t) => t.cpuUsPerRequest !== null)) return undefined;
+  const servers = [...new Set(rows.map((t) => t.server))];
+  const header = ['request', ...servers.map((s) => `${SERVER_LABEL[s]} µs`), 'bare÷mock CPU', 'rounds'];
+  const body = ratios.map((r) => [
+    r.label,
+    ...servers.map((s) => cpuCell(rows.find((t) => t.request === r.request && t.server === s))),
+    ratio(r.cpuBareOverMock),
+    rangeText(r.roundsCpuBareOverMock, (n) => n.toFixed(2)),
+  ]);
+  return align([header, ...body], [false, ...servers.map(() => true), true, true]);
+}
+
 /**
  * How far the rounds of one server on one request are apart (highest ÷ lowest req/s), over every
  * server and request: the median and the widest. Null with fewer than two rounds.
@@ -145,7 +173,8 @@ export function targetLines(results: BenchResults): string[] {
 
 /**
  * The README's tables: one row per request, servers side by side (medians of the rounds, the ratios
- * with their lowest and highest per-round value), then each server's lowest and highest req/s.
+ * with their lowest and highest per-round value), then the CPU µs per request with the server-bound
+ * ratio, then each server's lowest and highest req/s.
  */
 export function markdownTable(results: BenchResults): string {
   const servers = results.config.only;
@@ -175,6 +204,16 @@ export function markdownTable(results: BenchResults): string {
       row.push(r.mockOverPrism === null ? '—' : withRange(x(r.mockOverPrism), r.roundsOverPrism, x));
     }
     lines.push(`| ${row.join(' | ')} |`);
+  }
+  if (results.throughput.some((t) => t.cpuUsPerRequest !== null)) {
+    const cpuCols = ['request', ...servers.map((s) => `${SERVER_LABEL[s]} CPU µs/request`)];
+    if (withBare) cpuCols.push(rounds > 1 ? 'bare÷mock CPU, server-bound ratio (rounds)' : 'bare÷mock CPU, server-bound ratio');
+    lines.push('', ...head(cpuCols));
+    for (const r of results.ratios) {
+      const row = [`\`${r.label}\``, ...servers.map((s) => cpuCell(cell(r.request, s)))];
+      if (withBare) row.push(withRange(ratio(r.cpuBareOverMock), r.roundsCpuBareOverMock, (n) => n.toFixed(2)));
+      lines.push(`| ${row.join(' | ')} |`);
+    }
   }
   if (rounds > 1) {
     lines.push('', ...head(['request', ...servers.map((s) => `${SERVER_LABEL[s]}, lowest–highest req/s`)]));

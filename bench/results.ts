@@ -6,8 +6,12 @@ import type { BenchOptions, ServerName } from './options.js';
 import type { RequestId } from './requests.js';
 import type { Memory } from './servers.js';
 
-/** 2: throughput rows are medians of rounds, with every round's figures (`rounds`) and their spread. */
-export const RESULTS_VERSION = 2;
+/**
+ * 2: throughput rows are medians of rounds, with every round's figures (`rounds`) and their spread.
+ * 3: every run also records the server's CPU time per completed request (`cpuUsPerRequest`), each
+ *    row its median over the rounds, each ratio row the server-bound ratio (`cpuBareOverMock`).
+ */
+export const RESULTS_VERSION = 3;
 
 /** One measured run of one request on one server. */
 export interface RoundFigure {
@@ -24,6 +28,13 @@ export interface RoundFigure {
   readonly statuses: Readonly<Record<string, number>>;
   readonly unexpected: number;
   readonly errors: number;
+  /**
+   * CPU time (user + system, from /proc/<pid>/stat, 10 ms resolution) the serving process used
+   * during the measured run (not the warm-up), in ms; null when its pid or /proc is unavailable.
+   */
+  readonly cpuMs: number | null;
+  /** cpuMs per completed request, in µs; null when cpuMs is null or no request completed. */
+  readonly cpuUsPerRequest: number | null;
 }
 
 export interface ThroughputRow {
@@ -45,6 +56,13 @@ export interface ThroughputRow {
   readonly expectedStatus: number;
   readonly unexpected: number;
   readonly errors: number;
+  /**
+   * The median of the rounds' CPU µs per request (the lower middle one for an even count), and the
+   * lowest and highest; null when no round has the figure.
+   */
+  readonly cpuUsPerRequest: number | null;
+  readonly cpuUsMin: number | null;
+  readonly cpuUsMax: number | null;
   /** Every round, in round order. */
   readonly rounds: readonly RoundFigure[];
 }
@@ -63,6 +81,13 @@ export interface RatioRow {
   readonly roundsOverBare: readonly number[];
   readonly roundsOverPrism: readonly number[];
   readonly roundsOverPrismDynamic: readonly number[];
+  /**
+   * The server-bound ratio: bare's CPU µs per request ÷ the mock's, the share of bare's throughput
+   * the mock would reach if the server, not the load generator, were the bottleneck. The median of
+   * the per-round ratios (in round order in `roundsCpuBareOverMock`); null when either is missing.
+   */
+  readonly cpuBareOverMock: number | null;
+  readonly roundsCpuBareOverMock: readonly number[];
 }
 
 export interface StartupRow {

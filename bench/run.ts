@@ -13,7 +13,7 @@ import path from 'node:path';
 import { measureConformance } from './conformance.js';
 import { estimateSeconds, minutes } from './estimate.js';
 import { parseOptions, usage, UsageError, type BenchOptions } from './options.js';
-import { markdownTable, sectionLines, spreadLine, targetLines, throughputTable } from './report.js';
+import { cpuTable, markdownTable, sectionLines, spreadLine, targetLines, throughputTable } from './report.js';
 import { machine, RESULTS_VERSION, writeResults, type BenchResults, type Failed, type Skipped } from './results.js';
 import { measureScale } from './scale.js';
 import { mockAvailable, ROOT } from './servers.js';
@@ -132,6 +132,15 @@ function print(results: BenchResults, options: BenchOptions): void {
   out.push(results.throughput.length > 0 ? throughputTable(results.throughput, results.ratios) : '(no throughput figures)');
   const spread = spreadLine(results.throughput);
   if (spread !== undefined) out.push(spread);
+  const cpu = cpuTable(results.throughput, results.ratios);
+  if (cpu !== undefined) {
+    out.push('');
+    out.push(
+      'Server CPU time per completed request (utime+stime of the serving process over the measured run, µs; median of the rounds, lowest–highest), ' +
+        'and the server-bound ratio bare÷mock: the share of bare\'s req/s the mock would reach if the server, not the load generator, were the bottleneck',
+    );
+    out.push(cpu);
+  }
   out.push('');
   out.push(...sectionLines(results));
   out.push('');

@@ -33,10 +33,18 @@ export interface ServerHandle {
   readonly name: string;
   readonly baseUrl: string;
   readonly pid: number;
+  /**
+   * The pid of the process that answers the requests: the spawned one, or its only child when it
+   * forked one to serve (Prism with --multiprocess, its default under NODE_ENV=production); null
+   * when unknown (no pid, no /proc).
+   */
+  readonly servingPid: number | null;
   /** Milliseconds from spawn to the first 2xx answer of the readiness poll. */
   readonly startupMs: number;
   /** The process's memory from /proc; undefined where /proc is absent. */
   memory(): Memory | undefined;
+  /** CPU seconds (user + system) the serving process has used so far; undefined where unknown. */
+  cpuSeconds(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -153,12 +161,15 @@ async function launch(
     throw error;
   }
   const pid = child.pid ?? -1;
+  const servingPid = pid > 0 ? findServingPid(pid) : null;
   return {
     name,
     baseUrl,
     pid,
+    servingPid,
     startupMs: readyAt - spawnedAt,
     memory: () => readMemory(pid),
+    cpuSeconds: () => (servingPid === null ? undefined : readCpuSeconds(servingPid)),
     stop: async () => {
       if (exited !== undefined) return;
       child.kill('SIGTERM');
@@ -179,4 +190,39 @@ export function readMemory(pid: number): Memory | undefined {
   }
   const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
   return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
+}
+
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on Linux, whatever CONFIG_HZ). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * utime + stime of a process from /proc/<pid>/stat (fields 14 and 15, counted after the `) ` that
+ * closes the comm field, which may itself hold spaces and parentheses), in seconds; undefined where
+ * /proc is absent or the process is gone. Resolution: 10 ms.
+ */
+export function readCpuSeconds(pid: number): number | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // After ") ": field 3 (state) is index 0, so fields 14 and 15 are indices 11 and 12.
+  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return Number.isFinite(utime) && Number.isFinite(stime) ? (utime + stime) / CLOCK_TICKS_PER_SECOND : undefined;
+}
+
+/** The spawned process, or its only child when it has exactly one (a server forked to serve). */
+function findServingPid(pid: number): number | null {
+  if (readCpuSeconds(pid) === undefined) return null;
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // No children file (older kernels): the spawned process it is.
+  }
+  const only = children.length === 1 ? children[0] : undefined;
+  return only !== undefined && readCpuSeconds(only) !== undefined ? only : pid;
 }

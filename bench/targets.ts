@@ -56,6 +56,21 @@ function readTargets({ throughput, ratios }: Figures): TargetLine[] {
             `${what}: ${fmt(mock)} vs ${fmt(bare)} req/s (${pct(r.mockOverBare)}${roundsText(r.roundsOverBare, pct)})`,
           ),
     );
+    // The same target from the servers' own CPU time per request: bare's ÷ the mock's.
+    const cpu = (server: string): number | null | undefined =>
+      throughput.find((t) => t.request === r.request && t.server === server)?.cpuUsPerRequest;
+    const mockCpu = cpu('mock');
+    const bareCpu = cpu('bare');
+    const whatCpu = `reads ≥ ${pct(TARGETS.readsOverBare)} of bare (CPU per request): ${r.label}`;
+    out.push(
+      r.cpuBareOverMock === null || mockCpu === null || mockCpu === undefined || bareCpu === null || bareCpu === undefined
+        ? line(`bare-cpu:${r.request}`, 'SKIP', `${whatCpu} (needs mock and bare, and their CPU time from /proc)`)
+        : line(
+            `bare-cpu:${r.request}`,
+            pass(r.cpuBareOverMock >= TARGETS.readsOverBare),
+            `${whatCpu}: mock ${mockCpu.toFixed(1)} vs bare ${bareCpu.toFixed(1)} µs CPU/request (server-bound ratio ${pct(r.cpuBareOverMock)}${roundsText(r.roundsCpuBareOverMock, pct)})`,
+          ),
+    );
     const what2 = `reads ≥ ${TARGETS.readsOverPrism}× Prism: ${r.label}`;
     const times = (n: number): string => `${n.toFixed(1)}×`;
     out.push(

@@ -11,7 +11,15 @@
  * median drops, rather than in every round of one request.
  *
  * Per server and request the table gets the median req/s of the rounds, and p50/p99 from that median
- * round; ratios divide the medians; every round's figures, and each ratio per round, stay in the JSON.
+ * round; ratios are the median of the per-round ratios; every round's figures, and each ratio per
+ * round, stay in the JSON.
+ *
+ * Each measured run (not its warm-up) also records the serving process's CPU time (utime + stime from
+ * /proc/<pid>/stat, read just before and just after) per completed request. autocannon shares the
+ * machine's cores with the servers, so req/s also measures the contention between them; the CPU a
+ * server spends per request does not depend on who waits for whom, and moves far less from round to
+ * round. Bare's CPU per request ÷ the mock's is the server-bound ratio: the share of bare's req/s
+ * the mock would reach if the server were the bottleneck.
  *
  * The mock's state: creates grow its organization. Each round runs the requests in `runOrder`
  * (creates last) and begins with `POST /__mock/reset`, so every round, its list of users included,
@@ -119,10 +127,15 @@ export async function measureThroughput(options: BenchOptions, workDir: string, 
           const atSeconds = round((performance.now() - phaseStart) / 1000, 1);
           const load = { connections: options.connections, rate: options.rate };
           if (options.warmup > 0) await runLoad(server.baseUrl, scenario, { ...load, duration: options.warmup });
+          const cpuBefore = server.cpuSeconds();
           const result = await runLoad(server.baseUrl, scenario, { ...load, duration: options.duration });
-          log(`r${r} ${name.padEnd(13)} ${scenario.label.padEnd(40)} ${Math.round(result.rps).toLocaleString('en-US').padStart(8)} req/s`);
+          const cpuAfter = server.cpuSeconds();
+          const cpuMs = cpuBefore === undefined || cpuAfter === undefined ? null : round((cpuAfter - cpuBefore) * 1000, 0);
+          const figure = toFigure(r, position, atSeconds, result, cpuMs);
+          const cpuText = figure.cpuUsPerRequest === null ? '' : `  ${figure.cpuUsPerRequest.toFixed(1).padStart(7)} µs CPU/request`;
+          log(`r${r} ${name.padEnd(13)} ${scenario.label.padEnd(40)} ${Math.round(result.rps).toLocaleString('en-US').padStart(8)} req/s${cpuText}`);
           const key = `${id} ${name}`;
-          figures.set(key, [...(figures.get(key) ?? []), toFigure(r, position, atSeconds, result)]);
+          figures.set(key, [...(figures.get(key) ?? []), figure]);
           const bad = result.unexpected + result.errors;
           if (bad > result.requests * 0.01) {
             failures.push(
@@ -154,7 +167,7 @@ async function resetMock(mock: ServerHandle): Promise<void> {
   }
 }
 
-function toFigure(roundNumber: number, position: number, atSeconds: number, r: LoadResult): RoundFigure {
+function toFigure(roundNumber: number, position: number, atSeconds: number, r: LoadResult, cpuMs: number | null): RoundFigure {
   return {
     round: roundNumber,
     position,
@@ -166,6 +179,8 @@ function toFigure(roundNumber: number, position: number, atSeconds: number, r: L
     statuses: r.statuses,
     unexpected: r.unexpected,
     errors: r.errors,
+    cpuMs,
+    cpuUsPerRequest: cpuMs === null || r.requests === 0 ? null : round((cpuMs * 1000) / r.requests, 1),
   };
 }
 
@@ -183,6 +198,7 @@ function toRow(server: ServerName, scenario: Scenario, rounds: readonly RoundFig
   for (const f of rounds) for (const [code, n] of Object.entries(f.statuses)) statuses[code] = (statuses[code] ?? 0) + n;
   const sum = (pick: (f: RoundFigure) => number): number => rounds.reduce((total, f) => total + pick(f), 0);
   const rps = rounds.map((f) => f.rps);
+  const cpu = rounds.flatMap((f) => (f.cpuUsPerRequest === null ? [] : [f.cpuUsPerRequest]));
   return {
     request: scenario.id,
     label: scenario.label,
@@ -198,6 +214,9 @@ function toRow(server: ServerName, scenario: Scenario, rounds: readonly RoundFig
     expectedStatus: scenario.expectedStatus,
     unexpected: sum((f) => f.unexpected),
     errors: sum((f) => f.errors),
+    cpuUsPerRequest: cpu.length === 0 ? null : median(cpu),
+    cpuUsMin: cpu.length === 0 ? null : Math.min(...cpu),
+    cpuUsMax: cpu.length === 0 ? null : Math.max(...cpu),
     rounds: [...rounds].sort((a, b) => a.round - b.round),
   };
 }
@@ -223,6 +242,18 @@ export function ratiosOf(rows: readonly ThroughputRow[]): RatioRow[] {
       const ratios = perRound(server);
       return ratios.length === 0 ? null : round(median(ratios), 3);
     };
+    // The server-bound ratio per round: bare's CPU per request ÷ the mock's (higher is better for the
+    // mock, like mock/bare req/s), from the same back-to-back pair of runs.
+    const bare = row('bare');
+    const cpuPerRound =
+      mock === undefined || bare === undefined
+        ? []
+        : mock.rounds.flatMap((m) => {
+            const b = bare.rounds.find((f) => f.round === m.round);
+            const mc = m.cpuUsPerRequest;
+            const bc = b?.cpuUsPerRequest ?? null;
+            return mc === null || bc === null || mc === 0 ? [] : [round(bc / mc, 3)];
+          });
     return {
       request: id,
       label: rows.find((r) => r.request === id)?.label ?? id,
@@ -232,6 +263,8 @@ export function ratiosOf(rows: readonly ThroughputRow[]): RatioRow[] {
       roundsOverBare: perRound('bare'),
       roundsOverPrism: perRound('prism'),
       roundsOverPrismDynamic: perRound('prism-dynamic'),
+      cpuBareOverMock: cpuPerRound.length === 0 ? null : round(median(cpuPerRound), 3),
+      roundsCpuBareOverMock: cpuPerRound,
     };
   });
 }

@@ -57,6 +57,7 @@ describe('the bench on its tiny configuration (npm run bench -- --tiny)', () => 
     expect(result.stdout).toContain('bare node:http');
     expect(result.stdout).toContain('Prism static');
     expect(result.stdout).toMatch(/Targets:\n(\s+(PASS|MISS|SKIP)\s+.+\n)+/);
+    expect(result.stdout).toContain('reads ≥ 60% of bare (CPU per request): GET /organization/{orgId}');
   });
 
   it('writes a timestamped JSON and latest.json with every section', () => {
@@ -76,9 +77,18 @@ describe('the bench on its tiny configuration (npm run bench -- --tiny)', () => 
         expect.objectContaining({ request: expect.any(String), server: expect.any(String), rps: expect.any(Number), p50Ms: expect.any(Number), p99Ms: expect.any(Number) }),
       );
       expect(row['rounds']).toEqual([expect.objectContaining({ round: 1, rps: expect.any(Number), p50Ms: expect.any(Number), p99Ms: expect.any(Number) })]);
+      // CPU time per request: a number, or null where the server's pid or /proc is unavailable.
+      expect(Object.keys(row)).toEqual(expect.arrayContaining(['cpuUsPerRequest', 'cpuUsMin', 'cpuUsMax']));
+      const [only] = row['rounds'] as Record<string, unknown>[];
+      expect(Object.keys(only ?? {})).toEqual(expect.arrayContaining(['cpuMs', 'cpuUsPerRequest']));
+      for (const value of [row['cpuUsPerRequest'], only?.['cpuUsPerRequest']]) expect(value === null || typeof value === 'number').toBe(true);
     }
+    expect(json['version']).toBe(3);
     for (const ratio of json['ratios'] as Record<string, unknown>[]) {
-      expect(ratio).toEqual(expect.objectContaining({ roundsOverBare: expect.any(Array), roundsOverPrism: expect.any(Array) }));
+      expect(ratio).toEqual(
+        expect.objectContaining({ roundsOverBare: expect.any(Array), roundsOverPrism: expect.any(Array), roundsCpuBareOverMock: expect.any(Array) }),
+      );
+      expect(Object.keys(ratio)).toContain('cpuBareOverMock');
     }
     expect(new Set(rows.map((r) => r['request']))).toEqual(
       new Set(['get-org', 'list-users', 'get-user', 'create-user', 'forbidden', 'login']),
