@@ -115,7 +115,8 @@ export interface paths {
          *     higher, same organization (docs).
          *
          *     Rules, in order (section 3): an invalid `orgRole` value is a 400 `Invalid role combination`
-         *     (R4); then 404 `User not found`; then another organization's user is a 403
+         *     (R4), and a body with no writable field a 400 `No valid fields to update` (U5), both with the
+         *     malformed requests (step 3); then 404 `User not found`; then another organization's user is a 403
          *     `Insufficient permissions to update users`; then carrying `orgRole` on yourself is a 400
          *     `Cannot change your own role`, even with the same value (R7; editing your own names is
          *     allowed); then the target's current role must be strictly below the caller's, else 403

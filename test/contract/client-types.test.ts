@@ -1,6 +1,7 @@
 /**
  * Type tests: the generated types follow the spec, so the typed client hands callers the documented shapes.
- * These fail at type-check time (vitest --typecheck runs them) when the spec and the types drift apart.
+ * They fail at type-check time, not at run time: `npm run typecheck` (tsc --noEmit over test/, a step of
+ * `npm test`) rejects this file when the spec and the types drift apart; `vitest run` alone would not.
  */
 import { describe, expectTypeOf, it } from 'vitest';
 import type { PathsWithMethod } from 'openapi-typescript-helpers';
