@@ -110,8 +110,11 @@ export async function startServer(overrides: Partial<ServerOptions> = {}): Promi
   const options: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...overrides };
   const spec = options.spec ?? loadSpec();
   const api = options.api ?? createMockApi({ seed: options.seed, extraUsers: options.users, tokenTtlSeconds: options.tokenTtlSeconds }, spec);
-  const persister = options.stateFile ? createStatePersister(options.stateFile, () => api.exportState()) : null;
   if (options.stateFile) await loadStateFile(options.stateFile, api);
+  // Created after the load: the state now is the one on disk, which a failed write rolls back to.
+  const persister = options.stateFile
+    ? createStatePersister(options.stateFile, { snapshot: () => api.exportState(), restore: (snapshot) => api.importState(snapshot) })
+    : null;
 
   const log = options.log ? createRequestLog(options.log) : null;
   const listener = createApp({

@@ -72,33 +72,79 @@ export async function writeFileAtomic(file: string, data: string): Promise<void>
 }
 
 export interface StatePersister {
-  /** Resolves once the state as it is now is on disk (rejects when the write failed). */
+  /**
+   * Resolves once the state as it is now is on disk. Rejects when the write failed, and then the
+   * state has been rolled back to the last one on disk: the caller's change is gone, as its error
+   * answer says (never an error answer for a change that stays, nor a success for one that is lost).
+   */
   persist(): Promise<void>;
   /** Resolves when no write is pending or running. */
   idle(): Promise<void>;
 }
 
-export function createStatePersister(file: string, snapshot: () => unknown): StatePersister {
+/** The state a persister writes: taken as a snapshot, put back after a failed write. */
+export interface PersistedState<S> {
+  snapshot(): S;
+  restore(snapshot: S): void;
+}
+
+/** Why a request's change was rolled back: a write of the state file failed after it. */
+export class StateWriteLostError extends Error {
+  override readonly name = 'StateWriteLostError';
+}
+
+/**
+ * Writes `state` to `file` after mutations, the mutations of one event-loop turn in one write.
+ * The state as it is at creation is taken as the one on disk (loaded from it, or the seed).
+ *
+ * A failed write rolls the state back to the last snapshot written, and fails every caller whose
+ * change that loses: the callers of the failed write, and those already gathered for the next one.
+ * Callers are numbered when they call `persist()`, which the server does in the same turn as the
+ * change (no I/O between the two), so "called before the rollback" means "changed before it".
+ */
+export function createStatePersister<S>(
+  file: string,
+  state: PersistedState<S>,
+  /** Replaced only by tests, to fail a chosen write. */
+  writeFile: (file: string, data: string) => Promise<void> = writeFileAtomic,
+): StatePersister {
   /** The write not yet started, which later requests of the same turn join. */
   let gathering: Promise<void> | null = null;
   /** The last write started, settled or not; the next one waits for it. */
   let last: Promise<void> = Promise.resolve();
+  /** The last snapshot known to be on disk. Records are immutable, so holding it costs only its arrays. */
+  let durable = state.snapshot();
+  let calls = 0;
+  /** Callers numbered up to this one lost their change to a rollback. */
+  let lostUpTo = 0;
 
   const write = async (previous: Promise<void>): Promise<void> => {
     await new Promise<void>((resolve) => setImmediate(resolve));
     await previous;
     // From here on the snapshot is taken: a later mutation needs the next write.
     gathering = null;
-    await writeFileAtomic(file, JSON.stringify(snapshot()));
+    const snapshot = state.snapshot();
+    try {
+      await writeFile(file, JSON.stringify(snapshot));
+    } catch (error) {
+      lostUpTo = calls;
+      state.restore(durable);
+      throw error;
+    }
+    durable = snapshot;
   };
 
   return {
     persist() {
-      if (gathering) return gathering;
-      const next = write(last);
-      gathering = next;
-      last = next.catch(() => undefined);
-      return next;
+      const mine = ++calls;
+      if (!gathering) {
+        const next = write(last);
+        gathering = next;
+        last = next.catch(() => undefined);
+      }
+      return gathering.then(() => {
+        if (mine <= lostUpTo) throw new StateWriteLostError('an earlier write of the state file failed: this change was rolled back with it');
+      });
     },
     idle: () => last,
   };

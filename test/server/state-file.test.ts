@@ -3,12 +3,12 @@
  * acknowledged, the writes of one event-loop turn grouped into one; a corrupt file stops the start
  * and is never replaced.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/server/index.js';
-import { createStatePersister, StateFileError, writeFileAtomic } from '../../src/server/state-file.js';
+import { createStatePersister, StateFileError, StateWriteLostError, writeFileAtomic } from '../../src/server/state-file.js';
 import { organizationSpec, startTestServer, type TestServer } from '../helpers/server-harness.js';
 
 let dir: string;
@@ -42,33 +42,80 @@ describe('writeFileAtomic', () => {
 });
 
 describe('createStatePersister', () => {
+  /** A state of one number; `snapshots` counts the snapshots taken after the baseline. */
+  function counterState() {
+    const state = {
+      value: 0,
+      snapshots: -1,
+      snapshot: () => {
+        state.snapshots += 1;
+        return { value: state.value };
+      },
+      restore: (snapshot: { value: number }) => {
+        state.value = snapshot.value;
+      },
+    };
+    return state;
+  }
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
   it('groups the writes asked for in one turn into one, and releases them all after it', async () => {
-    let snapshots = 0;
-    const persister = createStatePersister(file, () => ({ n: ++snapshots }));
-    const waiting = [persister.persist(), persister.persist(), persister.persist()];
-    expect(new Set(waiting).size).toBe(1);
-    await Promise.all(waiting);
-    expect(snapshots).toBe(1);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ n: 1 });
+    const state = counterState();
+    const persister = createStatePersister(file, state);
+    state.value = 1;
+    await Promise.all([persister.persist(), persister.persist(), persister.persist()]);
+    expect(state.snapshots).toBe(1);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ value: 1 });
   });
 
   it('takes a later change into the next write, after the running one', async () => {
-    let snapshots = 0;
-    const persister = createStatePersister(file, () => ({ n: ++snapshots }));
+    const state = counterState();
+    const persister = createStatePersister(file, state);
+    state.value = 1;
     const first = persister.persist();
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
+    state.value = 2;
     const second = persister.persist();
-    expect(second).not.toBe(first);
     await Promise.all([first, second]);
-    expect(snapshots).toBe(2);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ n: 2 });
+    expect(state.snapshots).toBe(2);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ value: 2 });
     await persister.idle();
   });
 
-  it('rejects the waiting requests when the write fails, and keeps working after', async () => {
-    const persister = createStatePersister(join(dir, 'missing-folder', 'state.json'), () => ({}));
+  it('rejects the waiting requests when the write fails, rolls the state back, and keeps working after', async () => {
+    const state = counterState();
+    const persister = createStatePersister(join(dir, 'missing-folder', 'state.json'), state);
+    state.value = 7;
     await expect(persister.persist()).rejects.toThrow(/ENOENT/);
+    expect(state.value).toBe(0);
     await expect(persister.idle()).resolves.toBeUndefined();
+  });
+
+  it('after a failed write, fails the changes gathered meanwhile too, and keeps the ones made after the rollback', async () => {
+    const state = counterState();
+    const written: string[] = [];
+    let failNext = true;
+    const writer = async (_file: string, data: string): Promise<void> => {
+      await nextTurn();
+      if (failNext) {
+        failNext = false;
+        throw new Error('ENOSPC: no space left on device');
+      }
+      written.push(data);
+    };
+    const persister = createStatePersister(file, state, writer);
+    state.value = 1;
+    const failed = persister.persist();
+    await nextTurn(); // the first write has taken its snapshot; the next change joins the second
+    state.value = 2;
+    const gathered = persister.persist();
+    await expect(failed).rejects.toThrow(/ENOSPC/);
+    expect(state.value).toBe(0); // both changes rolled back: memory is what was last on disk
+    state.value = 3;
+    const after = persister.persist();
+    await expect(gathered).rejects.toThrow(StateWriteLostError);
+    await expect(after).resolves.toBeUndefined();
+    expect(written.map((data) => JSON.parse(data) as unknown)).toEqual([{ value: 3 }]);
   });
 });
 
@@ -117,6 +164,24 @@ describe('--state-file through the server', () => {
     await server.send('POST', '/__mock/users/99999999-9999-4999-8999-999999999999/validate');
     const onDisk = JSON.parse(readFileSync(file, 'utf8')) as { users: { id: string; validated: boolean }[] };
     expect(onDisk.users.find((u) => u.id === '99999999-9999-4999-8999-999999999999')?.validated).toBe(true);
+  });
+
+  it('a change whose write fails is answered with the documented 500 and is not kept; the next one after the fault lands', async () => {
+    const server = await start();
+    const tokens = await server.tokens();
+    const total = async () => ((await server.send('GET', '/organization/users', { token: tokens.owner })).body as { total: number }).total;
+    const before = await total();
+    rmSync(dir, { recursive: true, force: true }); // every write now fails (ENOENT)
+    const failed = await server.send('POST', '/organization/users', { token: tokens.owner, body: newUser(1) });
+    expect(failed.status).toBe(500);
+    expect(failed.body).toEqual({ success: false, data: null, message: 'Internal server error' });
+    expect(await total()).toBe(before);
+
+    mkdirSync(dir);
+    const retried = await server.send('POST', '/organization/users', { token: tokens.owner, body: newUser(1) });
+    expect(retried.status).toBe(201); // not a 409: the failed create left nothing behind
+    expect(await total()).toBe(before + 1);
+    expect(emailsOnDisk()).toContain('user1@acme.test');
   });
 
   it('survives a restart', async () => {
