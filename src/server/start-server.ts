@@ -2,7 +2,8 @@
  * Starts the mock server on `node:http`: the mock domain behind the HTTP layer of this folder.
  * Tests run it in-process on port 0; the CLI (src/cli/mock.ts) runs it on a fixed port.
  */
-import { createServer, STATUS_CODES, type Server } from 'node:http';
+import { createServer, ServerResponse, STATUS_CODES, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { loadSpec, type LoadedSpec } from '../contract/index.js';
 import type { MockApi } from '../mock/api.js';
@@ -11,7 +12,7 @@ import { createApp } from './app.js';
 import { createCorsPolicy, type CorsOrigins } from './cors.js';
 import { createFaults, type LatencyRange } from './faults.js';
 import { JSON_CONTENT_TYPE } from './json-response.js';
-import { createRequestLog } from './request-log.js';
+import { createRequestLog, type RequestLog } from './request-log.js';
 import { createStatePersister, loadStateFile } from './state-file.js';
 
 export interface ServerOptions {
@@ -77,14 +78,36 @@ const BAD_REQUEST = clientErrorResponse(400);
 const HEADERS_TOO_LARGE = clientErrorResponse(431);
 const REQUEST_TIMEOUT = clientErrorResponse(408);
 
-function onClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
-  if (error.code === 'ECONNRESET' || !socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const answer =
-    error.code === 'HPE_HEADER_OVERFLOW' ? HEADERS_TOO_LARGE : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? REQUEST_TIMEOUT : BAD_REQUEST;
-  socket.end(answer);
+/** Answers a request Node could not parse, and logs it (its method and path are unknown: `-`). */
+function clientErrorHandler(log: RequestLog | null): (error: NodeJS.ErrnoException, socket: Duplex) => void {
+  return (error, socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, answer] =
+      error.code === 'HPE_HEADER_OVERFLOW' ? [431, HEADERS_TOO_LARGE] : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, REQUEST_TIMEOUT] : [400, BAD_REQUEST];
+    socket.end(answer);
+    log?.line('-', '-', status, 0, '-');
+  };
+}
+
+/**
+ * W2/W3 for CONNECT: Node drops the connection of a CONNECT nobody tunnels. The mock tunnels
+ * nothing, so it answers like any other method it does not serve (404 for an unknown path, 405
+ * with `Allow` on a known one) and closes the connection, whose bytes after the request are not HTTP.
+ */
+function answerConnect(listener: RequestListener): (req: IncomingMessage, socket: Duplex) => void {
+  return (req, socket) => {
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket as Socket);
+    res.on('finish', () => {
+      res.detachSocket(socket as Socket);
+      socket.end();
+    });
+    listener(req, res);
+  };
 }
 
 function describe(error: unknown): string {
@@ -128,7 +151,11 @@ export async function startServer(overrides: Partial<ServerOptions> = {}): Promi
     reportError: (error, where) => options.reportError(`mock: internal error in ${where}: ${describe(error)}`),
   });
   const server = createServer(listener);
-  server.on('clientError', onClientError);
+  server.on('clientError', clientErrorHandler(log));
+  server.on('connect', answerConnect(listener));
+  // An `Expect` other than 100-continue: Node would answer a bare 417 and leave the body unread.
+  // RFC 9110 lets a server ignore it, so the request is served like any other.
+  server.on('checkExpectation', listener);
   const port = await listen(server, options.port, options.host);
   server.on('error', (error) => options.reportError(`mock: server error: ${describe(error)}`));
 

@@ -145,11 +145,22 @@ describe('W3: malformed requests never yield a 5xx', () => {
     ['headers over 16 KiB', `GET /organization/users HTTP/1.1\r\nHost: x\r\nX-Big: ${'z'.repeat(20_000)}\r\n\r\n`, 431],
     ['a control character in a header', 'GET /__mock/health HTTP/1.1\r\nHost: x\r\nX-Bad: a\u0001b\r\n\r\n', 400],
     ['a bad chunk size', 'POST /user/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n', 400],
+    ['CONNECT to a host (the mock tunnels nothing)', 'CONNECT 127.0.0.1:443 HTTP/1.1\r\nHost: x\r\n\r\n', 404],
+    ['CONNECT to a known path', 'CONNECT /organization/users HTTP/1.1\r\nHost: x\r\n\r\n', 405],
   ])('answers %s with a JSON %s and keeps serving', async (_name, bytes, status) => {
     const answer = await raw(bytes);
     expect(answer.startsWith(`HTTP/1.1 ${status} `)).toBe(true);
     expect(answer).toContain('"success":false');
     const health = await server.send('GET', '/__mock/health');
     expect(health.status).toBe(200);
+  });
+
+  it('serves a request with an Expect other than 100-continue as usual, instead of a bare 417 (RFC 9110 lets it ignore it)', async () => {
+    const answer = await server.sendRaw('POST', '/user/login', {
+      headers: { 'content-type': 'application/json', expect: 'something-else' },
+      body: JSON.stringify({ email: 'owner@acme.test', password: 'Owner-Passw0rd' }),
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.headers['content-type']).toMatch(/^application\/json/);
   });
 });

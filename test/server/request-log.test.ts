@@ -1,6 +1,9 @@
 /** The request log: one line per request, the lines of one event-loop turn written with one call. */
 import { describe, expect, it } from 'vitest';
+import { connect } from 'node:net';
+import { startServer } from '../../src/server/index.js';
 import { createRequestLog } from '../../src/server/request-log.js';
+import { organizationSpec } from '../helpers/server-harness.js';
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -35,5 +38,34 @@ describe('createRequestLog', () => {
     log.line('GET', '/', 404, 0, '-');
     log.flush();
     expect(writes).toHaveLength(1);
+  });
+});
+
+describe('the request log of a running server', () => {
+  /** Sends raw bytes and resolves when the server closes the connection. */
+  function raw(url: string, bytes: string): Promise<void> {
+    const { hostname, port } = new URL(url);
+    return new Promise((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => socket.end(bytes));
+      socket.resume();
+      socket.on('close', () => resolve());
+      socket.on('error', reject);
+    });
+  }
+
+  it('logs a line for requests Node cannot parse and for CONNECT too, not only for routed ones', async () => {
+    const writes: string[] = [];
+    const server = await startServer({ spec: organizationSpec, log: (chunk) => void writes.push(chunk) });
+    try {
+      await raw(server.url, 'HELLO THERE\r\n\r\n');
+      await raw(server.url, 'CONNECT /organization/users HTTP/1.1\r\nHost: x\r\n\r\n');
+      await nextTurn();
+      const lines = writes.join('').trimEnd().split('\n');
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(/^\S+Z - - 400 \S+ -$/);
+      expect(lines[1]).toMatch(/^\S+Z CONNECT \/organization\/users 405 \S+ -$/);
+    } finally {
+      await server.close();
+    }
   });
 });
