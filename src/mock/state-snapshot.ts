@@ -62,7 +62,8 @@ const SNAPSHOT_SCHEMA = {
           validated: { type: 'boolean' },
           deletedAt: NULLABLE_TIMESTAMP,
           passwordHash: { type: 'string' },
-          tokenEpoch: { type: 'integer', minimum: 0 },
+          // A safe integer: U6 ends a user's tokens with epoch + 1, which must be a new value.
+          tokenEpoch: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER - 1 },
         },
       },
     },

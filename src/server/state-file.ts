@@ -26,7 +26,8 @@ export async function loadStateFile(file: string, api: Pick<MockApi, 'importStat
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return false;
-    throw new StateFileError(`cannot read state file ${file} (${code ?? String(error)}): fix its permissions or pick another --state-file`);
+    const fix = code === 'EISDIR' ? 'it is a folder: name a file in it' : 'fix its permissions';
+    throw new StateFileError(`cannot read state file ${file} (${code ?? String(error)}): ${fix} or pick another --state-file`);
   }
   let snapshot: unknown;
   try {

@@ -216,6 +216,12 @@ describe('an unusable state file at start', () => {
     expect(statSync(file).mtimeMs).toBe(before);
   });
 
+  it('a folder given as the state file is refused at start, saying so', async () => {
+    const failure = await startServer({ spec: organizationSpec, stateFile: dir }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(StateFileError);
+    expect((failure as Error).message).toMatch(/EISDIR.*it is a folder: name a file in it/);
+  });
+
   it('a folder that does not exist is refused at start', async () => {
     const failure = await startServer({ spec: organizationSpec, stateFile: join(dir, 'nope', 'state.json') }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(StateFileError);
