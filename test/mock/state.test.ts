@@ -56,7 +56,7 @@ describe('seeding', () => {
   }, 60_000);
 });
 
-describe('principals()', () => {
+describe('section 8: principals()', () => {
   it('lists the nine named principals with their credentials and a fresh token, none for deleted and unvalidated', async () => {
     const h = createHarness();
     const principals = await h.api.principals();
@@ -82,7 +82,7 @@ describe('principals()', () => {
   });
 });
 
-describe('reset, validateUser, outbox', () => {
+describe('section 8: reset, validateUser, outbox', () => {
   it('reset() returns to the seeded state', async () => {
     const h = createHarness();
     const seeded = JSON.stringify(h.api.exportState());
@@ -120,7 +120,7 @@ describe('reset, validateUser, outbox', () => {
   });
 });
 
-describe('exportState / importState', () => {
+describe('section 8: exportState / importState', () => {
   it('a snapshot round-trips through JSON and import, and the imported state answers requests', async () => {
     const source = createHarness();
     const created = await source.call('createOrganizationUser', { token: await source.login('owner'), body: newUserBody({ email: 'carried@acme.test' }) });

@@ -10,7 +10,7 @@ const { server, tokens } = useTestServer({ resetBeforeEach: true });
 
 const userCount = async (): Promise<number> => ((await server.send('GET', '/organization/users', { token: tokens.owner })).body as { total: number }).total;
 
-describe('the /__mock control plane', () => {
+describe('section 8: the /__mock control plane', () => {
   it('GET /__mock/health is 200 {status: "ok"}', async () => {
     const answer = await server.send('GET', '/__mock/health');
     expect(answer.status).toBe(200);
@@ -113,7 +113,7 @@ describe('the /__mock control plane', () => {
   });
 });
 
-describe('--no-control-plane', () => {
+describe('section 8: --no-control-plane switches /__mock off', () => {
   it('makes every /__mock path a 404 and leaves the API alone', async () => {
     const off = await startTestServer({ controlPlane: false });
     try {

@@ -17,7 +17,7 @@ const start = async (options: Parameters<typeof startTestServer>[0]): Promise<Te
 
 const ORG_ID = '123e4567-e89b-12d3-a456-426614174000';
 const NEW_USER = { email: 'faulty@acme.test', password: 'Faulty-Passw0rd', firstName: 'F', lastName: 'Aulty' };
-describe('--error-rate', () => {
+describe('section 8: error-rate injection (--error-rate)', () => {
   it('at 1 answers every API request with its documented 500 and changes nothing', async () => {
     const server = await start({ errorRate: 1 });
     const tokens = await server.tokens();
@@ -59,7 +59,7 @@ describe('--error-rate', () => {
   });
 });
 
-describe('--latency', () => {
+describe('section 8: latency injection (--latency)', () => {
   it('delays every API answer by MIN..MAX ms drawn from the seed, and never the control plane', async () => {
     const waits = async (seed: number): Promise<number[]> => {
       const asked: number[] = [];

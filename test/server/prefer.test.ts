@@ -15,7 +15,7 @@ const { server, tokens } = useTestServer({ resetBeforeEach: true });
 const pathOf = (op: OperationSpec): string => op.path.replace('{orgId}', ORG_ID).replace('{userId}', USER_ID);
 const state = async (): Promise<string> => (await server.send('GET', '/__mock/state')).text;
 
-describe('Prefer answers every documented response', () => {
+describe('section 8: Prefer answers every documented response', () => {
   const rows = organizationSpec.operations.flatMap((op) =>
     [...op.responses.values()].flatMap((response) => [...response.examples].map(([name, value]) => ({ op, status: response.status, name, value }))),
   );
@@ -34,7 +34,7 @@ describe('Prefer answers every documented response', () => {
   });
 });
 
-describe('Prefer', () => {
+describe('section 8: Prefer', () => {
   it('code=N alone answers that status with its first example', async () => {
     const answer = await server.send('GET', `/organization/users/${OWNER_ID}`, { token: tokens.owner, headers: { prefer: 'code=404' } });
     expect(answer.status).toBe(404);
@@ -73,7 +73,7 @@ describe('Prefer', () => {
   });
 });
 
-describe('Prefer and authentication', () => {
+describe('section 8: Prefer and authentication', () => {
   it('code=401 needs no token and carries WWW-Authenticate: Bearer', async () => {
     const answer = await server.send('GET', '/organization/users', { headers: { prefer: 'code=401' } });
     expect(answer.status).toBe(401);
@@ -115,7 +115,7 @@ describe('Prefer and authentication', () => {
   });
 });
 
-describe('a preference the operation does not document', () => {
+describe('section 8: a preference the operation does not document', () => {
   it('is a 400 in the operation error envelope, with the reason in X-Mock-Prefer-Error and in message', async () => {
     const answer = await server.sendRaw('GET', `/organization/${ORG_ID}`, { token: tokens.owner, headers: { prefer: 'code=418' } });
     expect(answer.status).toBe(400);
