@@ -101,8 +101,9 @@ export interface paths {
         };
         /**
          * List the emails the server would have sent
-         * @description Verification and invitation emails, oldest first: the 1000 most recent, with `total` counting
-         *     all of them. `reset` empties it.
+         * @description Invitation and verification emails, oldest first: the 1000 most recent, with `total` counting
+         *     all of them. A user created with `sendInvite` (the default) gets an `invite` email from the
+         *     creator and a `verification` email; `sendInvite: false` sends neither (U3). `reset` empties it.
          */
         get: operations["listOutbox"];
         put?: never;

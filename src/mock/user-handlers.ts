@@ -61,14 +61,13 @@ export function userHandlers(context: MockContext) {
       const invite = body.sendInvite ?? true;
       context.store.addUser(user);
       if (invite) {
-        context.store.addEmail({
-          id: randomUUID(),
-          kind: 'verification',
-          to: user.email,
-          userId: user.id,
-          subject: 'Verify your email address',
-          sentAt: context.isoNow(),
-        });
+        // The docs: `sendInvite` emails an invite, and the new user gets a verification email and
+        // must verify before logging in. Both go out together (U3 settles that false sends neither).
+        const sentAt = context.isoNow();
+        const organization = context.store.organization(user.orgId as string);
+        const invitation = `${caller.email} invited you to ${organization?.name ?? 'their organization'}`;
+        context.store.addEmail({ id: randomUUID(), kind: 'invite', to: user.email, userId: user.id, subject: invitation, sentAt });
+        context.store.addEmail({ id: randomUUID(), kind: 'verification', to: user.email, userId: user.id, subject: 'Verify your email address', sentAt });
       }
       const response: Schemas['UserCreatedEnvelope'] = {
         success: true,

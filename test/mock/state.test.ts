@@ -108,15 +108,22 @@ describe('section 8: reset, validateUser, outbox', () => {
     expect(state.users.find((u: any) => u.id === fixturePrincipal('unvalidated').id).validated).toBe(true);
   });
 
-  it('the outbox holds one verification email per invited user, in order, with an ISO sentAt', async () => {
+  it('the outbox holds an invite and a verification email per invited user, none for sendInvite false, in order, with an ISO sentAt', async () => {
     const h = createHarness();
     const token = await h.login('owner');
     await h.call('createOrganizationUser', { token, body: newUserBody({ email: 'first@acme.test' }) });
     await h.call('createOrganizationUser', { token, body: newUserBody({ email: 'second@acme.test', sendInvite: false }) });
     await h.call('createOrganizationUser', { token, body: newUserBody({ email: 'third@acme.test' }) });
     const outbox = h.api.outbox();
-    expect(outbox.map((m) => m.to)).toEqual(['first@acme.test', 'third@acme.test']);
-    expect(outbox.every((m) => m.kind === 'verification' && /\.\d{3}Z$/.test(m.sentAt))).toBe(true);
+    expect(outbox.map((m) => [m.kind, m.to])).toEqual([
+      ['invite', 'first@acme.test'],
+      ['verification', 'first@acme.test'],
+      ['invite', 'third@acme.test'],
+      ['verification', 'third@acme.test'],
+    ]);
+    const acme = (h.api.exportState() as { organizations: { id: string; name: string }[] }).organizations.find((o) => o.id === ORG_A);
+    expect(outbox[0]?.subject).toBe(`owner@acme.test invited you to ${acme?.name}`);
+    expect(outbox.every((m) => /\.\d{3}Z$/.test(m.sentAt))).toBe(true);
   });
 });
 
