@@ -110,18 +110,21 @@ function scaleTargets({ scale }: Figures): TargetLine[] {
   }
   const small = scale.users < TARGETS.scaleUsers;
   const note = small ? ` (only ${fmt(scale.users)} users in this run)` : '';
-  const rss = Math.max(scale.memoryAfterStart?.rssMb ?? Number.NaN, scale.memoryAfterList?.rssMb ?? Number.NaN);
+  // Judged on the peak (VmHWM) up to the last listing, not on a reading that may follow a collection.
+  const rss = scale.memoryAfterList?.hwmMb ?? Number.NaN;
   const rssLine = Number.isNaN(rss)
     ? line('scale:rss', 'SKIP', `${rssWhat} (no /proc to read)`)
     : line(
         'scale:rss',
         small ? 'SKIP' : pass(rss < TARGETS.scaleRssMb),
-        `${rssWhat}: ${fmt(rss)} MB VmRSS (after start ${fmt(scale.memoryAfterStart?.rssMb ?? NaN)}, after listing ${fmt(scale.memoryAfterList?.rssMb ?? NaN)}, peak ${fmt(scale.memoryAfterList?.hwmMb ?? NaN)})${note}`,
+        `${rssWhat}: peak ${fmt(rss)} MB VmHWM (VmRSS after start ${fmt(scale.memoryAfterStart?.rssMb ?? NaN)}, after listing ${fmt(scale.memoryAfterList?.rssMb ?? NaN)})${note}`,
       );
+  // Judged on the slowest listing, the first (it builds the list's cache), not on the median.
+  const slowest = Math.max(...scale.listRunsMs);
   const listLine = line(
     'scale:list',
-    small ? 'SKIP' : pass(scale.listMedianMs < TARGETS.scaleListMs),
-    `${listWhat}: ${fmt(scale.listMedianMs)} ms (median of ${scale.listRunsMs.length}, ${fmt(scale.listBytes / 1024)} KiB)${note}`,
+    small ? 'SKIP' : pass(slowest < TARGETS.scaleListMs),
+    `${listWhat}: slowest ${fmt(slowest)} ms, median ${fmt(scale.listMedianMs)} ms (${scale.listRunsMs.length} listings, ${fmt(scale.listBytes / 1024)} KiB)${note}`,
   );
   return [rssLine, listLine];
 }
