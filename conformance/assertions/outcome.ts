@@ -1,8 +1,14 @@
 /**
  * Compares one response with the status and message the spec expects. Pure: exchange and
  * expectation in, failures out.
+ *
+ * A wrong status is filed under the kind of the rule that expected it (a 200 where a 403 was due is
+ * a wrong role), except where the status received says more than the rule does: a 5xx is always a
+ * robustness failure (W3: no request yields one), and a 401 where the call should have succeeded is
+ * an authentication failure (the target refused a caller it had to accept, A1, A2).
  */
 import type { Expected } from '../engine/expectations.js';
+import type { FailureKind } from '../engine/failure.js';
 import type { ExchangeFailure } from '../engine/recorder.js';
 import { bodyMessage, type Exchange } from '../http/exchange.js';
 
@@ -17,9 +23,18 @@ export function checkOutcome(exchange: Exchange, expected: Expected, options: Ou
     return [{ type: 'transport', kind: 'robustness', reason: `W3: no request may drop the connection; ${expected.reason}`, expected: `a ${expected.status} response`, received: exchange.error ?? 'no response' }];
   }
   if (response.status !== expected.status) {
-    return [{ type: 'status', kind: expected.kind, reason: expected.reason, expected: expected.status, received: response.status }];
+    return [{ type: 'status', ...statusFiling(expected, response.status), expected: expected.status, received: response.status }];
   }
   return expected.message === null ? [] : checkMessage(exchange, expected.message, expected, options);
+}
+
+/** The kind and reason of a wrong status: the rule's, unless the status received points elsewhere. */
+function statusFiling(expected: Pick<Expected, 'status' | 'kind' | 'reason'>, received: number): { kind: FailureKind; reason: string } {
+  if (received >= 500) return { kind: 'robustness', reason: `W3: no request yields a 5xx; ${expected.reason}` };
+  if (received === 401 && expected.status >= 200 && expected.status < 300) {
+    return { kind: 'auth', reason: `a 401 refused credentials the rules accept; ${expected.reason}` };
+  }
+  return { kind: expected.kind, reason: expected.reason };
 }
 
 /** The documented message, or with `--lenient-messages` any non-empty one. */

@@ -114,6 +114,21 @@ describe('checkOutcome', () => {
     for (const f of failures) expect(f.kind).toBe('role');
   });
 
+  const allowed: Expected = { status: 200, message: null, kind: 'role', rule: 'x-access.minRole', reason: 'OWNER may view users' };
+  const filed: [string, Expected, Exchange, string][] = [
+    ['a 500 where a 403 was due is robustness, not a wrong role', forbidden, ex(500, 'Internal server error'), 'robustness'],
+    ['a 503 where a success was due is robustness', allowed, ex(503), 'robustness'],
+    ['a 401 where a success was due is auth, not a wrong role', allowed, ex(401, 'Authentication required'), 'auth'],
+    ['a 403 where a success was due stays a wrong role', allowed, ex(403, 'Insufficient permissions to view users'), 'role'],
+    ['a 401 where a 403 was due stays a wrong role', forbidden, ex(401, 'Authentication required'), 'role'],
+    ['a 401 where a business 400 was due stays a business failure', { ...forbidden, status: 400, kind: 'business' }, ex(401), 'business'],
+  ];
+  it.each(filed)('%s', (_name, expected, exchangeRow, kind) => {
+    const failures = checkOutcome(exchangeRow, expected, { lenientMessages: false });
+    expect(failures).toMatchObject([{ type: 'status', kind, expected: expected.status, received: exchangeRow.response?.status }]);
+    if (kind === 'robustness') expect(failures[0]?.reason).toMatch(/^W3: .*; /);
+  });
+
   it('a dropped connection is a robustness failure', () => {
     const dropped: Exchange = { ...ex(403), response: null, error: 'connection reset before a response' };
     expect(checkOutcome(dropped, forbidden, { lenientMessages: false })).toMatchObject([{ type: 'transport', kind: 'robustness' }]);

@@ -3,19 +3,27 @@
  * a proxy rewrite in front of the mock, with the kind and check the suite must report it under.
  */
 import type { FailureKind, GroupName } from '../../../conformance/index.js';
-import { answer, as, bearer, json, pathOf, withJson, type Breakage, type ProxyRequest } from './proxy.js';
+import { answer, as, bearer, DROP, json, pathOf, withJson, type Breakage, type ProxyRequest } from './proxy.js';
 
 export interface BrokenCase {
   readonly name: string;
   readonly breakage: Breakage;
+  /** The kind and check (group) the suite must report it under. */
   readonly kind: FailureKind;
   readonly check: GroupName;
+  /** The case that must catch it, matched against the case id (`group: case name`). */
+  readonly caught: RegExp;
+  /** What the failure must say, where two bugs meet in one case. */
+  readonly says?: RegExp;
+  /** The groups to run: the check's own by default (a short run); more when the bug shows through another group's requests. */
+  readonly only?: readonly GroupName[];
 }
 
 type Json = Record<string, unknown>;
 
 const USER_PATH = /^\/organization\/users\/([^/]+)$/;
 const ACTIVATE_PATH = /^\/organization\/users\/([^/]+)\/activate$/;
+const ORG_PATH = /^\/organization\/(?!users$)([^/]+)$/;
 const UNAUTHORIZED = { success: false, error_code: 'NO_AUTH_USER', message: 'Authentication required' };
 const isUser = (v: unknown): v is Json => typeof v === 'object' && v !== null && 'email' in v && 'orgRole' in v;
 const isList = (r: ProxyRequest): boolean => r.method === 'GET' && pathOf(r) === '/organization/users';
@@ -49,6 +57,7 @@ export const BROKEN_TARGETS: readonly BrokenCase[] = [
     name: 'BILLING may list users',
     kind: 'role',
     check: 'matrix',
+    caught: /^matrix: listOrganizationUsers as billing$/,
     breakage: {
       request: (r, ctx) => (isList(r) && callerId(r) === ctx.principal('billing').userId ? as(r, ctx.principal('owner').accessToken) : r),
     },
@@ -57,6 +66,7 @@ export const BROKEN_TARGETS: readonly BrokenCase[] = [
     name: '401 given for 403',
     kind: 'role',
     check: 'matrix',
+    caught: /^matrix: \w+ as (billing|user|workspaces|outsider|orgless)$/,
     breakage: {
       response: (res, r) => (res.status === 403 && r.path.startsWith('/organization') ? answer(401, UNAUTHORIZED, { 'www-authenticate': 'Bearer' }) : res),
     },
@@ -65,6 +75,7 @@ export const BROKEN_TARGETS: readonly BrokenCase[] = [
     name: 'the list has no total',
     kind: 'envelope',
     check: 'envelopes',
+    caught: /^envelopes: every listOrganizationUsers response/,
     breakage: {
       response: (res, r) => {
         const body = json(res) as Json | undefined;
@@ -80,6 +91,7 @@ export const BROKEN_TARGETS: readonly BrokenCase[] = [
       name: 'hard delete instead of soft',
       kind: 'business' as const,
       check: 'lifecycle' as const,
+      caught: /^lifecycle: delete is soft/,
       breakage: {
         request: (r: ProxyRequest) => {
           const id = USER_PATH.exec(pathOf(r))?.[1];
@@ -101,6 +113,7 @@ export const BROKEN_TARGETS: readonly BrokenCase[] = [
       name: 'activate leaves deletedAt',
       kind: 'business' as const,
       check: 'lifecycle' as const,
+      caught: /^lifecycle: activate clears deletedAt/,
       breakage: {
         response: (res, r) => {
           const activatedId = ACTIVATE_PATH.exec(pathOf(r))?.[1];
@@ -115,6 +128,7 @@ export const BROKEN_TARGETS: readonly BrokenCase[] = [
     name: 'cross-organization read allowed',
     kind: 'tenant',
     check: 'tenancy',
+    caught: /^tenancy: getOrganizationUser of the outsider's organization as (owner|administrator|workspaces)$/,
     breakage: {
       response: async (res, r, ctx) => {
         if (r.method !== 'GET' || res.status !== 403 || !USER_PATH.test(pathOf(r))) return res;
@@ -130,6 +144,7 @@ export const BROKEN_TARGETS: readonly BrokenCase[] = [
     name: 'the single-user GET wrapped in an envelope',
     kind: 'envelope',
     check: 'envelopes',
+    caught: /^envelopes: every getOrganizationUser response/,
     breakage: {
       response: (res, r) => (r.method === 'GET' && USER_PATH.test(pathOf(r)) && res.status === 200 ? withJson(res, { success: true, data: json(res) }) : res),
     },
@@ -138,6 +153,7 @@ export const BROKEN_TARGETS: readonly BrokenCase[] = [
     name: 'a password in the user object',
     kind: 'envelope',
     check: 'secrets',
+    caught: /^secrets: no password, hash or token in a \w+ response/,
     breakage: {
       response: (res, r, ctx) => {
         if (!r.path.startsWith('/organization') || res.status >= 300) return res;
@@ -150,6 +166,7 @@ export const BROKEN_TARGETS: readonly BrokenCase[] = [
     name: 'a 401 without WWW-Authenticate',
     kind: 'envelope',
     check: 'envelopes',
+    caught: /^envelopes: every \w+ response matches/,
     breakage: {
       response: (res) => {
         if (res.status !== 401) return res;
@@ -162,6 +179,7 @@ export const BROKEN_TARGETS: readonly BrokenCase[] = [
     name: 'a wrong 403 message',
     kind: 'role',
     check: 'matrix',
+    caught: /^matrix: \w+ as (billing|user|workspaces)$/,
     breakage: {
       response: (res) => {
         const body = json(res) as Json | undefined;
@@ -173,6 +191,7 @@ export const BROKEN_TARGETS: readonly BrokenCase[] = [
     name: '500 on bad JSON',
     kind: 'robustness',
     check: 'robustness',
+    caught: /^robustness: a body that is not JSON/,
     breakage: {
       request: (r) => {
         if (!r.body || !(r.headers['content-type'] ?? '').includes('json') || json(r) !== undefined) return r;
@@ -186,6 +205,7 @@ export const BROKEN_TARGETS: readonly BrokenCase[] = [
       name: 'a duplicate e-mail accepted',
       kind: 'business' as const,
       check: 'business' as const,
+      caught: /^business: U3: an e-mail already in use/,
       breakage: {
         response: async (res, r, ctx) => {
           if (res.status !== 409) return res;
@@ -200,6 +220,7 @@ export const BROKEN_TARGETS: readonly BrokenCase[] = [
     name: 'a wrongly signed or unsigned token accepted',
     kind: 'auth',
     check: 'matrix',
+    caught: /^matrix: \w+ as (wrong-signature|alg-none)$/,
     breakage: {
       // Trusts the payload when the signature check fails: whoever the claims name is let in.
       response: async (res, r, ctx) => {
@@ -212,6 +233,7 @@ export const BROKEN_TARGETS: readonly BrokenCase[] = [
     name: 'the list leaves out deleted users',
     kind: 'business',
     check: 'lifecycle',
+    caught: /^lifecycle: delete is soft/,
     breakage: {
       response: (res, r) => (isList(r) && res.status === 200 ? withJson(res, editUsers(json(res), (u) => (u.deletedAt === null ? u : null))) : res),
     },
@@ -220,6 +242,7 @@ export const BROKEN_TARGETS: readonly BrokenCase[] = [
     name: 'role escalation allowed (R5)',
     kind: 'business',
     check: 'business',
+    caught: /^business: R5: /,
     breakage: {
       response: async (res, r, ctx) => {
         const body = json(res) as Json | undefined;
@@ -232,6 +255,7 @@ export const BROKEN_TARGETS: readonly BrokenCase[] = [
     name: 'no token accepted',
     kind: 'auth',
     check: 'matrix',
+    caught: /^matrix: \w+ as no-token$/,
     breakage: {
       request: (r, ctx) => (r.path.startsWith('/organization') && !r.headers.authorization ? as(r, ctx.principal('owner').accessToken) : r),
     },
@@ -240,6 +264,7 @@ export const BROKEN_TARGETS: readonly BrokenCase[] = [
     name: 'a token in the query string accepted',
     kind: 'auth',
     check: 'matrix',
+    caught: /^matrix: A1: a token in the query or a cookie is not read$/,
     breakage: {
       request: (r) => {
         const token = new URL(r.path, 'http://x').searchParams.get('access_token');
@@ -251,12 +276,14 @@ export const BROKEN_TARGETS: readonly BrokenCase[] = [
     name: 'answers as text/plain',
     kind: 'envelope',
     check: 'envelopes',
+    caught: /^envelopes: every \w+ response matches/,
     breakage: { response: (res) => ({ ...res, headers: { ...res.headers, 'content-type': 'text/plain; charset=utf-8' } }) },
   },
   {
     name: 'the organization update replaces instead of patching',
     kind: 'business',
     check: 'business',
+    caught: /^business: O2: the organization update is partial/,
     breakage: {
       request: (r) => {
         const body = json(r) as Json | undefined;
@@ -270,12 +297,14 @@ export const BROKEN_TARGETS: readonly BrokenCase[] = [
     name: 'a wrong method is a 404',
     kind: 'robustness',
     check: 'robustness',
+    caught: /^robustness: a known path with another method is a 405/,
     breakage: { response: (res) => (res.status === 405 ? answer(404, { success: false, message: 'Not found' }) : res) },
   },
   {
     name: 'deleting yourself allowed',
     kind: 'business',
     check: 'business',
+    caught: /^business: R7: \w+ cannot delete themselves$/,
     breakage: {
       response: (res) => {
         const body = json(res) as Json | undefined;
@@ -287,6 +316,45 @@ export const BROKEN_TARGETS: readonly BrokenCase[] = [
     name: 'a validation error answered as an undocumented 422',
     kind: 'envelope',
     check: 'envelopes',
+    caught: /^envelopes: every \w+ response matches/,
     breakage: { response: (res, r) => (res.status === 400 && r.path.startsWith('/organization') ? { ...res, status: 422 } : res) },
+  },
+
+  // --- W3 and the kinds of 5xx, auth ---------------------------------------------------------
+  {
+    name: 'a 500 on every logout',
+    kind: 'robustness',
+    check: 'robustness',
+    // The matrix's logout cells report each 500 (as robustness); the W3 sweep must fail too.
+    caught: /^robustness: no 5xx and no dropped connection anywhere in the run \(W3\)$/,
+    only: ['matrix', 'robustness'],
+    breakage: { request: (r) => (pathOf(r) === '/user/logout' ? answer(500, { success: false, error_code: 'INTERNAL_ERROR', message: 'Internal server error' }) : r) },
+  },
+  {
+    name: 'a 500 on a request no check judges by its status',
+    kind: 'robustness',
+    check: 'robustness',
+    caught: /^robustness: no 5xx and no dropped connection anywhere in the run \(W3\)$/,
+    says: /^Received: 500 .*Expected: a status below 500/,
+    // The envelopes group samples every operation (BILLING reading the organization among them) and judges only the shape.
+    only: ['envelopes', 'robustness'],
+    breakage: {
+      request: (r, ctx) => (r.method === 'GET' && ORG_PATH.test(pathOf(r)) && callerId(r) === ctx.principal('billing').userId ? { ...r, headers: { ...r.headers, prefer: 'code=500' } } : r),
+    },
+  },
+  {
+    name: 'the connection dropped on a wrong method',
+    kind: 'robustness',
+    check: 'robustness',
+    caught: /^robustness: no 5xx and no dropped connection anywhere in the run \(W3\)$/,
+    says: /no response/,
+    breakage: { request: (r) => (r.method === 'PATCH' ? DROP : r) },
+  },
+  {
+    name: 'the lower-case "bearer" scheme refused',
+    kind: 'auth',
+    check: 'matrix',
+    caught: /^matrix: A1: the scheme word is case-insensitive$/,
+    breakage: { request: (r) => (/^bearer /.test(r.headers.authorization ?? '') ? answer(401, UNAUTHORIZED, { 'www-authenticate': 'Bearer' }) : r) },
   },
 ];

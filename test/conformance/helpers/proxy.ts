@@ -32,12 +32,27 @@ export interface MockPrincipal {
   readonly accessToken: string | null;
 }
 
+/** A user as the mock's state holds it (`GET /__mock/state`), for breakages that need the truth about a user. */
+export interface MockUser {
+  readonly id: string;
+  readonly email: string;
+  readonly orgId: string | null;
+  readonly orgRole: number;
+  readonly validated: boolean;
+  readonly deletedAt: string | null;
+}
+
 export interface ProxyContext {
   readonly principals: readonly MockPrincipal[];
   principal(name: string): MockPrincipal;
   /** Sends a request to the mock as is. */
   forward(request: ProxyRequest): Promise<ProxyResponse>;
+  /** The mock's current record of a user, by id or e-mail (any case); undefined when there is none. */
+  user(idOrEmail: string): Promise<MockUser | undefined>;
 }
+
+/** Answered by a breakage: the proxy closes the connection without a response. */
+export const DROP: ProxyResponse = Object.freeze({ status: 0, headers: {}, body: '' });
 
 export interface Breakage {
   /** Rewrites the request, or answers it without the mock. */
@@ -65,6 +80,11 @@ export async function startBrokenTarget(breakage: Breakage): Promise<BrokenTarge
       return found;
     },
     forward: (request) => forward(mock.url, request),
+    async user(idOrEmail) {
+      const state = (await (await fetch(`${mock.url}/__mock/state`)).json()) as { users: MockUser[] };
+      const key = idOrEmail.toLowerCase();
+      return state.users.find((u) => u.id === idOrEmail || u.email.toLowerCase() === key);
+    },
   };
   const server = createServer((req, res) => {
     void handle(req, res, breakage, ctx).catch((err: unknown) => {
@@ -98,6 +118,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, breakage: Break
     request = rewritten;
     response = await ctx.forward(request);
     if (breakage.response) response = await breakage.response(response, request, ctx);
+  }
+  if (response === DROP) {
+    res.socket?.destroy();
+    return;
   }
   res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
   res.end(response.body);
