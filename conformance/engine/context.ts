@@ -3,7 +3,7 @@
  * and the run's disposable users. One per run.
  */
 import type { ContractValidators, LoadedSpec, OperationSpec } from '../../src/contract/index.js';
-import { checkOutcome } from '../assertions/outcome.js';
+import { checkMessage, checkOutcome } from '../assertions/outcome.js';
 import type { SecretBook } from '../assertions/secrets.js';
 import type { HttpClient, RequestSpec } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
@@ -122,6 +122,16 @@ export class RunContext {
     if (expected.status === null) scope.skip(expected.why);
     const exchange = await this.call(scope, actor, operationId, args);
     return { exchange, ok: this.expect(scope, exchange, expected) };
+  }
+
+  /**
+   * Compares a documented message on its own (where the status is not in question): exactly, or
+   * with `--lenient-messages` any non-empty one. Records the failure in the case; true when it matched.
+   */
+  expectMessage(scope: CaseScope, exchange: Exchange, message: string, context: Pick<Expected, 'kind' | 'reason'>): boolean {
+    const failures = checkMessage(exchange, message, context, this.options);
+    for (const failure of failures) scope.failOn(exchange, failure);
+    return failures.length === 0;
   }
 
   /** Compares status and documented message; records failures in the case. True when all matched. */

@@ -357,4 +357,19 @@ export const BROKEN_TARGETS: readonly BrokenCase[] = [
     caught: /^matrix: A1: the scheme word is case-insensitive$/,
     breakage: { request: (r) => (/^bearer /.test(r.headers.authorization ?? '') ? answer(401, UNAUTHORIZED, { 'www-authenticate': 'Bearer' }) : r) },
   },
+
+  // --- messages (--lenient-messages accepts this target in every group) -----------------------
+  {
+    name: 'every message reworded',
+    kind: 'business',
+    check: 'business',
+    caught: /^business: create defaults to USER and sends the invite \(U3\)$/,
+    says: /^Received: "Something else"\. Expected: "User created successfully\. Verification email sent\."/,
+    breakage: {
+      response: (res) => {
+        const body = json(res) as Json | undefined;
+        return typeof body?.message === 'string' && body.message !== '' ? withJson(res, { ...body, message: 'Something else' }) : res;
+      },
+    },
+  },
 ];
