@@ -131,10 +131,19 @@ export function expectedOutcome(spec: LoadedSpec, op: OperationSpec, actor: Acto
   if (user && state?.when(user.deleted)) {
     return deny(400, exampleMessage(spec, op.operationId, 400, state.example), 'business', state.rule, `${state.says} (${state.rule})`);
   }
-  return success(op, roleName(role));
+  // The rank rules that let the call through, named so that a refusal reads against them.
+  const ranks = [
+    access.targetUser && user && user.id !== userId && access.rankRules.includes('R6') ? `may manage a ${roleName(user.role)} user (R6)` : null,
+    access.rankRules.includes('R5') && facts.grant !== undefined ? `may grant ${roleName(facts.grant)} (R5)` : null,
+  ].filter((r): r is string => r !== null);
+  return success(op, roleName(role), ranks);
 }
 
-function success(op: OperationSpec, who: string): Expected {
+/**
+ * A call the rules let through. Its kind applies to a 403 (a wrong role); assertions/outcome.ts
+ * files other statuses received instead of the success by what they say.
+ */
+function success(op: OperationSpec, who: string, ranks: readonly string[] = []): Expected {
   const access = op.access;
   const min = access.authenticated ? ` (x-access.minRole: ${access.minRole} or higher)` : '';
   return {
@@ -142,6 +151,6 @@ function success(op: OperationSpec, who: string): Expected {
     message: null,
     kind: 'role',
     rule: 'x-access.minRole',
-    reason: `${who} may ${actionPhrase(op)}${min}`,
+    reason: `${who} may ${actionPhrase(op)}${min}${ranks.map((r) => ` and ${r}`).join('')}`,
   };
 }

@@ -119,7 +119,11 @@ describe('checkOutcome', () => {
     ['a 500 where a 403 was due is robustness, not a wrong role', forbidden, ex(500, 'Internal server error'), 'robustness'],
     ['a 503 where a success was due is robustness', allowed, ex(503), 'robustness'],
     ['a 401 where a success was due is auth, not a wrong role', allowed, ex(401, 'Authentication required'), 'auth'],
-    ['a 403 where a success was due stays a wrong role', allowed, ex(403, 'Insufficient permissions to view users'), 'role'],
+    ['a 403 where a success was due is a wrong role', allowed, ex(403, 'Insufficient permissions to view users'), 'role'],
+    ['a 403 where a business rule expected success is a wrong role too', { ...allowed, kind: 'business' }, ex(403), 'role'],
+    ['a 400 where a success was due is a business rule applied wrongly', allowed, ex(400, 'Cannot change your own role'), 'business'],
+    ['a 404 where a success was due is a business failure', allowed, ex(404, 'User not found'), 'business'],
+    ['a 201 where a 200 was due is an envelope failure (it succeeded, under another status)', allowed, ex(201), 'envelope'],
     ['a 401 where a 403 was due stays a wrong role', forbidden, ex(401, 'Authentication required'), 'role'],
     ['a 401 where a business 400 was due stays a business failure', { ...forbidden, status: 400, kind: 'business' }, ex(401), 'business'],
   ];

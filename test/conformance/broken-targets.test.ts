@@ -22,6 +22,10 @@ function caughtBy(result: RunResult, broken: BrokenCase): RunResult['failures'] 
   return result.failures.filter((f) => f.kind === broken.kind && f.check === broken.check && broken.caught.test(f.caseId) && (!broken.says || broken.says.test(f.message)));
 }
 
+/** The cases each broken target failed (ids without the ` #n` of repeated names), for the coverage test. */
+const failedCases = new Map<string, Set<string>>();
+const caseKey = (id: string): string => id.replace(/ #\d+$/, '');
+
 describe('the suite catches a deliberately broken target', () => {
   it('covers at least 15 bugs and every check group', () => {
     expect(BROKEN_TARGETS.length).toBeGreaterThanOrEqual(15);
@@ -31,10 +35,21 @@ describe('the suite catches a deliberately broken target', () => {
 
   it.each(BROKEN_TARGETS.map((b) => [b.name, b] as const))('%s: exit 1, reported under the right kind and check', async (_name, broken) => {
     const result = await runAgainst(broken.breakage, { only: [...(broken.only ?? [broken.check])] });
+    failedCases.set(broken.name, new Set(result.cases.filter((c) => c.status === 'failed').map((c) => caseKey(c.id))));
     expect(result.exitCode).toBe(1);
     const seen = [...new Set(result.failures.map((f) => `${KIND_TITLES[f.kind]} by "${f.caseId}": ${f.message.slice(0, 160)}`))];
     const wanted = `"${KIND_TITLES[broken.kind]}" from ${broken.check}, case ${String(broken.caught)}${broken.says ? `, saying ${String(broken.says)}` : ''}`;
     expect(caughtBy(result, broken).length, `expected ${wanted}; got:\n${seen.slice(0, 12).join('\n')}`).toBeGreaterThan(0);
+  }, 60_000);
+
+  // The project standard: every check has a case where it must pass (mock-passes.test.ts) and one where it must fail.
+  it('every case the suite runs against the mock fails against at least one broken target', async (context) => {
+    if (failedCases.size < BROKEN_TARGETS.length) return context.skip(); // only part of the catalogue ran (a -t filter)
+    const passing = await runAgainst({}, { runId: 'coverage' });
+    expect(passing.exitCode).toBe(0);
+    const caught = new Set([...failedCases.values()].flatMap((ids) => [...ids]));
+    const never = [...new Set(passing.cases.map((c) => caseKey(c.id)))].filter((id) => !caught.has(id));
+    expect(never, 'cases no broken target makes fail: add one to helpers/broken-targets.ts').toEqual([]);
   }, 60_000);
 });
 

@@ -80,6 +80,15 @@ describe('expectedOutcome follows the access rules and the order of checks', () 
     expect(got).toMatchObject(want);
   });
 
+  it('an allowed call names the rank rules that let it through, so that a refusal reads against them', () => {
+    const create = spec.byId.get('createOrganizationUser');
+    const update = spec.byId.get('updateOrganizationUser');
+    if (!create || !update) throw new Error('spec');
+    expect(expectedOutcome(spec, create, member(OWNER), { grant: OWNER })).toMatchObject({ status: 201, kind: 'role', reason: expect.stringMatching(/and may grant OWNER \(R5\)$/) });
+    expect(expectedOutcome(spec, update, member(OWNER), { user: target(OWNER) })).toMatchObject({ status: 200, reason: expect.stringMatching(/and may manage a OWNER user \(R6\)$/) });
+    expect(expectedOutcome(spec, update, member(WORKSPACES, A, 'me'), { user: target(WORKSPACES, { id: 'me' }) })).toMatchObject({ status: 200, reason: expect.not.stringMatching(/R6/) });
+  });
+
   it('does not guess where the rules give no single answer', () => {
     const activate = spec.byId.get('activateOrganizationUser');
     const list = spec.byId.get('listOrganizationUsers');

@@ -40,6 +40,7 @@ export interface MockUser {
   readonly orgRole: number;
   readonly validated: boolean;
   readonly deletedAt: string | null;
+  readonly passwordHash: string;
 }
 
 export interface ProxyContext {
