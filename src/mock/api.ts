@@ -27,11 +27,12 @@ export interface ApiResponse {
   /** Serialised as JSON by the server. */
   readonly body: unknown;
   /**
-   * The body already serialised (UTF-8 bytes or text), exactly `JSON.stringify(body)`, when the mock
-   * has it cached (the user list: 100,000 users serialise in well over 100 ms, the cached bytes are
-   * reused). A server may send it instead of serialising `body` again; ignoring it is correct too.
+   * The body already serialised (text, UTF-8 bytes, or UTF-8 bytes in chunks to send in order),
+   * exactly `JSON.stringify(body)`, when the mock has it cached (the user list: 100,000 users
+   * serialise in well over 100 ms, the cached bytes are reused). A server may send it instead of
+   * serialising `body` again; ignoring it is correct too.
    */
-  readonly bodyJson?: string | Buffer;
+  readonly bodyJson?: string | Buffer | readonly Buffer[];
   readonly headers?: Readonly<Record<string, string>>;
   /** Who made the request, for the log line (`owner@acme.test`, or `-`). */
   readonly principal?: string;

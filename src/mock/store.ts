@@ -3,7 +3,7 @@
  *
  * Built for 100,000 users: every lookup a request needs is a Map access (by id, by lower-cased
  * email over all users, soft-deleted included); the only O(n) work is the user list itself, whose
- * views and JSON are built on first use and then kept up to date in place.
+ * views and serialised body are built on first use and then kept up to date (list-body.ts).
  *
  * Records are frozen and replaced, never edited, so an export shares them safely and a reader
  * holding one never sees it change. Writes are all-or-nothing: callers validate a request fully
@@ -11,6 +11,7 @@
  */
 import { roleName, ROLE_VALUES, rolesUpTo, ROLES, type RoleValue } from '../contract/index.js';
 import type { OutboxEmail } from './api.js';
+import { ListBodyCache, type JsonBytes } from './list-body.js';
 import { StateImportError } from './api.js';
 import {
   SNAPSHOT_FORMAT,
@@ -31,34 +32,10 @@ export function emailKey(email: string): string {
   return email.toLowerCase();
 }
 
-/** The list of one organization: views and their JSON, index-aligned with the organization's user ids. */
+/** The list of one organization: the users' views, index-aligned with its user ids, and its body. */
 interface OrgList {
   readonly views: OrgUser[];
-  /** Built on the first JSON request; then kept aligned like `views`. */
-  json: string[] | null;
-  /**
-   * The list operation's whole 200 body as bytes, until the next change in the organization. Kept
-   * as a Buffer so a list of 100,000 users is neither re-joined nor re-encoded per request (each
-   * would be a fresh 25 MB string and buffer: the resident memory grew by that much per listing).
-   */
-  body: Buffer | null;
-}
-
-/**
- * `head + parts.join(',') + tail` as UTF-8 bytes, written straight into one buffer: joining first
- * would leave a 25 MB string for 100,000 users on the heap beside the 25 MB buffer.
- */
-function joinJson(head: string, parts: readonly string[], tail: string): Buffer {
-  let size = Buffer.byteLength(head) + Buffer.byteLength(tail) + Math.max(parts.length - 1, 0);
-  for (const part of parts) size += Buffer.byteLength(part);
-  const bytes = Buffer.allocUnsafe(size);
-  let at = bytes.write(head, 0);
-  parts.forEach((part, i) => {
-    if (i > 0) at += bytes.write(',', at);
-    at += bytes.write(part, at);
-  });
-  bytes.write(tail, at);
-  return bytes;
+  readonly body: ListBodyCache;
 }
 
 export class MockStore {
@@ -134,11 +111,9 @@ export class MockStore {
    * U1's 200 body `{"success":true,"data":[...],"total":N}` as bytes, exactly what JSON.stringify of
    * that envelope gives; cached until the organization's users change.
    */
-  orgUsersListBody(orgId: string): Buffer {
+  orgUsersListBody(orgId: string): JsonBytes {
     const list = this.orgList(orgId);
-    list.json ??= list.views.map((view) => JSON.stringify(view));
-    list.body ??= joinJson('{"success":true,"data":[', list.json, `],"total":${list.views.length}}`);
-    return list.body;
+    return list.body.bytes(list.views);
   }
 
   refreshToken(id: string): RefreshTokenRecord | undefined {
@@ -231,7 +206,7 @@ export class MockStore {
     let list = this.orgLists.get(orgId);
     if (!list) {
       const ids = this.userIdsByOrg.get(orgId) ?? [];
-      list = { views: ids.map((id) => this.orgUser(this.users.get(id) as UserRecord)), json: null, body: null };
+      list = { views: ids.map((id) => this.orgUser(this.users.get(id) as UserRecord)), body: new ListBodyCache() };
       this.orgLists.set(orgId, list);
     }
     return list;
@@ -246,10 +221,8 @@ export class MockStore {
     ids.push(user.id);
     const list = this.orgLists.get(user.orgId);
     if (!list) return;
-    const view = this.orgUser(user);
-    list.views.push(view);
-    list.json?.push(JSON.stringify(view));
-    list.body = null;
+    list.views.push(this.orgUser(user));
+    list.body.appended(list.views.length - 1);
   }
 
   private insertRefreshToken(token: RefreshTokenRecord): void {
@@ -266,10 +239,8 @@ export class MockStore {
     const list = this.orgLists.get(user.orgId);
     const position = this.orgPosition.get(user.id);
     if (!list || position === undefined) return;
-    const view = this.orgUser(user);
-    list.views[position] = view;
-    if (list.json) list.json[position] = JSON.stringify(view);
-    list.body = null;
+    list.views[position] = this.orgUser(user);
+    list.body.replaced(position);
   }
 }
 

@@ -35,13 +35,21 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   sendJsonText(res, status, body === undefined ? '' : JSON.stringify(body), headers, extra);
 }
 
-/** Writes a JSON body that is already serialised, as text or as UTF-8 bytes. */
-export function sendJsonText(res: ServerResponse, status: number, text: string | Buffer, headers: HeaderMap | undefined, extra: HeaderMap | null): void {
+/** Writes a JSON body that is already serialised: text, UTF-8 bytes, or UTF-8 bytes in chunks (written in order, no copy). */
+export function sendJsonText(res: ServerResponse, status: number, text: string | Buffer | readonly Buffer[], headers: HeaderMap | undefined, extra: HeaderMap | null): void {
+  const chunks = typeof text !== 'string' && !Buffer.isBuffer(text) ? text : null;
   res.writeHead(status, {
     ...headers,
     ...extra,
     'content-type': JSON_CONTENT_TYPE,
-    'content-length': Buffer.byteLength(text),
+    'content-length': chunks ? chunks.reduce((sum, chunk) => sum + chunk.length, 0) : Buffer.byteLength(text as string | Buffer),
   });
-  res.end(text);
+  if (!chunks) {
+    res.end(text);
+    return;
+  }
+  res.cork();
+  for (const chunk of chunks) res.write(chunk);
+  res.end();
+  res.uncork();
 }

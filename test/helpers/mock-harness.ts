@@ -3,6 +3,7 @@
  * a body that fails its response schema, or a 401 without `WWW-Authenticate: Bearer` throws, so any
  * test that calls through the harness also checks the contract.
  */
+import { joinedBytes } from '../../src/mock/list-body.js';
 import { compileValidators, describeSchemaErrors, loadSpec, type LoadedSpec } from '../../src/contract/index.js';
 import { createMockApi, type ApiResponse, type BodyProblem, type MockApi, type MockOptions } from '../../src/mock/index.js';
 import principalsFixture from '../../fixtures/principals.json' with { type: 'json' };
@@ -97,9 +98,17 @@ export function createHarness(overrides: Partial<MockOptions> = {}): Harness {
   };
 }
 
+/** The text of a response's cached serialisation (text, bytes or chunks of bytes), or undefined. */
+export function bodyJsonText(raw: ApiResponse): string | undefined {
+  const json = raw.bodyJson;
+  if (json === undefined || typeof json === 'string') return json;
+  return joinedBytes(json).toString('utf8');
+}
+
 function onTheWire(raw: ApiResponse): HarnessResponse {
-  if (raw.bodyJson !== undefined && raw.bodyJson.toString() !== JSON.stringify(raw.body)) {
-    throw new Error(`bodyJson differs from JSON.stringify(body): ${raw.bodyJson.toString().slice(0, 200)}`);
+  const text = bodyJsonText(raw);
+  if (text !== undefined && text !== JSON.stringify(raw.body)) {
+    throw new Error(`bodyJson differs from JSON.stringify(body): ${text.slice(0, 200)}`);
   }
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(raw.headers ?? {})) headers[name.toLowerCase()] = value;

@@ -1,6 +1,6 @@
 /** contract-decisions.md section 6: organization users (U1 to U7). */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createHarness, manualClock, newUserBody, ORG_A, type Harness } from '../helpers/mock-harness.js';
+import { bodyJsonText, createHarness, manualClock, newUserBody, ORG_A, type Harness } from '../helpers/mock-harness.js';
 import { loadSpec } from '../../src/contract/index.js';
 
 let h: Harness;
@@ -41,8 +41,31 @@ describe('section 6: organization users', () => {
       await h.call('createOrganizationUser', { token, body: newUserBody({ firstName: 'Zoë', lastName: 'Ōtsuka 山田 😀' }) });
       const raw = await h.api.handle({ operation: loadSpec().byId.get('listOrganizationUsers')!, params: {}, authorization: `Bearer ${token}`, body: undefined });
       expect(raw.bodyJson).toBeDefined();
-      expect(JSON.parse(raw.bodyJson!.toString())).toEqual(raw.body);
-      expect(Buffer.from(raw.bodyJson!).equals(Buffer.from(JSON.stringify(raw.body)))).toBe(true);
+      expect(bodyJsonText(raw)).toBe(JSON.stringify(raw.body));
+    });
+
+    it('U1: the cached list stays exactly the JSON of the list across creates, updates, deletes and activations in a list of many chunks', async () => {
+      const big = createHarness({ extraUsers: 1500 });
+      const token = await big.login('owner');
+      const list = async () => {
+        const raw = await big.api.handle({ operation: loadSpec().byId.get('listOrganizationUsers')!, params: {}, authorization: `Bearer ${token}`, body: undefined });
+        expect(Array.isArray(raw.bodyJson)).toBe(true); // chunked: 1,500 users do not fit one chunk
+        expect(bodyJsonText(raw)).toBe(JSON.stringify(raw.body));
+        return raw.body as { data: { id: string; name: string }[]; total: number };
+      };
+      const before = await list();
+      const middle = before.data[750]!.id;
+      const last = before.data[before.total - 1]!.id;
+      await big.call('updateOrganizationUser', { token, params: { userId: middle }, body: { name: 'Renamed Ünïcode 名前' } });
+      await big.call('updateOrganizationUser', { token, params: { userId: last }, body: { lastName: 'Last' } });
+      const changed = await list();
+      expect(changed.data[750]!.name).toBe('Renamed Ünïcode 名前');
+      for (let n = 0; n < 40; n++) await big.call('createOrganizationUser', { token, body: newUserBody({ email: `chunk${n}@acme.test`, sendInvite: false }) });
+      await big.call('deleteOrganizationUser', { token, params: { userId: before.data[10]!.id } });
+      const grown = await list();
+      expect(grown.total).toBe(before.total + 40);
+      await big.call('activateOrganizationUser', { token, params: { userId: before.data[10]!.id } });
+      await list();
     });
 
     it('U1: the outsider sees only organization B', async () => {

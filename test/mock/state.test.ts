@@ -51,7 +51,7 @@ describe('seeding', () => {
     const second = h.api.handle(request) as { body: { total: number }; bodyJson?: unknown };
     expect(second).not.toBeInstanceOf(Promise);
     expect(second.body.total).toBe(100_007);
-    expect(second.bodyJson).toBeInstanceOf(Buffer);
+    expect(second.bodyJson).toBeDefined();
     expect(second.bodyJson).toBe(first.bodyJson);
   }, 60_000);
 });

@@ -8,6 +8,10 @@ const seen: ApiRequest[] = [];
 const api: MockApi = {
   handle: (request) => {
     seen.push(request);
+    if (request.operation.operationId === 'listOrganizationUsers' && request.authorization === 'Bearer chunks') {
+      const chunks = ['{"success":true,', ' "data":[],', ' "total":0}'].map((text) => Buffer.from(text));
+      return { status: 200, body: list, bodyJson: chunks, principal: 'owner@acme.test' };
+    }
     if (request.operation.operationId === 'listOrganizationUsers') {
       // The cached serialisation, spaced differently so that the test can tell which one was sent.
       return { status: 200, body: list, bodyJson: '{"success":true, "data":[], "total":0}', principal: 'owner@acme.test' };
@@ -32,6 +36,12 @@ afterAll(() => server.close());
 describe('ApiResponse on the wire', () => {
   it('sends bodyJson as it is when the mock offers it', async () => {
     const answer = await server.send('GET', '/organization/users');
+    expect(answer.text).toBe('{"success":true, "data":[], "total":0}');
+    expect(answer.headers['content-length']).toBe(String(Buffer.byteLength(answer.text)));
+  });
+
+  it('sends bodyJson given in chunks as their bytes in order, with the summed content-length', async () => {
+    const answer = await server.send('GET', '/organization/users', { headers: { authorization: 'Bearer chunks' } });
     expect(answer.text).toBe('{"success":true, "data":[], "total":0}');
     expect(answer.headers['content-length']).toBe(String(Buffer.byteLength(answer.text)));
   });
