@@ -110,7 +110,7 @@ async function listed(ctx: RunContext, scope: CaseScope, s: Subject, growth: num
   if (s.listTotal >= 0 && growth !== 0) expectEqual(scope, now.exchange, 'total', now.total, s.listTotal + growth, why);
   if (s.listTotal >= 0 && growth === 0) expectEqual(scope, now.exchange, 'total', now.total, s.listTotal, why);
   if (index >= 0 && growth > 0) {
-    const newer = now.users.slice(index + 1).filter((u) => typeof u.id === 'string' && !String(u.email ?? '').startsWith(`conf-${ctx.runId}-`));
+    const newer = now.users.slice(index + 1).filter((u) => typeof u.id === 'string' && !(typeof u.email === 'string' && u.email.startsWith(`conf-${ctx.runId}-`)));
     expectThat(scope, now.exchange, newer.length === 0, { ...why, expected: 'the new user after every older user (oldest first)', received: `older users after it: ${newer.map((u) => String(u.email)).join(', ')}` });
   }
   s.listTotal = now.total;

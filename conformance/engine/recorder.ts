@@ -55,7 +55,7 @@ export class CaseScope {
       principal: exchange.meta.principal,
       request: { method: exchange.request.method, path: exchange.request.path, body: exchange.request.bodySummary },
       exchangeId: exchange.id,
-    } as FailureDraft);
+    });
   }
 
   fail(draft: FailureDraft): void {

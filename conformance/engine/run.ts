@@ -70,7 +70,7 @@ function buildResult(ctx: RunContext, run: { startedAt: Date; durationMs: number
   return {
     runId: options.runId,
     target: options.target,
-    spec: { file: spec.file, version: String(info.version ?? '') },
+    spec: { file: spec.file, version: typeof info.version === 'string' || typeof info.version === 'number' ? String(info.version) : '' },
     startedAt: run.startedAt.toISOString(),
     durationMs: Math.round(run.durationMs),
     options: { readOnly: options.readOnly, lenientMessages: options.lenientMessages, only: options.only },

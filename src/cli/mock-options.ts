@@ -115,7 +115,7 @@ export function parseMockArgs(argv: readonly string[], env: Readonly<Record<stri
   let values: Record<string, string | boolean | undefined>;
   try {
     const options = Object.fromEntries(FLAGS.map((f) => [f.name, { type: f.type, ...(f.name === 'help' ? { short: 'h' } : {}) }]));
-    values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as typeof values;
+    values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
   } catch (error) {
     throw usageFrom(error);
   }
@@ -140,7 +140,7 @@ export function parseMockArgs(argv: readonly string[], env: Readonly<Record<stri
     }, null as string | null),
     latency: flag('latency', latency, null as LatencyRange | null),
     errorRate: flag('error-rate', probability, 0),
-    corsOrigins: flag('cors-origin', origins, '*' as CorsOrigins),
+    corsOrigins: flag('cors-origin', origins, '*'),
     controlPlane: values['no-control-plane'] !== true,
   });
 }

@@ -108,7 +108,7 @@ function readResponse(document: JsonObject, status: number, raw: unknown, pointe
   }
   return Object.freeze({
     status,
-    description: String(node.description ?? ''),
+    description: typeof node.description === 'string' ? node.description : '',
     schemaPointer: schema ? `${at}/content/application~1json/schema` : null,
     schema,
     examples: readExamples(document, media),
@@ -151,7 +151,7 @@ export function readSpec(document: JsonObject, file = '<memory>'): LoadedSpec {
           method,
           path,
           pathParams,
-          summary: String(op.summary ?? ''),
+          summary: typeof op.summary === 'string' ? op.summary : '',
           tags: (op.tags ?? []) as string[],
           access: readAccessRule(operationId, op['x-access']),
           requestBody,

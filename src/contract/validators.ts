@@ -12,7 +12,7 @@ import type { LoadedSpec } from './spec.js';
 // ajv-formats is CommonJS with `exports.default`; under NodeNext the function sits one level down.
 type AddFormats = (ajv: Ajv2020, formats: string[]) => Ajv2020;
 const addFormats = ((ajvFormats as unknown as { default: { default?: AddFormats } & AddFormats }).default.default ??
-  (ajvFormats as unknown as { default: AddFormats }).default) as AddFormats;
+  (ajvFormats as unknown as { default: AddFormats }).default);
 
 export interface ContractValidators {
   /** The request body validator of an operation, or null when it takes no body. */
@@ -42,7 +42,7 @@ let counter = 0;
 export function compileValidators(spec: LoadedSpec): ContractValidators {
   const ajv = createAjv();
   const id = `urn:org-contract:spec:${++counter}`;
-  ajv.addSchema(spec.document as object, id);
+  ajv.addSchema(spec.document, id);
   const byPointer = new Map<string, ValidateFunction>();
   const schema = (pointer: string): ValidateFunction => {
     let fn = byPointer.get(pointer);

@@ -3,7 +3,6 @@ import type { components } from '../generated/organization.js';
 import { MESSAGES } from './messages.js';
 import { resolved, type MemberHandler, type MockContext } from './operation-handler.js';
 import { cachedJson, success } from './responses.js';
-import type { OrganizationChanges } from './store.js';
 
 type Schemas = components['schemas'];
 type OrganizationUpdate = Schemas['OrganizationUpdate'];
@@ -44,7 +43,7 @@ export function organizationHandlers(context: MockContext) {
     run({ op, organization, caller, body }) {
       const changes: Record<string, unknown> = {};
       for (const field of WRITABLE_FIELDS) if (body[field] !== undefined) changes[field] = body[field];
-      const updated = context.store.updateOrganization(resolved(organization, 'an organization', op.operationId).id, changes as OrganizationChanges);
+      const updated = context.store.updateOrganization(resolved(organization, 'an organization', op.operationId).id, changes);
       const response: Schemas['OrganizationUpdatedEnvelope'] = { success: true, data: { ...updated }, message: MESSAGES.organizationUpdated };
       return success(200, response, caller.email, true);
     },

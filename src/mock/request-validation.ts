@@ -103,7 +103,7 @@ function deref(document: JsonObject, node: unknown): JsonObject {
 function flatten(document: JsonObject, node: unknown): JsonObject {
   const schema = deref(document, node);
   const parts = Array.isArray(schema.allOf) ? schema.allOf.map((part) => flatten(document, part)) : [];
-  return Object.assign({}, ...parts, schema);
+  return Object.assign({}, ...parts, schema) as JsonObject;
 }
 
 function numberOr(value: unknown): number | undefined {

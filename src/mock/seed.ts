@@ -98,7 +98,7 @@ function extraUsers(faker: Faker, orgId: string, domain: string, count: number):
   const lastNames = names.last_name.generic ?? [];
   if (!firstNames.length || !lastNames.length) throw new Error("faker's English locale has no person names");
   const next = sfc32(faker.number.int(0xffffffff), faker.number.int(0xffffffff), faker.number.int(0xffffffff), faker.number.int(0xffffffff));
-  const users: UserRecord[] = new Array(count);
+  const users = new Array<UserRecord>(count);
   for (let n = 1; n <= count; n++) {
     const id = uuidFrom(next);
     const name = firstNames[next() % firstNames.length] as string;

@@ -108,7 +108,7 @@ export function parseSnapshot(raw: unknown): StateSnapshot {
         `"${SNAPSHOT_FORMAT}" and version ${SNAPSHOT_VERSION}.`,
     );
   }
-  const snapshot = raw as unknown as StateSnapshot;
+  const snapshot = raw as StateSnapshot;
   for (const [i, user] of snapshot.users.entries()) {
     if (!isPasswordHash(user.passwordHash)) throw new StateImportError(`Malformed state snapshot: /users/${i}/passwordHash is not a hash made by the mock`);
   }

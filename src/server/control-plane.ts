@@ -130,7 +130,7 @@ export function controlRoutes(operations: readonly ControlOperation[] = CONTROL_
   const routes = new Map<string, Map<string, ControlRoute>>();
   for (const { operationId, method, path, takesBody, handler } of operations) {
     let byMethod = routes.get(path);
-    if (!byMethod) routes.set(path, (byMethod = new Map()));
+    if (!byMethod) routes.set(path, (byMethod = new Map<string, ControlRoute>()));
     byMethod.set(method, Object.freeze({ kind: 'control', operationId, bodyLimit: takesBody ? STATE_BODY_LIMIT : 0, handler }));
   }
   return routes;

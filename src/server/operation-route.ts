@@ -60,7 +60,7 @@ export function operationRoutes(spec: LoadedSpec): Map<string, Map<string, Opera
   const routes = new Map<string, Map<string, OperationRoute>>();
   for (const op of spec.operations) {
     let byMethod = routes.get(op.path);
-    if (!byMethod) routes.set(op.path, (byMethod = new Map()));
+    if (!byMethod) routes.set(op.path, (byMethod = new Map<string, OperationRoute>()));
     byMethod.set(op.method, buildOperationRoute(op));
   }
   return routes;

@@ -50,7 +50,8 @@ export interface PreferTable {
 export function headerValue(schema: JsonObject | null): string | undefined {
   if (!schema) return undefined;
   const value = schema.const ?? (schema.enum as unknown[] | undefined)?.[0] ?? schema.default ?? (schema.examples as unknown[] | undefined)?.[0];
-  return value === undefined ? undefined : String(value);
+  // Header values in the spec are scalars (a string like `Bearer`, a number or a boolean).
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
 }
 
 function prepare(response: ResponseSpec, body: unknown, preference: string): PreparedResponse {

@@ -17,7 +17,7 @@ const FORBIDDEN = [projectPath('src', 'mock') + sep, projectPath('src', 'server'
 
 function compilerOptions(): ts.CompilerOptions {
   const file = projectPath('tsconfig.json');
-  const { config } = ts.readConfigFile(file, ts.sys.readFile);
+  const { config } = ts.readConfigFile(file, (path) => ts.sys.readFile(path));
   return ts.parseJsonConfigFileContent(config, ts.sys, projectPath()).options;
 }
 

@@ -119,7 +119,7 @@ export async function loadSpecForTests(file: string): Promise<LoadedSpecForTests
     operations,
     validateResponse(operationId, status, body) {
       const fn = validator(operationId, status);
-      const valid = fn(body) as boolean;
+      const valid = fn(body);
       return { valid, errors: describeErrors(fn.errors) };
     },
   };

@@ -113,7 +113,8 @@ function inactiveLogin(lets: (user: MockUser) => boolean): Breakage {
     response: async (res, r, ctx) => {
       const body = json(res) as Json | undefined;
       if (pathOf(r) !== '/user/login' || body?.error_code !== 'USER_INACTIVE') return res;
-      const user = await ctx.user(String(bodyOf(r).email ?? ''));
+      const email = bodyOf(r).email;
+      const user = await ctx.user(typeof email === 'string' ? email : '');
       if (!user || !lets(user)) return res;
       const owner = ctx.principal('owner');
       return ctx.forward(withBody(r, { email: owner.email, password: owner.password }));
