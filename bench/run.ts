@@ -125,7 +125,7 @@ function print(results: BenchResults, options: BenchOptions): void {
     `${options.connections} connections, ${options.duration} s per run after a ${options.warmup} s warm-up, loopback; ` +
       `${options.rounds} round(s), all servers up at once and measured back to back per request, the order reversed every other round`,
   );
-  if (options.rounds > 1) out.push('req/s: the median of the rounds; p50/p99: of the median round; ratios: of the medians, with the lowest–highest of the same ratio within each round');
+  if (options.rounds > 1) out.push('req/s: the median of the rounds; p50/p99: of the median round; ratios: the median of the per-round ratios (each pairs two servers measured back to back), with their lowest–highest');
   if (options.rate !== null) out.push(`note: every run is capped at ${options.rate} req/s (--rate): the req/s figures are the cap, not throughput`);
   for (const note of results.notes) out.push(`note: ${note}`);
   out.push('');
