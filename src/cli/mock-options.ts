@@ -51,7 +51,7 @@ export function helpText(): string {
   const rows = FLAGS.map((f) => [`--${f.name}${f.value ? ` ${f.value}` : ''}`, f.help] as const);
   const width = Math.max(...rows.map(([flag]) => flag.length));
   return [
-    'Usage: npm start -- [options]    (or: node dist/src/cli/mock.js [options])',
+    'Usage: npm start -- [options]    (or: node dist/bundle/mock.mjs [options], after npm run build)',
     '',
     'The Flashback Organization API mock server, with its /__mock control plane.',
     '',
