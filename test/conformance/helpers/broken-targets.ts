@@ -137,6 +137,21 @@ function crossOrganizationWrite(method: string, path: RegExp): Breakage {
   };
 }
 
+/**
+ * Another organization's `/organization/{orgId}` let through (a 403 with `message`, when given, for
+ * `method`): redone by the owner of that organization.
+ */
+function crossOrganizationDetails(method: string, message?: string): Breakage {
+  return {
+    response: (res, r, ctx) => {
+      const orgId = ORG_PATH.exec(pathOf(r))?.[1];
+      const member = ownerOf(ctx, orgId && decodeURIComponent(orgId));
+      const refused = r.method === method && res.status === 403 && (message === undefined || messageOf(res) === message);
+      return refused && member ? ctx.forward(as(r, member.accessToken)) : res;
+    },
+  };
+}
+
 /** A user-path 400 with this message answered as a success instead, with the record as it is. */
 function acceptedAnyway(method: string, message: string, success: (record: unknown) => Json): Breakage {
   return {
@@ -458,26 +473,14 @@ const TENANCY: readonly BrokenCase[] = [
     kind: 'tenant',
     check: 'tenancy',
     caught: /^tenancy: getOrganization of the (outsider's|members') organization as \w+$/,
-    breakage: {
-      response: (res, r, ctx) => {
-        const orgId = ORG_PATH.exec(pathOf(r))?.[1];
-        const member = ownerOf(ctx, orgId && decodeURIComponent(orgId));
-        return r.method === 'GET' && res.status === 403 && member ? ctx.forward(as(r, member.accessToken)) : res;
-      },
-    },
+    breakage: crossOrganizationDetails('GET'),
   },
   {
     name: "another organization's details writable",
     kind: 'tenant',
     check: 'tenancy',
     caught: /^tenancy: updateOrganization of the (outsider's|members') organization as \w+$/,
-    breakage: {
-      response: (res, r, ctx) => {
-        const orgId = ORG_PATH.exec(pathOf(r))?.[1];
-        const member = ownerOf(ctx, orgId && decodeURIComponent(orgId));
-        return r.method === 'PUT' && res.status === 403 && messageOf(res) === 'Access denied: you can only modify your own organization' && member ? ctx.forward(as(r, member.accessToken)) : res;
-      },
-    },
+    breakage: crossOrganizationDetails('PUT', 'Access denied: you can only modify your own organization'),
   },
   {
     name: "another organization's user updatable",
