@@ -59,7 +59,7 @@ export class ListBodyCache {
     let parts: string[] = [];
     let size = 0;
     const flush = (): void => {
-      this.chunks.push(Buffer.from((this.chunks.length > 0 ? ',' : '') + parts.join(',')));
+      this.chunks.push(chunkBytes(parts, this.chunks.length));
       parts = [];
       size = 0;
     };
@@ -80,7 +80,7 @@ export class ListBodyCache {
     const to = this.starts[chunk + 1] ?? views.length;
     const parts: string[] = [];
     for (let i = from; i < to; i++) parts.push(JSON.stringify(views[i]));
-    return Buffer.from((chunk > 0 ? ',' : '') + parts.join(','));
+    return chunkBytes(parts, chunk);
   }
 
   /** The chunk holding user `index`: the last chunk starting at or before it. */
@@ -94,6 +94,11 @@ export class ListBodyCache {
     }
     return low;
   }
+}
+
+/** One chunk's users' JSON, comma-separated; every chunk but the first opens with the comma after the one before. */
+function chunkBytes(parts: readonly string[], chunk: number): Buffer {
+  return Buffer.from((chunk > 0 ? ',' : '') + parts.join(','));
 }
 
 /** The bytes as one Buffer (for tests and tools; the server writes the chunks as they are). */
