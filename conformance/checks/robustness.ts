@@ -7,6 +7,7 @@ import type { RunContext } from '../engine/context.js';
 import { because, byRule, expectedOutcome, type Expected } from '../engine/expectations.js';
 import { componentMessage, exampleMessage, OP } from '../engine/operations.js';
 import type { CaseScope } from '../engine/recorder.js';
+import { preview } from '../engine/text.js';
 import type { RequestSpec } from '../http/client.js';
 import { operationLabel, type Exchange } from '../http/exchange.js';
 import type { Actor } from '../principals/actors.js';
@@ -166,8 +167,4 @@ function answers(exchanges: readonly Exchange[]): string {
       return `${answer} ×${total} (${preview(top.map(([op, n]) => `${op} ×${n}`), 4)})`;
     })
     .join('; ');
-}
-
-function preview(items: readonly string[], max: number): string {
-  return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 }

@@ -7,6 +7,7 @@
 import { FAILURE_KINDS, KIND_TITLES, type Failure } from '../engine/failure.js';
 import { GROUP_NAMES } from '../engine/groups.js';
 import type { RunResult } from '../engine/result.js';
+import { preview } from '../engine/text.js';
 import { groupFailures, groupSkips } from './grouping.js';
 
 export interface ConsoleOptions {
@@ -86,10 +87,6 @@ function principalLine(result: RunResult): string {
   const given = result.principals.filter((p) => p.available).map((p) => (p.name === 'outsider' && p.role ? `outsider (${p.role})` : p.name));
   const missing = result.principals.filter((p) => !p.available).map((p) => p.name);
   return given.join(', ') + (missing.length ? `; missing: ${missing.join(', ')}` : '');
-}
-
-function preview(items: readonly string[], max = 4): string {
-  return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')}, ... ${items.length - max} more`;
 }
 
 function oneLine(text: string, max: number): string {
