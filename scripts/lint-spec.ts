@@ -3,27 +3,32 @@
  *
  *   tsx scripts/lint-spec.ts [--ruleset <file>] [spec ...]
  *
- * With no spec argument it lints the project's specs: openapi/organization.yaml, and
- * openapi/mock-control.yaml when that file exists. For each spec:
+ * With no spec argument it lints every spec under openapi/ (each `*.yaml` there). For each spec:
  *   1. @apidevtools/swagger-parser validates and dereferences it (an invalid document is an error);
- *   2. Spectral lints it with the ruleset (default openapi/.spectral.yaml: spectral:oas all, the OWASP
+ *   2. the project's access reader (src/contract/access.ts, the one the mock and the suite use) checks
+ *      `x-access-model` and every `x-access` (rules org-access-model, org-access-extension);
+ *   3. Spectral lints it with the ruleset (default openapi/.spectral.yaml: spectral:oas all, the OWASP
  *      ruleset and the house rules org-*).
+ * A finding is dropped where the spec states an exception for its rule at the node or an ancestor
+ * (`x-lint-exceptions: [{rule, reason}]`, following `$ref`s along the finding's path); an exception
+ * with no reason, or one that drops nothing, is itself an error (org-lint-exception). Exceptions live
+ * in the spec, never in the ruleset by file name, so a copy of a spec lints the same anywhere.
  * Prints one line per finding (`file:line:col  severity  rule  message  (json path)`) and a summary
  * line; exits 1 when there is any error-severity finding (or a tool fails), else 0.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { collectAccess } from '../src/contract/access.js';
+import { findException, unusedExceptions, type ExceptionUse } from './lint-exceptions.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const DEFAULT_RULESET = 'openapi/.spectral.yaml';
-/** The project's specs; an optional one is linted only when it exists. */
-const DEFAULT_SPECS: ReadonlyArray<{ spec: string; optional: boolean }> = [
-  { spec: 'openapi/organization.yaml', optional: false },
-  { spec: 'openapi/mock-control.yaml', optional: true },
-];
+/** The folder whose every `*.yaml` is a spec of the project. */
+const SPEC_FOLDER = 'openapi';
 const SPECTRAL_BIN = resolve(root, 'node_modules/@stoplight/spectral-cli/dist/index.js');
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 
@@ -37,7 +42,7 @@ interface Finding {
   severity: Severity;
   rule: string;
   message: string;
-  path: string;
+  path: ReadonlyArray<string | number>;
 }
 
 /** What `spectral lint -f json` prints for each result. */
@@ -71,10 +76,8 @@ function parseArgs(argv: string[]): { ruleset: string; specs: string[] } {
     }
   }
   if (specs.length === 0) {
-    for (const { spec, optional } of DEFAULT_SPECS) {
-      const file = resolve(root, spec);
-      if (!optional || existsSync(file)) specs.push(file);
-    }
+    const folder = resolve(root, SPEC_FOLDER);
+    for (const name of readdirSync(folder).sort()) if (name.endsWith('.yaml') && !name.startsWith('.')) specs.push(resolve(folder, name));
   }
   return { ruleset, specs };
 }
@@ -91,8 +94,47 @@ async function validate(file: string): Promise<{ operations: number } | Finding>
     return { operations };
   } catch (error) {
     const message = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
-    return { file, line: 1, column: 1, severity: 'error', rule: 'swagger-parser', message, path: '' };
+    return { file, line: 1, column: 1, severity: 'error', rule: 'swagger-parser', message, path: [] };
   }
+}
+
+/** A spec's YAML with node positions, for the access findings' lines and the exceptions. */
+interface ParsedSpec {
+  readonly file: string;
+  readonly document: Document.Parsed;
+  readonly data: unknown;
+  readonly lines: LineCounter;
+}
+
+function parseSpec(file: string): ParsedSpec {
+  const lines = new LineCounter();
+  const document = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines });
+  return { file, document, data: document.toJS() as unknown, lines };
+}
+
+/** Line and column of the deepest node of `path` that the YAML has (1-based). */
+function position(spec: ParsedSpec, path: ReadonlyArray<string | number>): { line: number; column: number } {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = spec.document.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
+    if (node?.range) {
+      const { line, col } = spec.lines.linePos(node.range[0]);
+      return { line, column: col };
+    }
+  }
+  return { line: 1, column: 1 };
+}
+
+/** Step 2: the access vocabulary, read by the reader the mock and the suite use. */
+function accessFindings(spec: ParsedSpec): Finding[] {
+  if (typeof spec.data !== 'object' || spec.data === null) return [];
+  return collectAccess(spec.data as Record<string, unknown>).problems.map((p) => ({
+    file: spec.file,
+    ...position(spec, p.path),
+    severity: 'error',
+    rule: p.rule,
+    message: `${p.operationId ? `x-access of ${p.operationId}` : 'x-access-model'}: ${p.message}.`,
+    path: p.path,
+  }));
 }
 
 /** Step 2: Spectral's CLI with JSON output, parsed into findings. */
@@ -129,7 +171,7 @@ function spectral(ruleset: string, specs: string[]): Promise<Finding[]> {
           severity: SEVERITIES[r.severity] ?? 'error',
           rule: String(r.code),
           message: r.message,
-          path: r.path.join('.'),
+          path: r.path,
         })),
       );
     });
@@ -138,7 +180,7 @@ function spectral(ruleset: string, specs: string[]): Promise<Finding[]> {
 
 function print(finding: Finding): void {
   const where = `${rel(finding.file)}:${finding.line}:${finding.column}`;
-  const path = finding.path ? `  (${finding.path})` : '';
+  const path = finding.path.length > 0 ? `  (${finding.path.join('.')})` : '';
   console.log(`${where}  ${finding.severity}  ${finding.rule}  ${finding.message}${path}`);
 }
 
@@ -157,17 +199,33 @@ async function main(): Promise<number> {
 
   // Spectral runs in its own process, so it lints while swagger-parser validates here.
   const linting = spectral(ruleset, specs);
-  const findings: Finding[] = [];
+  const raw: Finding[] = [];
   let operations = 0;
   for (const outcome of await Promise.all(specs.map(validate))) {
     if ('operations' in outcome) operations += outcome.operations;
-    else findings.push(outcome);
+    else raw.push(outcome);
   }
+  const parsed = new Map(specs.map((file) => [file, parseSpec(file)]));
+  for (const spec of parsed.values()) raw.push(...accessFindings(spec));
   try {
-    findings.push(...(await linting));
+    raw.push(...(await linting));
   } catch (error) {
     console.error(`lint:spec: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
+  }
+
+  // The spec's own exceptions drop the findings they name; a malformed or unused one is an error.
+  const used: ExceptionUse[] = [];
+  const findings = raw.filter((finding) => {
+    const spec = parsed.get(resolve(finding.file));
+    const hit = spec && findException(spec.data, finding.path, finding.rule);
+    if (hit) used.push(hit);
+    return !hit;
+  });
+  for (const spec of parsed.values()) {
+    for (const problem of unusedExceptions(spec.data, used)) {
+      findings.push({ file: spec.file, ...position(spec, problem.path), severity: 'error', rule: 'org-lint-exception', message: problem.message, path: problem.path });
+    }
   }
 
   findings.sort(

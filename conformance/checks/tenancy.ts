@@ -73,7 +73,7 @@ async function listStaysHome(ctx: RunContext, name: PrincipalName): Promise<void
       scope.failOn(exchange, {
         type: 'state',
         kind: 'tenant',
-        reason: `the list holds every user of the caller's organization and no other (U1, x-access.organization: caller)`,
+        reason: `the list holds every user of the caller's organization and no other (U1, x-access.tenant.from: caller)`,
         expected: `only users of organization ${own}`,
         received: `data[${i}] is ${String(u.email ?? u.id)} of organization ${String(u.orgId)}`,
       });

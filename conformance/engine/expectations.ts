@@ -1,7 +1,7 @@
 /**
  * The status and message the spec gives one call: an operation, a caller and what the call aims
  * at. Pure: it reads the operation's `x-access` rule, the role table (`mayGrant`, `mayManage`) and
- * the documented messages, and walks the order of checks of contract-decisions.md section 3.
+ * the documented messages, and walks the order of checks of docs/decisions/flashback.md, section 3.
  *
  * Where the rules do not settle one exact answer it says so (`Undetermined`) instead of guessing;
  * the checks then aim the call at a target that makes the answer exact, or skip it.
@@ -16,9 +16,9 @@ export interface Expected {
   /** The documented message to compare, or null when there is none to compare (a success, the list's 403). */
   readonly message: string | null;
   readonly kind: FailureKind;
-  /** The rule that decides the answer: `A2`, `x-access.minRole`, `R6`, ... */
+  /** The rule that decides the answer: `A2`, `x-access.gate`, `R6`, ... */
   readonly rule: string;
-  /** The rule in words, for reports: `BILLING may not list organization users (x-access.minRole: WORKSPACES or higher)`. */
+  /** The rule in words, for reports: `BILLING may not list organization users (x-access.gate.minRole: WORKSPACES or higher)`. */
   readonly reason: string;
 }
 
@@ -53,9 +53,9 @@ export interface UserTarget {
 
 /** What a call aims at, as far as the access rules care. */
 export interface CallFacts {
-  /** The `{orgId}` of an `organization: path` operation. */
+  /** The organization id in the path of a `tenant.from: path` operation. */
   readonly pathOrgId?: string | null | undefined;
-  /** The `{userId}` of a `targetUser` operation. */
+  /** The user an `x-access.target` operation names. */
   readonly user?: UserTarget | undefined;
   /** The (valid) `orgRole` the body carries, for R5 and R7. */
   readonly grant?: RoleValue | undefined;
@@ -83,32 +83,38 @@ export function expectedOutcome(spec: LoadedSpec, op: OperationSpec, actor: Acto
     rule,
     reason,
   });
+  const gate = rankGate(op);
+  const denied = access.denied?.message ?? '';
+  const tenant = access.tenant;
+  const foreignMessage = tenant?.message ?? denied;
   const tooLow = (r: RoleValue): Expected =>
-    deny(403, access.forbiddenMessage, 'role', 'x-access.minRole', `${roleName(r)} may not ${action} (x-access.minRole: ${access.minRole} or higher)`);
+    deny(403, denied, 'role', 'x-access.gate', `${roleName(r)} may not ${action} (x-access.gate.minRole: ${gate.role} or higher)`);
 
-  if (access.organization === 'path') {
+  if (tenant?.from === 'path') {
     if (!facts.pathOrgId) throw new Error(`${op.operationId} needs the organization id it aims at`);
     if (orgId !== facts.pathOrgId) {
       return orgId === null
-        ? deny(403, access.tenantMessage, 'role', 'x-access.organization', `a user with no organization may not ${action} (section 3)`)
-        : deny(403, access.tenantMessage, 'tenant', 'x-access.organization', `a member of another organization may not ${action} (x-access.organization: path)`);
+        ? deny(403, foreignMessage, 'role', 'x-access.tenant', `a user with no organization may not ${action} (section 3)`)
+        : deny(403, foreignMessage, 'tenant', 'x-access.tenant', `a member of another organization may not ${action} (x-access.tenant.from: path)`);
     }
     if (role === undefined) return { status: null, why: `the role of ${actor.name} is not known` };
-    if (role === null || role < access.minRoleValue) return tooLow(role ?? 0);
+    if (role === null || role < gate.rank) return tooLow(role ?? 0);
     return success(op, roleName(role));
   }
 
   if (orgId === null || role === null) {
-    return deny(403, access.forbiddenMessage, 'role', 'U2', `a user with no organization may not ${action} (U2)`);
+    return deny(403, denied, 'role', 'U2', `a user with no organization may not ${action} (U2)`);
   }
   if (role === undefined) return { status: null, why: `the role of ${actor.name} is not known` };
-  if (role < access.minRoleValue) return tooLow(role);
+  if (role < gate.rank) return tooLow(role);
 
   const user = facts.user;
-  if (access.targetUser) {
+  const targetRank = access.escalation.find((e) => e.check === 'targetRank');
+  const grantedRank = access.escalation.find((e) => e.check === 'grantedRank');
+  if (access.target) {
     if (!user) throw new Error(`${op.operationId} needs the user it aims at`);
     if (user.orgId !== orgId) {
-      return deny(403, access.tenantMessage, 'tenant', 'x-access.targetUser', `a member of another organization may not ${action} (x-access.targetUser)`);
+      return deny(403, foreignMessage, 'tenant', 'x-access.target', `a member of another organization may not ${action} (x-access.target.owner: tenant)`);
     }
     const self = user.id === userId;
     if (self && op.operationId === OP.deleteUser) {
@@ -120,12 +126,12 @@ export function expectedOutcome(spec: LoadedSpec, op: OperationSpec, actor: Acto
     if (self && op.operationId === OP.activateUser) {
       return { status: null, why: 'the spec does not say whether R6 or U7 answers a caller who activates themselves' };
     }
-    if (!self && access.rankRules.includes('R6') && !mayManage(role, user.role)) {
-      return deny(403, access.forbiddenMessage, 'business', 'R6', `${roleName(role)} may not manage a ${roleName(user.role)} user (R6: the target must rank strictly lower, OWNER excepted)`);
+    if (!self && targetRank && !mayManage(role, user.role)) {
+      return deny(403, targetRank.message, 'business', targetRank.rule, `${roleName(role)} may not manage a ${roleName(user.role)} user (${targetRank.rule}: the target must rank strictly lower, OWNER excepted)`);
     }
   }
-  if (access.rankRules.includes('R5') && facts.grant !== undefined && !mayGrant(role, facts.grant)) {
-    return deny(403, access.grantMessage ?? access.forbiddenMessage, 'business', 'R5', `${roleName(role)} may not grant ${roleName(facts.grant)} (R5: only a role strictly below one's own, OWNER excepted)`);
+  if (grantedRank && facts.grant !== undefined && !mayGrant(role, facts.grant)) {
+    return deny(403, grantedRank.message, 'business', grantedRank.rule, `${roleName(role)} may not grant ${roleName(facts.grant)} (${grantedRank.rule}: only a role strictly below one's own, OWNER excepted)`);
   }
   const state = STATE_RULES[op.operationId];
   if (user && state?.when(user.deleted)) {
@@ -133,8 +139,8 @@ export function expectedOutcome(spec: LoadedSpec, op: OperationSpec, actor: Acto
   }
   // The rank rules that let the call through, named so that a refusal reads against them.
   const ranks = [
-    access.targetUser && user && user.id !== userId && access.rankRules.includes('R6') ? `may manage a ${roleName(user.role)} user (R6)` : null,
-    access.rankRules.includes('R5') && facts.grant !== undefined ? `may grant ${roleName(facts.grant)} (R5)` : null,
+    access.target && user && user.id !== userId && targetRank ? `may manage a ${roleName(user.role)} user (${targetRank.rule})` : null,
+    grantedRank && facts.grant !== undefined ? `may grant ${roleName(facts.grant)} (${grantedRank.rule})` : null,
   ].filter((r): r is string => r !== null);
   return success(op, roleName(role), ranks);
 }
@@ -144,13 +150,21 @@ export function expectedOutcome(spec: LoadedSpec, op: OperationSpec, actor: Acto
  * files other statuses received instead of the success by what they say.
  */
 function success(op: OperationSpec, who: string, ranks: readonly string[] = []): Expected {
-  const access = op.access;
-  const min = access.authenticated ? ` (x-access.minRole: ${access.minRole} or higher)` : '';
+  const gate = op.access.gate;
+  const min = gate?.kind === 'minRole' ? ` (x-access.gate.minRole: ${gate.role} or higher)` : '';
   return {
     status: successStatus(op),
     message: null,
     kind: 'role',
-    rule: 'x-access.minRole',
+    rule: 'x-access.gate',
     reason: `${who} may ${actionPhrase(op)}${min}${ranks.map((r) => ` and ${r}`).join('')}`,
   };
+}
+
+/** The operation's ranked-role gate; the Flashback operations each have one (an operation without is open to every role). */
+function rankGate(op: OperationSpec): { readonly role: string; readonly rank: number } {
+  const gate = op.access.gate;
+  if (gate === null) return { role: 'any role', rank: -Infinity };
+  if (gate.kind !== 'minRole') throw new Error(`${op.operationId}: expectedOutcome knows ranked roles only, not a ${gate.kind} gate`);
+  return gate;
 }

@@ -41,7 +41,7 @@ interface FailureBase {
   readonly request: RequestSummary | null;
   /** The recorded exchange, for reports that show the response. */
   readonly exchangeId: number | null;
-  /** Why this was expected, in the spec's words (a rule id such as R6 or x-access.minRole, and what it says). */
+  /** Why this was expected, in the spec's words (a rule id such as R6 or x-access.gate, and what it says). */
   readonly reason: string;
   /** `Received: ... Expected: ... (reason)`, ready to print. */
   readonly message: string;

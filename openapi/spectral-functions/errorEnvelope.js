@@ -1,6 +1,7 @@
 /**
  * org-error-envelope: every 4xx/5xx response of an operation has an `application/json` body whose schema
- * is a `$ref` to one of the envelope schemas (option `envelopes`, names under components.schemas).
+ * is a `$ref` to one of the error schemas the spec itself lists at its root in `x-error-schemas` (names
+ * under components.schemas): each API has its own error bodies, and the spec is where they are named.
  * Runs on the unresolved document (rule `resolved: false`, given `$`) so that the $ref target is visible;
  * a response that is a $ref to components.responses is followed (local refs only).
  */
@@ -22,11 +23,15 @@ function resolveLocal(root, ref) {
   return [node, path];
 }
 
-export default function errorEnvelope(root, options) {
-  const envelopes = options?.envelopes ?? [];
-  const allowed = new Set(envelopes.map((name) => `#/components/schemas/${name}`));
+export default function errorEnvelope(root) {
   const problems = [];
   if (!isObject(root) || !isObject(root.paths)) return problems;
+  const envelopes = root['x-error-schemas'];
+  const schemas = isObject(root.components) && isObject(root.components.schemas) ? root.components.schemas : {};
+  if (!Array.isArray(envelopes) || envelopes.length === 0 || !envelopes.every((name) => typeof name === 'string' && name in schemas)) {
+    return [{ message: 'The document must list its error schemas in `x-error-schemas` (names under components.schemas).', path: ['x-error-schemas'] }];
+  }
+  const allowed = new Set(envelopes.map((name) => `#/components/schemas/${name}`));
 
   for (const [route, item] of Object.entries(root.paths)) {
     if (!isObject(item)) continue;

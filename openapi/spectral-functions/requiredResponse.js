@@ -2,8 +2,8 @@
  * org-401-response, org-403-response, org-500-response: the operation documents a response status.
  * Given an operation object (resolved). Options:
  *   status: the response key that must be present ('401', '403', '500');
- *   when:   'always' | 'authenticated' (x-access.authenticated is true) |
- *           'gated' (authenticated, and minRole above USER or a tenancy check: organization or targetUser).
+ *   when:   'always' | 'authenticated' (x-access.credentials names a kind and `optional` is not true) |
+ *           'gated' (x-access has a `gate` or a `tenant`: a caller can be refused with a 403).
  */
 
 const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -11,21 +11,16 @@ const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v)
 function applies(operation, when) {
   if (when === 'always') return true;
   const access = isObject(operation['x-access']) ? operation['x-access'] : {};
-  if (access.authenticated !== true) return false;
-  if (when === 'authenticated') return true;
+  const authenticated = Array.isArray(access.credentials) && access.credentials.length > 0 && access.optional !== true;
+  if (when === 'authenticated') return authenticated;
   // when === 'gated'
-  return (
-    (typeof access.minRole === 'string' && access.minRole !== 'USER') ||
-    access.organization === 'caller' ||
-    access.organization === 'path' ||
-    access.targetUser === true
-  );
+  return isObject(access.gate) || isObject(access.tenant);
 }
 
 const WHY = {
   always: 'every operation',
-  authenticated: 'an operation with `x-access.authenticated: true`',
-  gated: 'an operation gated by role or tenancy (`x-access` minRole above USER, organization or targetUser)',
+  authenticated: 'an operation that requires a credential (`x-access.credentials`)',
+  gated: 'an operation with a gate or a tenant (`x-access.gate`, `x-access.tenant`)',
 };
 
 export default function requiredResponse(operation, options, context) {

@@ -5,7 +5,9 @@
  * shared schema once (see validators.ts); the objects here follow local references by hand.
  * Full validation of the document is the lint gate's job (`npm run lint:spec`), not the server's.
  */
-import { readAccessRule, type AccessRule } from './access-rule.js';
+import { readAccess } from './access.js';
+import type { AccessModel } from './access-model.js';
+import type { AccessRule } from './access-rule.js';
 import { projectPath } from './project-root.js';
 import { parseSpecFile } from './spec-snapshot.js';
 
@@ -44,6 +46,8 @@ export interface LoadedSpec {
   /** Where it was read from. */
   readonly file: string;
   readonly document: JsonObject;
+  /** The document's `x-access-model`: credential kinds, roles, permissions. */
+  readonly accessModel: AccessModel;
   readonly operations: readonly OperationSpec[];
   readonly byId: ReadonlyMap<string, OperationSpec>;
   /** Path template → the methods it serves (for 405 and `Allow`). */
@@ -118,6 +122,7 @@ function readResponse(document: JsonObject, status: number, raw: unknown, pointe
 
 /** Reads the operations of an already parsed document. */
 export function readSpec(document: JsonObject, file = '<memory>'): LoadedSpec {
+  const access = readAccess(document, file);
   const operations: OperationSpec[] = [];
   const methodsByPath = new Map<string, HttpMethod[]>();
   for (const [path, rawItem] of Object.entries((document.paths ?? {}) as JsonObject)) {
@@ -153,7 +158,7 @@ export function readSpec(document: JsonObject, file = '<memory>'): LoadedSpec {
           pathParams,
           summary: typeof op.summary === 'string' ? op.summary : '',
           tags: (op.tags ?? []) as string[],
-          access: readAccessRule(operationId, op['x-access']),
+          access: access.rules.get(operationId) as AccessRule,
           requestBody,
           responses,
         }),
@@ -165,6 +170,7 @@ export function readSpec(document: JsonObject, file = '<memory>'): LoadedSpec {
   return Object.freeze({
     file,
     document,
+    accessModel: access.model,
     operations,
     byId: new Map(operations.map((op) => [op.operationId, op])),
     methodsByPath,

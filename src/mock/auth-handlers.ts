@@ -1,5 +1,5 @@
 /**
- * POST /user/login, /user/refresh and /user/logout (contract-decisions.md section 2, A3 and A4).
+ * POST /user/login, /user/refresh and /user/logout (docs/decisions/flashback.md, section 2, A3 and A4).
  *
  * Signing is async; every state change happens after the last `await`, in one synchronous step that
  * re-reads the state first, so two concurrent refreshes of one token cannot both succeed.

@@ -1,5 +1,5 @@
 /**
- * Error bodies in each operation's own envelope (contract-decisions.md section 4).
+ * Error bodies in each operation's own envelope (docs/decisions/flashback.md, section 4).
  *
  * Which envelope an operation uses is read from the spec: the `$ref` name of the schema of each of
  * its documented error responses (NullDataError, MessageError, ...). Nothing here lists operations.

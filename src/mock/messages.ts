@@ -1,5 +1,5 @@
 /**
- * The fixed messages of the Organization API (contract-decisions.md sections 1 to 6), in one place so
+ * The fixed messages of the Organization API (docs/decisions/flashback.md, sections 1 to 6), in one place so
  * that handlers and tests name them instead of retyping them. Per-operation 403 messages are not
  * here: they come from each operation's `x-access` rule in the spec.
  */

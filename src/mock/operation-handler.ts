@@ -2,7 +2,7 @@
  * The shape of a handler. The shared pipeline (pipeline.ts) runs authentication, the access rule
  * of `x-access`, body checks and the rank rules; a handler only supplies what is its own.
  */
-import type { OperationSpec, RoleValue, AuthenticatedAccessRule } from '../contract/index.js';
+import type { AccessRule, OperationSpec, RoleValue } from '../contract/index.js';
 import type { ApiResponse } from './api.js';
 import type { ErrorEnvelopes } from './envelopes.js';
 import type { Organization, UserRecord } from './records.js';
@@ -30,23 +30,23 @@ export interface BodyHooks<Body> {
 
 export interface MemberRequest<Body = unknown> {
   readonly op: OperationSpec;
-  readonly rule: AuthenticatedAccessRule;
+  readonly rule: AccessRule;
   readonly params: Readonly<Record<string, string>>;
   readonly caller: UserRecord;
   /** The body after trimming and schema validation; undefined for operations that take none. */
   readonly body: Body;
-  /** The `{userId}` user, for `targetUser` operations: it exists and shares the caller's organization. */
+  /** The `x-access.target` user: it exists and shares the caller's organization. */
   readonly target: UserRecord | null;
-  /** The `{orgId}` organization, for `organization: path` operations: it is the caller's. */
+  /** The organization of `x-access.tenant.from: path`: it is the caller's. */
   readonly organization: Readonly<Organization> | null;
 }
 
-/** A handler of an operation that needs a bearer token (`x-access.authenticated: true`). */
+/** A handler of an operation that needs a credential (`x-access.credentials` names a kind). */
 export interface MemberHandler<Body = unknown> extends BodyHooks<Body> {
   readonly kind: 'member';
   /** Section 3, step 6: the 400 self rules (R7), checked before the rank rules. */
   selfRule?(request: MemberRequest<Body>): string | null;
-  /** R5: the role the request grants, if any; the pipeline checks it when `x-access.rankRules` has R5. */
+  /** R5: the role the request grants, if any; the pipeline checks it for a `grantedRank` escalation rule. */
   grantedRole?(request: MemberRequest<Body>): RoleValue | null;
   /** The state rules (400), conflicts (409) and the change itself. */
   run(request: MemberRequest<Body>): ApiResponse | Promise<ApiResponse>;
@@ -72,6 +72,6 @@ export type HandlerTable = Readonly<Record<string, AnyHandler>>;
 
 /** The target or organization the pipeline resolved; throws if an operation's `x-access` did not ask for it. */
 export function resolved<T>(value: T | null, what: string, operationId: string): T {
-  if (value === null) throw new Error(`${operationId} needs ${what}: check its x-access rule (targetUser / organization: path)`);
+  if (value === null) throw new Error(`${operationId} needs ${what}: check its x-access rule (target / tenant.from: path)`);
   return value;
 }

@@ -1,4 +1,4 @@
-/** GET and PUT /organization/{orgId} (contract-decisions.md section 5). Access and the 404/403 order come from the pipeline. */
+/** GET and PUT /organization/{orgId} (docs/decisions/flashback.md, section 5). Access and the 404/403 order come from the pipeline. */
 import type { components } from '../generated/organization.js';
 import { MESSAGES } from './messages.js';
 import { resolved, type MemberHandler, type MockContext } from './operation-handler.js';

@@ -1,6 +1,6 @@
 /**
  * Reads `fixtures/principals.json`: the named principals with fixed ids, emails and passwords
- * (contract-decisions.md section 8). Checked on load so a broken fixture fails at start with a
+ * (docs/decisions/flashback.md, section 8). Checked on load so a broken fixture fails at start with a
  * message naming the entry, not later with a confusing 401.
  */
 import { readFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * The organization-user operations (contract-decisions.md sections 1 and 6). Authentication, the
+ * The organization-user operations (docs/decisions/flashback.md, sections 1 and 6). Authentication, the
  * role and tenant checks, body validation and the rank rules are the pipeline's; these hold the
  * self rules, the state rules, the conflicts and the changes.
  */

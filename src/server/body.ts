@@ -1,7 +1,7 @@
 /**
  * Reading a JSON request body (W1): only for operations that take one, at most `limit` bytes.
  * What is wrong with a body is reported, not answered: the mock domain answers it after
- * authentication and role (contract-decisions.md section 3).
+ * authentication and role (docs/decisions/flashback.md, section 3).
  */
 import type { IncomingMessage } from 'node:http';
 import type { BodyProblem } from '../mock/api.js';

@@ -1,5 +1,5 @@
 /**
- * The `/__mock` control plane (contract-decisions.md section 8), described by its own OpenAPI
+ * The `/__mock` control plane (docs/decisions/flashback.md, section 8), described by its own OpenAPI
  * document, openapi/mock-control.yaml: each of its operations has exactly one handler here.
  */
 import { loadSpec, projectPath, type LoadedSpec } from '../contract/index.js';

@@ -114,7 +114,7 @@ describe('checkOutcome', () => {
     for (const f of failures) expect(f.kind).toBe('role');
   });
 
-  const allowed: Expected = { status: 200, message: null, kind: 'role', rule: 'x-access.minRole', reason: 'OWNER may view users' };
+  const allowed: Expected = { status: 200, message: null, kind: 'role', rule: 'x-access.gate', reason: 'OWNER may view users' };
   const filed: [string, Expected, Exchange, string][] = [
     ['a 500 where a 403 was due is robustness, not a wrong role', forbidden, ex(500, 'Internal server error'), 'robustness'],
     ['a 503 where a success was due is robustness', allowed, ex(503), 'robustness'],

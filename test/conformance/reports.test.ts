@@ -53,7 +53,7 @@ describe('the console report', () => {
     expect(role).toBeGreaterThan(text.indexOf('Failures ('));
     expect(envelope).toBeGreaterThan(role);
     expect(text).toContain('✗ listOrganizationUsers as billing [matrix]');
-    expect(text).toContain('Received: 200. Expected: 403 (BILLING may not list organization users (x-access.minRole: WORKSPACES or higher))');
+    expect(text).toContain('Received: 200. Expected: 403 (BILLING may not list organization users (x-access.gate.minRole: WORKSPACES or higher))');
     expect(text).toContain("request: GET /organization/users  (Authorization: Bearer <billing's token>)");
     expect(text).toMatch(/Received: a key named "password" at password\. Expected: no secret in a user or organization object \(E1: /);
     expect(text.trimEnd().split('\n').at(-1)).toMatch(/^conformance: FAILED, \d+ checks, \d+ failed/);

@@ -4,6 +4,9 @@
  * gate must fail with that rule's name and no other error.
  */
 import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -45,17 +48,17 @@ const brokenFixtures: ReadonlyArray<{ rule: string; fixture: string; breaks: str
   { rule: 'org-operation-summary', fixture: 'missing-operation-summary.yaml', breaks: 'an operation without a summary' },
   { rule: 'org-operation-tag', fixture: 'missing-operation-tag.yaml', breaks: 'an operation without a tag' },
   { rule: 'org-access-extension', fixture: 'missing-access-extension.yaml', breaks: 'an operation without x-access' },
-  { rule: 'org-access-extension', fixture: 'access-extension-unknown-role.yaml', breaks: 'an x-access whose minRole is not a role' },
+  { rule: 'org-access-extension', fixture: 'access-extension-unknown-role.yaml', breaks: 'an x-access whose gate names a role the model does not have' },
   { rule: 'org-access-extension', fixture: 'access-extension-unknown-key.yaml', breaks: 'an x-access with an unknown key' },
   {
     rule: 'org-access-extension',
-    fixture: 'access-extension-r5-without-grant-message.yaml',
-    breaks: 'an x-access with rank rule R5 and no grantMessage',
+    fixture: 'access-extension-escalation-without-message.yaml',
+    breaks: 'an x-access escalation rule without its 403 message',
   },
   {
     rule: 'org-access-extension',
     fixture: 'access-extension-contradicts-security.yaml',
-    breaks: 'an x-access that says authenticated on an operation with no security',
+    breaks: 'an x-access whose credentials contradict the operation security',
   },
   { rule: 'org-401-response', fixture: 'missing-401-response.yaml', breaks: 'an authenticated operation without a 401' },
   { rule: 'org-403-response', fixture: 'missing-403-response.yaml', breaks: 'a role-gated operation without a 403' },
@@ -66,6 +69,8 @@ const brokenFixtures: ReadonlyArray<{ rule: string; fixture: string; breaks: str
     breaks: 'an error response whose schema is not one of the envelopes',
   },
   { rule: 'org-example-valid', fixture: 'invalid-example.yaml', breaks: 'an example that does not match its schema' },
+  { rule: 'org-access-model', fixture: 'access-model-ranked-out-of-order.yaml', breaks: 'an x-access-model whose ranked roles are not lowest first' },
+  { rule: 'org-lint-exception', fixture: 'lint-exception-unused.yaml', breaks: 'a lint exception that covers no finding' },
 ];
 
 describe.concurrent('the spec lint gate', () => {
@@ -76,6 +81,41 @@ describe.concurrent('the spec lint gate', () => {
       expect(run.errors, run.output).toEqual([]);
       expect(run.code, run.output).toBe(0);
       expect(run.output).toMatch(/^lint:spec passed: 1 spec\(s\) \(openapi\/organization\.yaml\), 11 operations/m);
+    },
+    LINT_TIMEOUT_MS,
+  );
+
+  it(
+    'lints every spec under openapi/ when given none',
+    async () => {
+      const run = await lint();
+      expect(run.code, run.output).toBe(0);
+      const specs = readdirSync(join(root, 'openapi')).filter((name) => name.endsWith('.yaml') && !name.startsWith('.'));
+      expect(specs.length).toBeGreaterThanOrEqual(2);
+      for (const name of specs) expect(run.output).toContain(`openapi/${name}`);
+    },
+    LINT_TIMEOUT_MS,
+  );
+
+  it(
+    'lints a copy of each project spec under another name and folder exactly as the original (no exception depends on a file name)',
+    async () => {
+      const folder = mkdtempSync(join(tmpdir(), 'lint-copy-'));
+      try {
+        const specs = readdirSync(join(root, 'openapi')).filter((name) => name.endsWith('.yaml') && !name.startsWith('.'));
+        for (const name of specs) {
+          const copy = join(folder, `renamed-${name}`);
+          copyFileSync(join(root, 'openapi', name), copy);
+          const [original, copied] = await Promise.all([lint(`openapi/${name}`), lint(copy)]);
+          expect(copied.code, copied.output).toBe(original.code);
+          expect(copied.errors, copied.output).toEqual(original.errors);
+          // The same findings and summary, the file's name aside (printed relative to the working folder).
+          const same = (output: string, file: RegExp): string => output.replace(/ in [\d.]+ s$/m, '').replace(file, 'SPEC');
+          expect(same(copied.output, new RegExp(`[^\\s(]*renamed-${name}`, 'g'))).toBe(same(original.output, new RegExp(`openapi/${name}`, 'g')));
+        }
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
     },
     LINT_TIMEOUT_MS,
   );

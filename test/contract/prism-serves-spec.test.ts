@@ -15,7 +15,7 @@ const PRISM_BIN = fileURLToPath(new URL('../../node_modules/.bin/prism', import.
 const STARTUP_TIMEOUT_MS = 30_000;
 const HOST = '127.0.0.1';
 
-/** The documented success status of each operation (section 4 of contract-decisions.md). */
+/** The documented success status of each operation (docs/decisions/flashback.md, section 4). */
 const EXPECTED: ReadonlyArray<{ operationId: string; status: number }> = [
   { operationId: 'getOrganization', status: 200 },
   { operationId: 'updateOrganization', status: 200 },

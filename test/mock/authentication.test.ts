@@ -1,4 +1,4 @@
-/** contract-decisions.md section 2: authentication (A1 to A5), through the in-process harness. */
+/** docs/decisions/flashback.md, section 2: authentication (A1 to A5), through the in-process harness. */
 import { SignJWT } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {

@@ -1,4 +1,4 @@
-/** contract-decisions.md section 4: envelopes (E1 to E3) and the envelope of every error status read from the spec. */
+/** docs/decisions/flashback.md, section 4: envelopes (E1 to E3) and the envelope of every error status read from the spec. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { compileValidators, describeSchemaErrors } from '../../src/contract/index.js';
 import { readErrorEnvelopes } from '../../src/mock/envelopes.js';

@@ -1,4 +1,4 @@
-/** contract-decisions.md section 3: every endpoint answers with the first rule that fails, in order. */
+/** docs/decisions/flashback.md, section 3: every endpoint answers with the first rule that fails, in order. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, newUserBody, ORG_A, ORG_B, type Harness } from '../helpers/mock-harness.js';
 

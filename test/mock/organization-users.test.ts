@@ -1,4 +1,4 @@
-/** contract-decisions.md section 6: organization users (U1 to U7). */
+/** docs/decisions/flashback.md, section 6: organization users (U1 to U7). */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { bodyJsonText, createHarness, manualClock, newUserBody, ORG_A, type Harness } from '../helpers/mock-harness.js';
 import { loadSpec } from '../../src/contract/index.js';

@@ -1,4 +1,4 @@
-/** contract-decisions.md section 5: the organization (O1, O2). */
+/** docs/decisions/flashback.md, section 5: the organization (O1, O2). */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, ORG_A, type Harness, type PrincipalName } from '../helpers/mock-harness.js';
 

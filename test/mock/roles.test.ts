@@ -1,4 +1,4 @@
-/** contract-decisions.md section 1: roles (R1 to R8), through the in-process harness. */
+/** docs/decisions/flashback.md, section 1: roles (R1 to R8), through the in-process harness. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, newUserBody, type Harness, type PrincipalName } from '../helpers/mock-harness.js';
 
