@@ -17,11 +17,12 @@ const root = new URL('../', import.meta.url);
 /** Each spec and the module its types go to. */
 const targets: ReadonlyArray<{ spec: string; out: string }> = [
   { spec: 'openapi/organization.yaml', out: 'src/generated/organization.ts' },
+  { spec: 'openapi/tours-organizations.yaml', out: 'src/generated/tours-organizations.ts' },
   { spec: 'openapi/mock-control.yaml', out: 'src/generated/mock-control.ts' },
 ];
 
 /** The specs whose access table openapi/README.md shows (the APIs; the control plane takes no credential). */
-const ACCESS_TABLES: readonly string[] = ['openapi/organization.yaml'];
+const ACCESS_TABLES: readonly string[] = ['openapi/organization.yaml', 'openapi/tours-organizations.yaml'];
 const SPEC_README = 'openapi/README.md';
 
 const header = (spec: string): string =>

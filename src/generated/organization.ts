@@ -9,7 +9,10 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The organization's id. Any string is accepted; an id that names no organization, a malformed one included, is a 404 (section 3). */
+                /**
+                 * @description The organization's id. Any string is accepted; an id that names no organization, a malformed one included, is a 404 (section 3).
+                 * @example 123e4567-e89b-12d3-a456-426614174000
+                 */
                 orgId: components["parameters"]["OrgId"];
             };
             cookie?: never;
@@ -27,7 +30,7 @@ export interface paths {
         /**
          * Update organization details
          * @description Partial update (O2, docs): only the writable fields present in the body change; the rest keep
-         *     their values. Writable: `name` (a non-empty string), `address1`, `address2`, `city`, `zipcode`,
+         *     their values. Writable: `name` (a non-empty string, not only whitespace), `address1`, `address2`, `city`, `zipcode`,
          *     `phone`, `state`, `country`, `website` (a string, or null to clear it), `is_business` and
          *     `mfaEnforced` (booleans). `id`, `domain`, `reposDisabled`, `deletedAt` and unknown fields are
          *     ignored. A body with no writable field is a 400 `No valid fields to update` (docs); a writable
@@ -95,7 +98,10 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The user's id. Any string is accepted; an id that names no user, a malformed one included, is a 404 (section 3). */
+                /**
+                 * @description The user's id. Any string is accepted; an id that names no user, a malformed one included, is a 404 (section 3).
+                 * @example 55555555-5555-4555-8555-555555555555
+                 */
                 userId: components["parameters"]["UserId"];
             };
             cookie?: never;
@@ -149,7 +155,10 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The user's id. Any string is accepted; an id that names no user, a malformed one included, is a 404 (section 3). */
+                /**
+                 * @description The user's id. Any string is accepted; an id that names no user, a malformed one included, is a 404 (section 3).
+                 * @example 55555555-5555-4555-8555-555555555555
+                 */
                 userId: components["parameters"]["UserId"];
             };
             cookie?: never;
@@ -306,6 +315,7 @@ export interface components {
          *     `No valid fields to update`.
          */
         OrganizationUpdate: {
+            /** @description Non-empty (O2): 1 to 255 characters, not only whitespace; else a 400 `Invalid field: name must not be blank`. */
             name?: string;
             address1?: components["schemas"]["NullableString"];
             address2?: components["schemas"]["NullableString"];
@@ -344,7 +354,9 @@ export interface components {
         };
         /** @description Every field optional (U5); other fields are ignored. */
         UpdateUserRequest: {
+            /** @description The first name, 1 to 100 characters after trimming (U5, as U3). */
             name?: string;
+            /** @description 1 to 100 characters after trimming (U5, as U3). */
             lastName?: string;
             orgRole?: components["schemas"]["RoleValue"];
         };
@@ -353,11 +365,18 @@ export interface components {
             email: string;
             password: string;
         };
-        /** @description `refreshToken` (docs) or `refresh_token` (the official client) (A4). */
+        /**
+         * @description `refreshToken` (docs) or `refresh_token` (the official client) (A4): either spelling, or
+         *     both; each one sent is a string of 1 to 4096 characters. A union of two object shapes, so
+         *     that generated types require one of the two fields.
+         */
         RefreshRequest: {
-            refreshToken?: string;
+            refreshToken: string;
             refresh_token?: string;
-        } | unknown | unknown;
+        } | {
+            refreshToken?: string;
+            refresh_token: string;
+        };
         /** @description GET /organization/{orgId} 200 (docs). */
         OrganizationEnvelope: {
             /** @constant */
@@ -626,9 +645,15 @@ export interface components {
         };
     };
     parameters: {
-        /** @description The organization's id. Any string is accepted; an id that names no organization, a malformed one included, is a 404 (section 3). */
+        /**
+         * @description The organization's id. Any string is accepted; an id that names no organization, a malformed one included, is a 404 (section 3).
+         * @example 123e4567-e89b-12d3-a456-426614174000
+         */
         OrgId: string;
-        /** @description The user's id. Any string is accepted; an id that names no user, a malformed one included, is a 404 (section 3). */
+        /**
+         * @description The user's id. Any string is accepted; an id that names no user, a malformed one included, is a 404 (section 3).
+         * @example 55555555-5555-4555-8555-555555555555
+         */
         UserId: string;
     };
     requestBodies: never;
@@ -647,7 +672,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The organization's id. Any string is accepted; an id that names no organization, a malformed one included, is a 404 (section 3). */
+                /**
+                 * @description The organization's id. Any string is accepted; an id that names no organization, a malformed one included, is a 404 (section 3).
+                 * @example 123e4567-e89b-12d3-a456-426614174000
+                 */
                 orgId: components["parameters"]["OrgId"];
             };
             cookie?: never;
@@ -682,7 +710,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The organization's id. Any string is accepted; an id that names no organization, a malformed one included, is a 404 (section 3). */
+                /**
+                 * @description The organization's id. Any string is accepted; an id that names no organization, a malformed one included, is a 404 (section 3).
+                 * @example 123e4567-e89b-12d3-a456-426614174000
+                 */
                 orgId: components["parameters"]["OrgId"];
             };
             cookie?: never;
@@ -702,7 +733,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrganizationUpdatedEnvelope"];
                 };
             };
-            /** @description No writable field in the body (docs), a writable field of the wrong type, or a body that is not JSON. */
+            /** @description No writable field in the body (docs), a writable field of the wrong type, a blank `name` (O2), or a body that is not JSON. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -826,7 +857,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The user's id. Any string is accepted; an id that names no user, a malformed one included, is a 404 (section 3). */
+                /**
+                 * @description The user's id. Any string is accepted; an id that names no user, a malformed one included, is a 404 (section 3).
+                 * @example 55555555-5555-4555-8555-555555555555
+                 */
                 userId: components["parameters"]["UserId"];
             };
             cookie?: never;
@@ -861,7 +895,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The user's id. Any string is accepted; an id that names no user, a malformed one included, is a 404 (section 3). */
+                /**
+                 * @description The user's id. Any string is accepted; an id that names no user, a malformed one included, is a 404 (section 3).
+                 * @example 55555555-5555-4555-8555-555555555555
+                 */
                 userId: components["parameters"]["UserId"];
             };
             cookie?: never;
@@ -943,7 +980,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The user's id. Any string is accepted; an id that names no user, a malformed one included, is a 404 (section 3). */
+                /**
+                 * @description The user's id. Any string is accepted; an id that names no user, a malformed one included, is a 404 (section 3).
+                 * @example 55555555-5555-4555-8555-555555555555
+                 */
                 userId: components["parameters"]["UserId"];
             };
             cookie?: never;
@@ -987,7 +1027,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The user's id. Any string is accepted; an id that names no user, a malformed one included, is a 404 (section 3). */
+                /**
+                 * @description The user's id. Any string is accepted; an id that names no user, a malformed one included, is a 404 (section 3).
+                 * @example 55555555-5555-4555-8555-555555555555
+                 */
                 userId: components["parameters"]["UserId"];
             };
             cookie?: never;

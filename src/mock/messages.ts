@@ -41,6 +41,7 @@ export const invalidFieldLength = (name: string, min: number | undefined, max: n
     : max !== undefined
       ? `Invalid field: ${name} must be at most ${max} characters`
       : `Invalid field: ${name} must be at least ${min ?? 1} characters`;
+export const invalidFieldBlank = (name: string): string => `Invalid field: ${name} must not be blank`;
 export const invalidField = (name: string): string => `Invalid field: ${name}`;
 
 function article(type: string): string {

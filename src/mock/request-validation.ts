@@ -3,13 +3,17 @@
  * its first problem turned into a message in the project's words (see the spec's 400 examples):
  * `Missing required field: <name>`, `Invalid role combination` (R4), `Invalid email address`,
  * `Invalid field: <name> must be a <type>`, `Invalid field: <name> must be 1 to 100 characters`,
+ * `Invalid field: <name> must not be blank` (the `\S` pattern: O2's non-empty organization name),
  * and `Invalid JSON body` for a body that is not a JSON object.
  */
 import type { ErrorObject } from 'ajv';
 import { resolvePointer, type ContractValidators, type JsonObject, type LoadedSpec, type OperationSpec } from '../contract/index.js';
 import type { BodyProblem } from './api.js';
-import { invalidField, invalidFieldLength, invalidFieldType, MESSAGES, missingField } from './messages.js';
+import { invalidField, invalidFieldBlank, invalidFieldLength, invalidFieldType, MESSAGES, missingField } from './messages.js';
 import type { BodyHooks } from './operation-handler.js';
+
+/** The pattern of a string that must not be blank (only whitespace). */
+const NOT_BLANK = '\\S';
 
 export type BodyCheck = { readonly ok: true; readonly body: unknown } | { readonly ok: false; readonly status: 400 | 413 | 415; readonly message: string };
 
@@ -40,7 +44,9 @@ export function createBodyChecker(spec: LoadedSpec, validators: ContractValidato
     const body = trimFields(rawBody, hooks.trimmedFields);
     const validate = validators.request(op.operationId);
     if (validate && !validate(body)) {
-      const first = validate.errors?.[0];
+      // In a union of object shapes (RefreshRequest, A4) each branch reports one problem: a field that was
+      // sent but is wrong names the problem better than the other spelling being missing.
+      const first = validate.errors?.find((error) => error.instancePath !== '') ?? validate.errors?.[0];
       const message = first ? messageFor(first, limits.get(op.operationId), hooks.fieldMessages) : MESSAGES.invalidJson;
       return { ok: false, status: 400, message };
     }
@@ -61,6 +67,7 @@ function messageFor(error: ErrorObject, limits: ReadonlyMap<string, LengthLimits
   const replacement = special?.[field];
   if (replacement) return replacement;
   if (field === 'email' || (error.keyword === 'format' && (error.params as { format?: string }).format === 'email')) return MESSAGES.invalidEmail;
+  if (error.keyword === 'pattern' && (error.params as { pattern?: string }).pattern === NOT_BLANK) return invalidFieldBlank(field);
   if (error.keyword === 'minLength' || error.keyword === 'maxLength' || error.keyword === 'pattern') {
     const limit = limits?.get(field);
     return invalidFieldLength(field, limit?.min, limit?.max);
@@ -83,14 +90,22 @@ function trimFields(body: unknown, fields: readonly string[] | undefined): unkno
   return copy;
 }
 
-/** minLength/maxLength of each property of a request schema, following `$ref` and `allOf`. */
+/**
+ * minLength/maxLength of each property of a request schema, following `$ref` and `allOf`, and the
+ * properties of each branch of a union of object shapes (`anyOf`/`oneOf`, e.g. RefreshRequest).
+ */
 function fieldLimits(document: JsonObject, pointer: string): Map<string, LengthLimits> {
   const out = new Map<string, LengthLimits>();
-  const schema = deref(document, resolvePointer(document, pointer));
-  for (const [name, raw] of Object.entries((schema.properties ?? {}) as JsonObject)) {
-    const merged = flatten(document, raw);
-    out.set(name, { min: numberOr(merged.minLength), max: numberOr(merged.maxLength) });
-  }
+  const collect = (node: unknown): void => {
+    const schema = deref(document, node);
+    for (const [name, raw] of Object.entries((schema.properties ?? {}) as JsonObject)) {
+      if (out.has(name)) continue;
+      const merged = flatten(document, raw);
+      out.set(name, { min: numberOr(merged.minLength), max: numberOr(merged.maxLength) });
+    }
+    for (const branches of [schema.anyOf, schema.oneOf]) if (Array.isArray(branches)) branches.forEach(collect);
+  };
+  collect(resolvePointer(document, pointer));
   return out;
 }
 

@@ -5,7 +5,7 @@
  */
 import { describe, expectTypeOf, it } from 'vitest';
 import type { PathsWithMethod } from 'openapi-typescript-helpers';
-import type { components, OrganizationClient, paths } from '../../src/client.js';
+import { createOrganizationClient, type components, type OrganizationClient, type paths } from '../../src/client.js';
 
 type Schemas = components['schemas'];
 type JsonOf<R> = R extends { content: { 'application/json': infer B } } ? B : never;
@@ -66,6 +66,37 @@ describe('the generated types follow the spec', () => {
       '/organization/users' | '/organization/users/{userId}/activate' | '/user/login' | '/user/refresh' | '/user/logout'
     >();
     expectTypeOf<OrganizationClient['DELETE']>().toBeFunction();
+  });
+});
+
+describe('the refresh and logout bodies are typed (A4)', () => {
+  it('RefreshRequest requires refreshToken or refresh_token, each a string', () => {
+    type Body = Schemas['RefreshRequest'];
+    expectTypeOf<Body>().not.toBeUnknown();
+    expectTypeOf<Body>().not.toBeAny();
+    expectTypeOf<{ refreshToken: string }>().toMatchTypeOf<Body>();
+    expectTypeOf<{ refresh_token: string }>().toMatchTypeOf<Body>();
+    expectTypeOf<{ refreshToken: string; refresh_token: string }>().toMatchTypeOf<Body>();
+    expectTypeOf<{ token: string }>().not.toMatchTypeOf<Body>();
+    expectTypeOf<{ refreshToken: number }>().not.toMatchTypeOf<Body>();
+  });
+
+  it('the typed client takes either spelling for refresh and logout, and nothing else', () => {
+    type JsonBody<P extends keyof paths> = paths[P] extends { post: { requestBody: { content: { 'application/json': infer B } } } } ? B : never;
+    expectTypeOf<JsonBody<'/user/refresh'>>().toEqualTypeOf<Schemas['RefreshRequest']>();
+    expectTypeOf<JsonBody<'/user/logout'>>().toEqualTypeOf<Schemas['RefreshRequest']>();
+    const client = createOrganizationClient({ baseUrl: 'http://127.0.0.1:4010' });
+    // Type checks only: these calls are never made (the functions are not invoked).
+    const calls = [
+      () => client.POST('/user/refresh', { body: { refreshToken: 'a.b.c' } }),
+      () => client.POST('/user/refresh', { body: { refresh_token: 'a.b.c' } }),
+      () => client.POST('/user/logout', { body: { refresh_token: 'a.b.c' } }),
+      // @ts-expect-error a refresh token is a string
+      () => client.POST('/user/refresh', { body: { refreshToken: 1 } }),
+      // @ts-expect-error one of refreshToken or refresh_token is required
+      () => client.POST('/user/logout', { body: {} }),
+    ];
+    expectTypeOf(calls).toBeArray();
   });
 });
 

@@ -4,11 +4,12 @@
  * gate must fail with that rule's name and no other error.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, parseDocument } from 'yaml';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 // Generous: each run is a Spectral process (~2 CPU-seconds), and the runs share the CPUs with each other.
@@ -19,6 +20,8 @@ interface LintRun {
   output: string;
   /** The rule names of the error-severity findings, sorted, without duplicates. */
   errors: string[];
+  /** The same, by the file they were found in (as printed). */
+  errorsByFile: Map<string, string[]>;
 }
 
 /** Runs the lint driver (node + tsx loader, no npm) on the given spec paths, relative to the repo root. */
@@ -34,11 +37,15 @@ function lint(...specs: string[]): Promise<LintRun> {
     child.on('error', fail);
     child.on('close', (code) => {
       const errors = new Set<string>();
+      const byFile = new Map<string, Set<string>>();
       for (const line of output.split('\n')) {
-        const match = /^\S+:\d+:\d+ {2}error {2}(\S+) {2}/.exec(line);
-        if (match) errors.add(match[1]!);
+        const match = /^(\S+):\d+:\d+ {2}error {2}(\S+) {2}/.exec(line);
+        if (!match) continue;
+        errors.add(match[2]!);
+        byFile.set(match[1]!, (byFile.get(match[1]!) ?? new Set()).add(match[2]!));
       }
-      done({ code, output, errors: [...errors].sort() });
+      const errorsByFile = new Map([...byFile].map(([file, rules]) => [file, [...rules].sort()]));
+      done({ code, output, errors: [...errors].sort(), errorsByFile });
     });
   });
 }
@@ -162,4 +169,56 @@ describe.concurrent('the spec lint gate', () => {
     },
     LINT_TIMEOUT_MS,
   );
+});
+
+/**
+ * The Tours & Events broken specs: each fixture under fixtures/lint/tours/ is a named edit of the real
+ * spec (fixtures/lint/tours/README.md), applied here to a copy; one lint run checks them all.
+ */
+interface ToursFixture {
+  readonly base: string;
+  readonly rule: string;
+  readonly edits: ReadonlyArray<{ path: Array<string | number>; set?: unknown; remove?: true }>;
+}
+
+const TOURS_FIXTURES = join(root, 'fixtures/lint/tours');
+const toursFixtures = readdirSync(TOURS_FIXTURES).filter((name) => name.endsWith('.yaml')).sort();
+
+describe('the spec lint gate on broken Tours & Events specs', () => {
+  let folder = '';
+  let run: LintRun;
+  const copyOf = (name: string): string => join(folder, name);
+
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'lint-tours-'));
+    for (const name of toursFixtures) {
+      const fixture = parse(readFileSync(join(TOURS_FIXTURES, name), 'utf8')) as ToursFixture;
+      const spec = parseDocument(readFileSync(join(root, fixture.base), 'utf8'));
+      for (const edit of fixture.edits) {
+        if (!spec.hasIn(edit.path.slice(0, -1))) throw new Error(`${name}: the base has no ${edit.path.slice(0, -1).join('.')}`);
+        if (edit.remove) spec.deleteIn(edit.path);
+        else spec.setIn(edit.path, spec.createNode(edit.set));
+      }
+      writeFileSync(copyOf(name), spec.toString());
+    }
+    run = await lint(...toursFixtures.map(copyOf));
+  }, LINT_TIMEOUT_MS);
+
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('has a fixture for each house rule', () => {
+    const rules = toursFixtures.map((name) => (parse(readFileSync(join(TOURS_FIXTURES, name), 'utf8')) as ToursFixture).rule);
+    expect(new Set(rules)).toEqual(
+      new Set(['org-operation-id', 'org-operation-summary', 'org-operation-tag', 'org-access-model', 'org-access-extension', 'org-401-response', 'org-403-response', 'org-500-response', 'org-error-envelope', 'org-example-valid', 'org-lint-exception']),
+    );
+  });
+
+  for (const name of toursFixtures) {
+    it(`rejects ${name} with its rule and no other error`, () => {
+      const fixture = parse(readFileSync(join(TOURS_FIXTURES, name), 'utf8')) as ToursFixture;
+      expect(run.code, run.output).toBe(1);
+      const found = [...run.errorsByFile].find(([file]) => file.endsWith(`/${name}`))?.[1] ?? [];
+      expect(found, run.output).toEqual([fixture.rule]);
+    });
+  }
 });

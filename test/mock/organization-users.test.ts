@@ -245,6 +245,7 @@ describe('section 6: organization users', () => {
 
     it.each([
       ['name', '', 'Invalid field: name must be 1 to 100 characters'],
+      ['name', '   ', 'Invalid field: name must be 1 to 100 characters'],
       ['lastName', 'L'.repeat(101), 'Invalid field: lastName must be 1 to 100 characters'],
       ['name', false, 'Invalid field: name must be a string'],
     ])('U5: %s = %j is a 400', async (field, value, message) => {

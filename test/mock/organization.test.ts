@@ -93,5 +93,21 @@ describe('section 5: organization', () => {
         expect(response.body.message).toBe('Invalid JSON body');
       }
     });
+
+    it.each(['   ', '\t\n', '\u00a0'])('O2: a blank name (%j) is a 400 and the organization is unchanged', async (name) => {
+      const before = (await h.call('getOrganization', { token: await h.login('owner'), params: { orgId: ORG_A } })).body.data;
+      const response = await put({ name, city: 'Blankville' });
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual({ success: false, data: null, message: 'Invalid field: name must not be blank' });
+      expect(response.mutated).not.toBe(true);
+      const after = (await h.call('getOrganization', { token: await h.login('owner'), params: { orgId: ORG_A } })).body.data;
+      expect(after).toEqual(before);
+    });
+
+    it('O2: a name with surrounding blanks is not blank, and is stored as sent', async () => {
+      const response = await put({ name: ' Acme ' });
+      expect(response.status).toBe(200);
+      expect(response.body.data.name).toBe(' Acme ');
+    });
   });
 });
