@@ -16,7 +16,7 @@ import type { SignedToken } from './tokens.js';
 
 type Schemas = components['schemas'];
 type LoginBody = Schemas['LoginRequest'];
-type RefreshBody = { refreshToken?: string; refresh_token?: string };
+type RefreshBody = Schemas['RefreshRequest'];
 
 /** RFC 9110: a 401 names the scheme that would work. */
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer' } as const;
