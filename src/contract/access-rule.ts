@@ -99,7 +99,6 @@ export function collectAccessRule(raw: unknown, op: OperationContext, model: Acc
   const escalation = raw.escalation === undefined ? [] : readEscalation(problems, raw.escalation, [...at, 'escalation'], model);
   if (escalation.some((e) => e.check === 'targetRank') && !target) problems.add([...at, 'escalation'], '`targetRank` needs a `target`');
 
-  const restricted = gate !== null || tenant !== null || target !== null || escalation.length > 0;
   if (credentials.length === 0 && (gate || tenant || escalation.length > 0 || denied)) {
     problems.add(at, 'a public operation (`credentials: []`) has no caller to gate: only `target` is allowed with it');
   }
@@ -111,7 +110,7 @@ export function collectAccessRule(raw: unknown, op: OperationContext, model: Acc
     denied,
     tenant,
     target,
-    escalation: restricted ? escalation : [],
+    escalation,
   };
 }
 

@@ -17,10 +17,22 @@ export interface SpecOperation {
   method: Uppercase<(typeof METHODS)[number]>;
   /** The path template, e.g. `/organization/users/{userId}`. */
   template: string;
-  /** The template with each path parameter filled in. */
+  /**
+   * The template with each path parameter filled in (URI-encoded): the parameter's example (`example`, the
+   * first of `examples`, else its schema's `example` or first `examples`) when the spec gives one, else
+   * `test-<name>`.
+   */
   path: string;
   /** True when the operation has a non-empty security requirement (its own, or the document's). */
   secured: boolean;
+  /**
+   * The names of the security schemes its first security requirement names (its own `security`, or the
+   * document's), e.g. `['sessionCookie']`; empty when it has none or the first one is `{}`. The schemes'
+   * definitions are `LoadedSpecForTests.securitySchemes`.
+   */
+  securitySchemes: string[];
+  /** True when one of its security requirements is `{}`: the operation is served without a credential too. */
+  securityOptional: boolean;
   /** The first example of the JSON request body, or undefined when the operation takes none. */
   body: unknown;
   /** The lowest documented 2xx status. */
@@ -31,6 +43,8 @@ export interface SpecOperation {
 
 export interface LoadedSpecForTests {
   operations: SpecOperation[];
+  /** `components.securitySchemes`, dereferenced, by name. */
+  securitySchemes: Record<string, Json>;
   /** Validates a JSON body against the schema of an operation's documented response. */
   validateResponse(operationId: string, status: number, body: unknown): { valid: boolean; errors: string };
 }
@@ -58,6 +72,29 @@ function firstExample(media: Json | undefined): unknown {
   return undefined;
 }
 
+/** The example a Parameter Object (or else its schema) gives, if any. */
+function parameterExample(param: Json): unknown {
+  for (const holder of [param, isObject(param.schema) ? param.schema : {}]) {
+    if (holder.example !== undefined) return holder.example;
+    const examples = holder.examples;
+    if (Array.isArray(examples) && examples.length > 0) return examples[0];
+    if (isObject(examples)) {
+      const first = Object.values(examples)[0];
+      if (isObject(first) && first.value !== undefined) return first.value;
+    }
+  }
+  return undefined;
+}
+
+/** The path with each `{name}` replaced by its parameter's example, or `test-<name>`. */
+function fillPath(template: string, params: readonly unknown[]): string {
+  return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const param = params.find((p): p is Json => isObject(p) && p.in === 'path' && p.name === name);
+    const example = param ? parameterExample(param) : undefined;
+    return encodeURIComponent(example === undefined ? `test-${name}` : String(example));
+  });
+}
+
 function describeErrors(errors: readonly ErrorObject[] | null | undefined): string {
   return (errors ?? [])
     .map((e) => `${e.instancePath || '(body)'} ${e.message ?? e.keyword} ${JSON.stringify(e.params)}`)
@@ -67,6 +104,8 @@ function describeErrors(errors: readonly ErrorObject[] | null | undefined): stri
 export async function loadSpecForTests(file: string): Promise<LoadedSpecForTests> {
   const api = (await SwaggerParser.dereference(file)) as Json;
   const rootSecurity = Array.isArray(api.security) ? api.security : [];
+  const components = isObject(api.components) ? api.components : {};
+  const securitySchemes = (isObject(components.securitySchemes) ? components.securitySchemes : {}) as Record<string, Json>;
   const ajv = createAjv();
   const validators = new Map<string, ValidateFunction>();
   const operations: SpecOperation[] = [];
@@ -76,7 +115,13 @@ export async function loadSpecForTests(file: string): Promise<LoadedSpecForTests
     for (const method of METHODS) {
       const op = item[method];
       if (!isObject(op) || typeof op.operationId !== 'string') continue;
-      const security = Array.isArray(op.security) ? op.security : rootSecurity;
+      const security: unknown[] = Array.isArray(op.security) ? op.security : rootSecurity;
+      const firstRequirement = security[0];
+      // Path-item parameters apply unless the operation overrides one of the same name and place.
+      const ownParams = Array.isArray(op.parameters) ? op.parameters.filter(isObject) : [];
+      const itemParams = (Array.isArray(item.parameters) ? item.parameters.filter(isObject) : []).filter(
+        (p) => !ownParams.some((o) => o.name === p.name && o.in === p.in),
+      );
       const responses = (isObject(op.responses) ? op.responses : {}) as Record<string, Json>;
       const success = Object.keys(responses)
         .filter((s) => /^2\d\d$/.test(s))
@@ -90,8 +135,10 @@ export async function loadSpecForTests(file: string): Promise<LoadedSpecForTests
         operationId: op.operationId,
         method: method.toUpperCase() as SpecOperation['method'],
         template,
-        path: template.replace(/\{([^}]+)\}/g, (_, name: string) => `test-${name}`),
+        path: fillPath(template, [...ownParams, ...itemParams]),
         secured: security.some((req) => isObject(req) && Object.keys(req).length > 0),
+        securitySchemes: isObject(firstRequirement) ? Object.keys(firstRequirement) : [],
+        securityOptional: security.some((req) => isObject(req) && Object.keys(req).length === 0),
         body: firstExample(media),
         successStatus: success,
         responses,
@@ -117,6 +164,7 @@ export async function loadSpecForTests(file: string): Promise<LoadedSpecForTests
 
   return {
     operations,
+    securitySchemes,
     validateResponse(operationId, status, body) {
       const fn = validator(operationId, status);
       const valid = fn(body);
