@@ -40,6 +40,7 @@ export interface ToursClientOptions {
   /**
    * A better-auth session token, sent as `Cookie: better-auth.session_token=<token>`. For Node and other
    * server-side callers: a browser forbids setting `Cookie` by hand (use `credentials` there instead).
+   * Given with `apiKey`, both are sent and the server judges the key (TA3).
    */
   readonly sessionToken?: string | undefined;
   /**

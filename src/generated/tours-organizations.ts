@@ -693,7 +693,7 @@ export interface components {
             logo?: string | null;
             /** @description An IANA time zone name, e.g. `America/Los_Angeles` (docs, TO1). */
             timezone?: string;
-        } | unknown | unknown | unknown;
+        };
         /** @description The caller's effective role and, for every catalogue key, whether that role holds it (TR7, TR1). */
         PermissionMap: {
             role: components["schemas"]["RoleName"];
@@ -740,7 +740,7 @@ export interface components {
              * @enum {string}
              */
             status?: "active" | "suspended";
-        } | unknown | unknown;
+        };
         /**
          * @description A role (TR8): a system role (`scope: system`, fixed id, fixed one-line description,
          *     `createdAt: null`, TR2) or one of the organization's (`scope: organization`, TR4). `shadowed` is
@@ -782,7 +782,7 @@ export interface components {
             description?: string | null;
             /** @description The new permission set, catalogue keys each at most once (TR1); only keys the caller holds (TR5). */
             permissions?: components["schemas"]["PermissionKey"][];
-        } | unknown | unknown | unknown;
+        };
         /**
          * @description An invitation of the organization (TI1). `status` reads `expired` as soon as `expiresAt` has passed
          *     (TI1). The token is never part of it (TI1).
@@ -878,7 +878,7 @@ export interface components {
              * @enum {string}
              */
             status?: "active" | "revoked";
-        } | unknown | unknown;
+        };
         /** @description better-auth's email sign-in body (TA2). */
         SignInRequest: {
             email: string;

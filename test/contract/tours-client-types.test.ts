@@ -198,6 +198,25 @@ describe('the Tours types follow the spec', () => {
     ]);
   });
 
+  it('every PATCH body keeps the type of each field it may carry (none is `unknown`)', () => {
+    expectTypeOf<JsonBody<'/api/organizations/me', 'patch'>>().not.toBeUnknown();
+    expectTypeOf<JsonBody<'/api/organizations/members/{memberId}', 'patch'>['status']>().toEqualTypeOf<'active' | 'suspended' | undefined>();
+    expectTypeOf<JsonBody<'/api/organizations/roles/{id}', 'patch'>['permissions']>().toEqualTypeOf<Schemas['PermissionKey'][] | undefined>();
+    expectTypeOf<JsonBody<'/api/api-keys/{id}', 'patch'>['status']>().toEqualTypeOf<'active' | 'revoked' | undefined>();
+    typeOnly([
+      () => client.PATCH('/api/organizations/me', { body: { name: 'Acme Tours', timezone: 'Europe/Paris' } }),
+      () => client.PATCH('/api/organizations/roles/{id}', { params: { path: { id: 'role_1' } }, body: { permissions: ['users.read'] } }),
+      // @ts-expect-error the name is a string
+      () => client.PATCH('/api/organizations/me', { body: { name: 123 } }),
+      // @ts-expect-error 'users.fly' is not a permission key
+      () => client.PATCH('/api/organizations/roles/{id}', { params: { path: { id: 'role_1' } }, body: { permissions: ['users.fly'] } }),
+      // @ts-expect-error a member's status is active or suspended
+      () => client.PATCH('/api/organizations/members/{memberId}', { params: { path: { memberId: 'mem_1' } }, body: { status: 'banned' } }),
+      // @ts-expect-error an API key's status is active or revoked
+      () => client.PATCH('/api/api-keys/{id}', { params: { path: { id: 'key_1' } }, body: { status: 'expired' } }),
+    ]);
+  });
+
   it('the options take the three kinds of credential and a fetch', () => {
     expectTypeOf<ToursClientOptions['apiKey']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<ToursClientOptions['sessionToken']>().toEqualTypeOf<string | undefined>();

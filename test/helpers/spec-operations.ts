@@ -62,6 +62,19 @@ function createAjv(): Ajv2020 {
   return ajv;
 }
 
+/**
+ * Declares every specification extension (`x-...`, e.g. `x-lint-exceptions` on a property) found in a schema
+ * as an annotation keyword, so that strict Ajv accepts the extensions OpenAPI allows in any Schema Object.
+ */
+function allowExtensions(ajv: Ajv2020, schema: unknown, seen = new Set<unknown>()): void {
+  if (typeof schema !== 'object' || schema === null || seen.has(schema)) return;
+  seen.add(schema);
+  for (const [key, value] of Object.entries(schema)) {
+    if (key.startsWith('x-') && !ajv.getKeyword(key)) ajv.addKeyword({ keyword: key });
+    allowExtensions(ajv, value, seen);
+  }
+}
+
 function firstExample(media: Json | undefined): unknown {
   if (!media) return undefined;
   if (media.example !== undefined) return media.example;
@@ -91,7 +104,11 @@ function fillPath(template: string, params: readonly unknown[]): string {
   return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
     const param = params.find((p): p is Json => isObject(p) && p.in === 'path' && p.name === name);
     const example = param ? parameterExample(param) : undefined;
-    return encodeURIComponent(example === undefined ? `test-${name}` : String(example));
+    if (example === undefined) return `test-${name}`;
+    if (typeof example !== 'string' && typeof example !== 'number' && typeof example !== 'boolean') {
+      throw new Error(`${template}: the example of path parameter ${name} is not a string, number or boolean`);
+    }
+    return encodeURIComponent(String(example));
   });
 }
 
@@ -156,6 +173,7 @@ export async function loadSpecForTests(file: string): Promise<LoadedSpecForTests
       const content = response && isObject(response.content) ? response.content : undefined;
       const media = content && isObject(content['application/json']) ? content['application/json'] : undefined;
       if (!media || !isObject(media.schema)) throw new Error(`${operationId} documents no JSON body for ${status}`);
+      allowExtensions(ajv, media.schema);
       fn = ajv.compile(media.schema);
       validators.set(key, fn);
     }
