@@ -63,11 +63,11 @@ export function selfTimes(profile: CpuProfile): { functions: SelfTime[]; files: 
   return { functions: rank(fn), files: rank(file), packages: rank(pkg) };
 }
 
-/** `node_modules/ajv/...` → `ajv`; `dist/src/mock/store.js` → `src/mock`; `node:internal/...` → `node internals`. */
+/** `node_modules/ajv/...` → `ajv`; `dist/src/apis/flashback/store.js` → `src/apis/flashback`; `node:internal/...` → `node internals`. */
 function packageOf(file: string): string {
   const dep = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
   if (dep?.[1] !== undefined) return dep[1];
-  const own = /^(?:dist\/)?(src\/[^/]+|conformance)/.exec(file);
+  const own = /^(?:dist\/)?(src\/(?:apis\/)?[^/]+|conformance)/.exec(file);
   if (own?.[1] !== undefined) return own[1];
   if (file.startsWith('node:')) return 'node internals';
   return file;

@@ -1,6 +1,6 @@
 /**
  * The conformance suite: checks a target of the Flashback Organization API against
- * openapi/organization.yaml over HTTP only. It never imports the mock (src/mock, src/server).
+ * openapi/organization.yaml over HTTP only. It never imports the mock (src/engine, src/apis, src/server).
  */
 export { runConformance } from './engine/run.js';
 export { SetupError } from './engine/errors.js';

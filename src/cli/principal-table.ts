@@ -1,5 +1,5 @@
 /** The start-up table of the seeded principals: who to log in as, with a ready token to paste. */
-import type { PrincipalInfo } from '../mock/api.js';
+import type { PrincipalInfo } from '../engine/api.js';
 
 const COLUMNS = ['name', 'role', 'email', 'password', 'access token'] as const;
 

@@ -1,11 +1,11 @@
 /**
  * The request listener: routing, CORS, `Prefer`, fault injection, bodies, persistence and the log
- * line, around the mock domain's `MockApi.handle` (src/mock/api.ts). Everything that can be computed
+ * line, around the mock domain's `MockApi.handle` (src/engine/api.ts). Everything that can be computed
  * ahead (routes, static bodies, header objects) is computed here, once.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LoadedSpec } from '../contract/index.js';
-import type { MockApi } from '../mock/api.js';
+import type { MockApi } from '../engine/api.js';
 import { BODY_LIMIT, readJsonBody, type ReadBody } from './body.js';
 import { controlRoutes, type ControlRoute } from './control-plane.js';
 import type { CorsPolicy } from './cors.js';

@@ -4,7 +4,7 @@
  * authentication and role (docs/decisions/flashback.md, section 3).
  */
 import type { IncomingMessage } from 'node:http';
-import type { BodyProblem } from '../mock/api.js';
+import type { BodyProblem } from '../engine/api.js';
 
 /** W1: a body over 1 MiB is a 413. */
 export const BODY_LIMIT = 1024 * 1024;

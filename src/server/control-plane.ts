@@ -4,7 +4,7 @@
  */
 import { loadSpec, projectPath, type LoadedSpec } from '../contract/index.js';
 import type { components } from '../generated/mock-control.js';
-import { StateImportError, type BodyProblem, type MockApi } from '../mock/api.js';
+import { StateImportError, type BodyProblem, type MockApi } from '../engine/api.js';
 
 export const MOCK_CONTROL_SPEC = 'openapi/mock-control.yaml';
 

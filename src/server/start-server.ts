@@ -6,8 +6,8 @@ import { createServer, ServerResponse, STATUS_CODES, type IncomingMessage, type 
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { loadSpec, type LoadedSpec } from '../contract/index.js';
-import type { MockApi } from '../mock/api.js';
-import { createMockApi } from '../mock/index.js';
+import type { MockApi } from '../engine/api.js';
+import { createMockApi } from '../apis/flashback/index.js';
 import { createApp } from './app.js';
 import { createCorsPolicy, type CorsOrigins } from './cors.js';
 import { createFaults, type LatencyRange } from './faults.js';

@@ -5,7 +5,7 @@
  */
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { StateImportError, type MockApi } from '../mock/api.js';
+import { StateImportError, type MockApi } from '../engine/api.js';
 
 /** A state file that cannot be used at start; the message is one line that says what to do. */
 export class StateFileError extends Error {

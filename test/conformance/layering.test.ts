@@ -1,6 +1,7 @@
 /**
  * The one rule of the layering: nothing conformance/ reaches, directly or through other modules
- * (conformance/ → src/contract → ...), is under src/mock or src/server. It sees the target only
+ * (conformance/ → src/contract → ...), is part of the mock: its engine (src/engine), its APIs
+ * (src/apis) or its HTTP adapter (src/server). It sees the target only
  * through HTTP and reads expectations only from the spec (src/contract).
  *
  * Imports are found and resolved by TypeScript itself (preProcessFile, resolveModuleName with the
@@ -13,7 +14,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { projectPath } from '../../src/contract/index.js';
 
-const FORBIDDEN = [projectPath('src', 'mock') + sep, projectPath('src', 'server') + sep];
+const FORBIDDEN = [projectPath('src', 'engine') + sep, projectPath('src', 'apis') + sep, projectPath('src', 'server') + sep];
 
 function compilerOptions(): ts.CompilerOptions {
   const file = projectPath('tsconfig.json');
@@ -54,7 +55,7 @@ function offenders(entries: readonly string[]): string[] {
 describe('conformance/ layering', () => {
   const entries = tsFiles(projectPath('conformance'));
 
-  it('reaches nothing under src/mock or src/server, directly or transitively', () => {
+  it('reaches nothing under src/engine, src/apis or src/server, directly or transitively', () => {
     expect(offenders(entries)).toEqual([]);
   });
 

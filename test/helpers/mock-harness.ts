@@ -3,9 +3,9 @@
  * a body that fails its response schema, or a 401 without `WWW-Authenticate: Bearer` throws, so any
  * test that calls through the harness also checks the contract.
  */
-import { joinedBytes } from '../../src/mock/list-body.js';
+import { joinedBytes } from '../../src/engine/list-body.js';
 import { compileValidators, describeSchemaErrors, loadSpec, type LoadedSpec } from '../../src/contract/index.js';
-import { createMockApi, type ApiResponse, type BodyProblem, type MockApi, type MockOptions } from '../../src/mock/index.js';
+import { createMockApi, type ApiResponse, type BodyProblem, type MockApi, type MockOptions } from '../../src/apis/flashback/index.js';
 import principalsFixture from '../../fixtures/principals.json' with { type: 'json' };
 
 export const SEED = 20260131;

@@ -1,7 +1,7 @@
 /** docs/decisions/flashback.md, section 4: envelopes (E1 to E3) and the envelope of every error status read from the spec. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { compileValidators, describeSchemaErrors } from '../../src/contract/index.js';
-import { readErrorEnvelopes } from '../../src/mock/envelopes.js';
+import { readErrorEnvelopes } from '../../src/apis/flashback/envelopes.js';
 import { createHarness, fixturePrincipal, newUserBody, ORG_A, spec, type Harness, type HarnessResponse } from '../helpers/mock-harness.js';
 
 let h: Harness;

@@ -1,6 +1,6 @@
-/** How an ApiResponse of the mock domain (src/mock/api.ts) becomes bytes on the wire. */
+/** How an ApiResponse of the mock domain (src/engine/api.ts) becomes bytes on the wire. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiRequest, MockApi } from '../../src/mock/api.js';
+import type { ApiRequest, MockApi } from '../../src/engine/api.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
 
 const list = { success: true, data: [], total: 0 };

@@ -3,7 +3,7 @@
  * shows a stack: the operation's documented 500 is answered and the fault is reported once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MockApi } from '../../src/mock/api.js';
+import type { MockApi } from '../../src/engine/api.js';
 import { documented500, startTestServer, type TestServer } from '../helpers/server-harness.js';
 
 /** A throwaway MockApi whose every method fails in its own way. */

@@ -9,10 +9,10 @@
  * holding one never sees it change. Writes are all-or-nothing: callers validate a request fully
  * before calling a mutator, and every mutator checks its own preconditions before it writes.
  */
-import { roleName, ROLE_VALUES, rolesUpTo, ROLES, type RoleValue } from '../contract/index.js';
-import type { OutboxEmail } from './api.js';
-import { ListBodyCache, type JsonBytes } from './list-body.js';
-import { StateImportError } from './api.js';
+import { roleName, ROLE_VALUES, rolesUpTo, ROLES, type RoleValue } from '../../contract/index.js';
+import type { OutboxEmail } from '../../engine/api.js';
+import { ListBodyCache, type JsonBytes } from '../../engine/list-body.js';
+import { StateImportError } from '../../engine/api.js';
 import {
   SNAPSHOT_FORMAT,
   SNAPSHOT_VERSION,

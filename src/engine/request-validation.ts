@@ -9,7 +9,7 @@
 import type { ErrorObject } from 'ajv';
 import { resolvePointer, type ContractValidators, type JsonObject, type LoadedSpec, type OperationSpec } from '../contract/index.js';
 import type { BodyProblem } from './api.js';
-import { invalidField, invalidFieldBlank, invalidFieldLength, invalidFieldType, MESSAGES, missingField } from './messages.js';
+import { invalidField, invalidFieldBlank, invalidFieldLength, invalidFieldType, MESSAGES, missingField } from '../apis/flashback/messages.js';
 import type { BodyHooks } from './operation-handler.js';
 
 /** The pattern of a string that must not be blank (only whitespace). */

@@ -4,10 +4,10 @@
  */
 import type { AccessRule, OperationSpec, RoleValue } from '../contract/index.js';
 import type { ApiResponse } from './api.js';
-import type { ErrorEnvelopes } from './envelopes.js';
-import type { Organization, UserRecord } from './records.js';
-import type { MockStore } from './store.js';
-import type { TokenService } from './tokens.js';
+import type { ErrorEnvelopes } from '../apis/flashback/envelopes.js';
+import type { Organization, UserRecord } from '../apis/flashback/records.js';
+import type { MockStore } from '../apis/flashback/store.js';
+import type { TokenService } from '../apis/flashback/tokens.js';
 
 /** What every handler may use; `store` is the current one (reset and import replace it). */
 export interface MockContext {

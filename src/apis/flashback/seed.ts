@@ -8,8 +8,8 @@
 // The English-only entry point: the package root loads every locale (about 300 ms at start-up).
 import type { Faker } from '@faker-js/faker';
 import { faker as englishFaker } from '@faker-js/faker/locale/en';
-import { ROLES, type RoleValue } from '../contract/index.js';
-import { hashPassword } from './passwords.js';
+import { ROLES, type RoleValue } from '../../contract/index.js';
+import { hashPassword } from '../../engine/passwords.js';
 import type { FixturePrincipal, PrincipalsFixture } from './principals-fixture.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Organization, type StateSnapshot, type UserRecord } from './records.js';
 

@@ -4,7 +4,7 @@
  * message naming the entry, not later with a confusing 401.
  */
 import { readFileSync } from 'node:fs';
-import { isRoleName, projectPath, type RoleName } from '../contract/index.js';
+import { isRoleName, projectPath, type RoleName } from '../../contract/index.js';
 
 export interface FixtureOrganization {
   readonly key: string;

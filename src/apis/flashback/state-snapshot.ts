@@ -4,9 +4,9 @@
  * is a StateImportError whose message names the first problem and where it is.
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { describeSchemaErrors, ROLE_VALUES } from '../contract/index.js';
-import { StateImportError } from './api.js';
-import { isPasswordHash } from './passwords.js';
+import { describeSchemaErrors, ROLE_VALUES } from '../../contract/index.js';
+import { StateImportError } from '../../engine/api.js';
+import { isPasswordHash } from '../../engine/passwords.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type StateSnapshot } from './records.js';
 
 const TIMESTAMP = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$' } as const;

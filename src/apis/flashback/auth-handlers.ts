@@ -5,13 +5,13 @@
  * re-reads the state first, so two concurrent refreshes of one token cannot both succeed.
  */
 import { randomUUID } from 'node:crypto';
-import type { components } from '../generated/organization.js';
-import type { ApiResponse } from './api.js';
+import type { components } from '../../generated/organization.js';
+import type { ApiResponse } from '../../engine/api.js';
 import { MESSAGES } from './messages.js';
-import type { MockContext, PublicHandler } from './operation-handler.js';
-import { verifyPassword } from './passwords.js';
+import type { MockContext, PublicHandler } from '../../engine/operation-handler.js';
+import { verifyPassword } from '../../engine/passwords.js';
 import type { UserRecord } from './records.js';
-import { success } from './responses.js';
+import { success } from '../../engine/responses.js';
 import type { SignedToken } from './tokens.js';
 
 type Schemas = components['schemas'];

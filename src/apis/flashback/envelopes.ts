@@ -4,9 +4,9 @@
  * Which envelope an operation uses is read from the spec: the `$ref` name of the schema of each of
  * its documented error responses (NullDataError, MessageError, ...). Nothing here lists operations.
  */
-import type { LoadedSpec, OperationSpec, JsonObject } from '../contract/index.js';
-import type { components } from '../generated/organization.js';
-import type { ApiResponse } from './api.js';
+import type { LoadedSpec, OperationSpec, JsonObject } from '../../contract/index.js';
+import type { components } from '../../generated/organization.js';
+import type { ApiResponse } from '../../engine/api.js';
 import { MESSAGES } from './messages.js';
 
 type Schemas = components['schemas'];

@@ -2,9 +2,9 @@
  * The records the mock keeps, as plain JSON-able data. A snapshot of the whole state
  * (`exportState`/`importState`) is exactly these, so what is stored is what is exported.
  */
-import type { RoleValue } from '../contract/index.js';
-import type { components } from '../generated/organization.js';
-import type { OutboxEmail } from './api.js';
+import type { RoleValue } from '../../contract/index.js';
+import type { components } from '../../generated/organization.js';
+import type { OutboxEmail } from '../../engine/api.js';
 
 export type Organization = components['schemas']['Organization'];
 export type OrgUser = components['schemas']['OrgUser'];

@@ -4,16 +4,16 @@
  * Everything is derived from the spec: each operation's access rule (`x-access`), its request and
  * response schemas, and its error envelopes. See pipeline.ts for the order of checks.
  */
-import { compileValidators, loadSpec, roleName, type LoadedSpec } from '../contract/index.js';
-import type { Authentication, MockApi, MockOptions, PrincipalInfo } from './api.js';
+import { compileValidators, loadSpec, roleName, type LoadedSpec } from '../../contract/index.js';
+import type { Authentication, MockApi, MockOptions, PrincipalInfo } from '../../engine/api.js';
 import { authenticateCaller } from './authenticate.js';
 import { readErrorEnvelopes } from './envelopes.js';
 import { createHandlers } from './handlers.js';
-import type { MockContext } from './operation-handler.js';
-import { resolveOptions } from './options.js';
-import { checkHandlers, createPipeline } from './pipeline.js';
+import type { MockContext } from '../../engine/operation-handler.js';
+import { resolveOptions } from '../../engine/options.js';
+import { checkHandlers, createPipeline } from '../../engine/pipeline.js';
 import { loadPrincipalsFixture } from './principals-fixture.js';
-import { createBodyChecker, type BodyChecker } from './request-validation.js';
+import { createBodyChecker, type BodyChecker } from '../../engine/request-validation.js';
 import { seedState } from './seed.js';
 import { parseSnapshot } from './state-snapshot.js';
 import { MockStore } from './store.js';

@@ -1,5 +1,5 @@
 /**
- * The boundary between the stateful mock (src/mock, no HTTP) and the HTTP adapter (src/server).
+ * The boundary between the stateful mock (src/engine with an API of src/apis, no HTTP) and the HTTP adapter (src/server).
  *
  * The server turns a socket request into an ApiRequest (route → operation, path params, the raw
  * Authorization header, the parsed body or what was wrong with it) and writes back the ApiResponse.

@@ -1,8 +1,8 @@
 /** GET and PUT /organization/{orgId} (docs/decisions/flashback.md, section 5). Access and the 404/403 order come from the pipeline. */
-import type { components } from '../generated/organization.js';
+import type { components } from '../../generated/organization.js';
 import { MESSAGES } from './messages.js';
-import { resolved, type MemberHandler, type MockContext } from './operation-handler.js';
-import { cachedJson, success } from './responses.js';
+import { resolved, type MemberHandler, type MockContext } from '../../engine/operation-handler.js';
+import { cachedJson, success } from '../../engine/responses.js';
 
 type Schemas = components['schemas'];
 type OrganizationUpdate = Schemas['OrganizationUpdate'];

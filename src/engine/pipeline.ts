@@ -14,10 +14,10 @@
  */
 import { mayGrant, mayManage, type AccessRule, type LoadedSpec } from '../contract/index.js';
 import type { ApiRequest, ApiResponse } from './api.js';
-import { authenticateCaller, type Caller } from './authenticate.js';
-import { unauthorized } from './envelopes.js';
+import { authenticateCaller, type Caller } from '../apis/flashback/authenticate.js';
+import { unauthorized } from '../apis/flashback/envelopes.js';
 import type { HandlerTable, MemberHandler, MemberRequest, MockContext, PublicHandler } from './operation-handler.js';
-import type { Organization, UserRecord } from './records.js';
+import type { Organization, UserRecord } from '../apis/flashback/records.js';
 import type { BodyChecker } from './request-validation.js';
 
 export type RequestHandler = (request: ApiRequest) => ApiResponse | Promise<ApiResponse>;
@@ -26,7 +26,7 @@ export type RequestHandler = (request: ApiRequest) => ApiResponse | Promise<ApiR
 export function checkHandlers(spec: LoadedSpec, handlers: HandlerTable): void {
   for (const op of spec.operations) {
     const handler = handlers[op.operationId];
-    if (!handler) throw new Error(`The mock has no handler for operation ${op.operationId}; add one to src/mock/handlers.ts`);
+    if (!handler) throw new Error(`The mock has no handler for operation ${op.operationId}; add one to the API's handler table`);
     const expected = op.access.authenticated ? 'member' : 'public';
     if (handler.kind !== expected) throw new Error(`Operation ${op.operationId} needs a ${expected} handler (x-access.credentials is [${op.access.credentials.join(', ')}])`);
   }

@@ -4,13 +4,13 @@
  * self rules, the state rules, the conflicts and the changes.
  */
 import { randomUUID } from 'node:crypto';
-import { ROLES, type RoleValue } from '../contract/index.js';
-import type { components } from '../generated/organization.js';
+import { ROLES, type RoleValue } from '../../contract/index.js';
+import type { components } from '../../generated/organization.js';
 import { MESSAGES } from './messages.js';
-import { resolved, type MemberHandler, type MemberRequest, type MockContext } from './operation-handler.js';
-import { hashPassword } from './passwords.js';
+import { resolved, type MemberHandler, type MemberRequest, type MockContext } from '../../engine/operation-handler.js';
+import { hashPassword } from '../../engine/passwords.js';
 import type { UserRecord } from './records.js';
-import { cachedJson, success } from './responses.js';
+import { cachedJson, success } from '../../engine/responses.js';
 import type { UserChanges } from './store.js';
 
 type Schemas = components['schemas'];
