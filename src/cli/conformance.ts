@@ -7,6 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { formatConsoleReport, GROUP_NAMES, runConformance, SetupError, writeReports, type RunResult } from '../../conformance/index.js';
+import { flashbackApi } from '../apis/index.js';
 
 const USAGE = `Usage: npm run conformance -- [options]
 
@@ -63,7 +64,7 @@ async function withTarget<T>(flags: Flags, run: (target: string) => Promise<T>):
   if (flags.target !== undefined) return run(flags.target);
   // Only the CLI composes the suite with the mock; the suite itself sees nothing but HTTP.
   const { startServer } = await import('../server/index.js');
-  const server = await startServer({ port: 0, log: null });
+  const server = await startServer({ definition: flashbackApi, port: 0, log: null });
   try {
     return await run(server.url);
   } finally {

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import type { LatencyRange } from '../server/faults.js';
 import type { CorsOrigins } from '../server/cors.js';
 import type { ServerOptions } from '../server/start-server.js';
+import { API_NAMES, DEFAULT_API_NAME, type ApiName } from '../apis/names.js';
 
 /** A mistake in the command line; the message is one line that says what to do. */
 export class UsageError extends Error {
@@ -22,6 +23,7 @@ interface Flag {
 }
 
 export const FLAGS: readonly Flag[] = [
+  { name: 'api', type: 'string', value: 'NAME', help: `The API to serve: ${API_NAMES.join(' or ')}. Default: ${DEFAULT_API_NAME}.` },
   { name: 'port', type: 'string', value: 'N', help: 'Port to listen on; 0 picks a free one. Default: $PORT, else 4010.' },
   { name: 'host', type: 'string', value: 'HOST', help: 'Address to listen on. Default: 127.0.0.1 (0.0.0.0 for every interface).' },
   { name: 'seed', type: 'string', value: 'N', help: 'Seed of the generated data, the signing key and the fault generator. Default: 42.' },
@@ -41,6 +43,8 @@ export type MockCliOptions = Pick<
   ServerOptions,
   'port' | 'host' | 'seed' | 'users' | 'tokenTtlSeconds' | 'stateFile' | 'latency' | 'errorRate' | 'corsOrigins' | 'controlPlane'
 > & {
+  /** The API to serve (src/apis/names.ts). */
+  readonly apiName: ApiName;
   readonly help: boolean;
   readonly quiet: boolean;
 };
@@ -53,7 +57,7 @@ export function helpText(): string {
   return [
     'Usage: npm start -- [options]    (or: node dist/bundle/mock.mjs [options], after npm run build)',
     '',
-    'The Flashback Organization API mock server, with its /__mock control plane.',
+    'The mock server of an organization API (Flashback by default; --api picks another), with its /__mock control plane.',
     '',
     'Options:',
     ...rows.map(([flag, help]) => `  ${flag.padEnd(width)}  ${help}`),
@@ -84,6 +88,12 @@ function probability(text: string): number {
   const value = /^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(text) ? Number(text) : NaN;
   if (!(value >= 0 && value <= 1)) throw new UsageError(`--error-rate must be a number from 0 to 1, got "${text}"`);
   return value;
+}
+
+function apiName(text: string): ApiName {
+  const name = API_NAMES.find((n) => n === text.trim().toLowerCase());
+  if (!name) throw new UsageError(`--api must be one of ${API_NAMES.join(', ')}, got "${text}"`);
+  return name;
 }
 
 function origins(text: string): CorsOrigins {
@@ -127,6 +137,7 @@ export function parseMockArgs(argv: readonly string[], env: Readonly<Record<stri
   // --port wins over $PORT; a bad $PORT matters only when it is used.
   const port = flag('port', (t) => integer('--port', t, 0, 65535), null) ?? (env.PORT === undefined ? DEFAULT_PORT : integer('PORT', env.PORT, 0, 65535));
   return Object.freeze({
+    apiName: flag('api', apiName, DEFAULT_API_NAME),
     help: values.help === true,
     quiet: values.quiet === true,
     port,

@@ -1,5 +1,5 @@
 /**
- * `npm start`: the Organization API mock server. Flags: src/cli/mock-options.ts (`--help`).
+ * `npm start`: the mock server of the API `--api` names (Flashback by default). Flags: src/cli/mock-options.ts (`--help`).
  * A usage mistake, a busy port or an unusable state file is one line on stderr and exit code 2.
  */
 import type { RunningServer } from '../server/index.js';
@@ -21,8 +21,8 @@ function startFailure(error: unknown, options: MockCliOptions, StateFileError: n
   return null;
 }
 
-async function banner(server: RunningServer, options: MockCliOptions): Promise<string> {
-  const lines = [`Flashback Organization API mock listening on ${server.url}`];
+async function banner(server: RunningServer, options: MockCliOptions, title: string): Promise<string> {
+  const lines = [`${title} mock listening on ${server.url}`];
   if (options.controlPlane) lines.push(`Control plane: ${server.url}/__mock (health, reset, principals, outbox, state)`);
   if (options.stateFile) lines.push(`State file: ${options.stateFile}`);
   lines.push('', `Seeded principals (seed ${options.seed}):`, principalTable(await server.api.principals()), '');
@@ -44,11 +44,14 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   // The server (spec, validators, seed data) is loaded only now: --help and usage mistakes answer at once.
-  const { startServer, StateFileError } = await import('../server/index.js');
+  const [{ startServer, StateFileError }, { API_DEFINITIONS }] = await Promise.all([import('../server/index.js'), import('../apis/index.js')]);
+  const { apiName, ...settings } = options;
+  const definition = API_DEFINITIONS[apiName];
   let server: RunningServer;
   try {
     server = await startServer({
-      ...options,
+      ...settings,
+      definition,
       log: options.quiet ? null : (chunk) => void process.stdout.write(chunk),
     });
   } catch (error) {
@@ -57,7 +60,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`mock: ${line}\n`);
     return USAGE_EXIT;
   }
-  if (!options.quiet) process.stdout.write(await banner(server, options));
+  if (!options.quiet) process.stdout.write(await banner(server, options, definition.title));
 
   // SIGINT/SIGTERM: stop accepting, finish what is in flight, flush state and log, exit 0.
   await new Promise<void>((resolve) => {

@@ -1,23 +1,25 @@
 /**
- * The order of checks (docs/decisions/flashback.md, section 3), the same for every operation and derived
- * only from the operation's `x-access` rule, never listed per handler:
+ * The order of checks, the same for every operation of every API and derived only from the
+ * operation's `x-access` rule and the document's `x-access-model` (openapi/README.md, "How the order
+ * of checks reads the vocabulary"), never listed per handler:
  *
- * 1. 401 authentication (A2), when `credentials` names a kind and the credential is not `optional`.
- * 2. `tenant.from: caller`: a caller with no organization, or a `gate.minRole` above the caller's role
- *    → 403 `denied`. `tenant.from: path`: 404 `tenant.notFound` for an unknown organization, the
- *    `tenant.foreign` answer for another (or none), then the gate's 403 `denied`.
- * 3. The body: 413, 415, 400 not JSON, 400 schema problems, 400 handler body rules.
- * 4./5. `target`: 404 `target.notFound` for an unknown one, the `tenant.foreign` answer for one of
- *    another organization (`owner: tenant`).
- * 6. Self rules (400, the handler's), then the `escalation` rules in their order (R5/R6, 403),
- *    then the handler: state rules (400), conflicts (409) and the change.
+ * 1. The credential: the API's refusal, or its 401 when none was sent and none is `optional`.
+ * 2. A credential of a kind the operation does not accept: `x-access-model.wrongCredential`, else
+ *    as if none had been sent.
+ * 3. `tenant.from: path`: the organization must exist (404 `tenant.notFound`) and be the caller's
+ *    (the `tenant.foreign` answer); this comes before the gate (Flashback section 3).
+ * 4. `tenant.from: caller`: a caller with no organization, or a suspended one
+ *    (`x-access-model.membership`, else the gate's `denied`).
+ * 5. The gate: `minRole`, `permission`, `roles` or `platform`, else 403 `denied`.
+ * 6. The body: 413, 415, 400 not JSON, 400 schema problems, 400 handler body rules.
+ * 7. `target`: 404 `target.notFound` for a missing one, and for one the owner rule refuses the
+ *    `tenant.foreign` answer (another organization's) or a 404 (another user's).
+ * 8. Self rules (the handler's 400s), then the `escalation` rules in their order (403),
+ *    then the handler: state rules, conflicts and the change.
  */
-import { mayGrant, mayManage, type AccessRule, type LoadedSpec } from '../contract/index.js';
+import type { AccessModel, AccessRule, EscalationRule, LoadedSpec } from '../contract/index.js';
 import type { ApiRequest, ApiResponse } from './api.js';
-import { authenticateCaller, type Caller } from '../apis/flashback/authenticate.js';
-import { unauthorized } from '../apis/flashback/envelopes.js';
-import type { HandlerTable, MemberHandler, MemberRequest, MockContext, PublicHandler } from './operation-handler.js';
-import type { Organization, UserRecord } from '../apis/flashback/records.js';
+import type { AccessBackend, AnyHandler, CallerFacts, Found, HandlerTable, MemberHandler, MemberRequest, PublicHandler } from './operation-handler.js';
 import type { BodyChecker } from './request-validation.js';
 
 export type RequestHandler = (request: ApiRequest) => ApiResponse | Promise<ApiResponse>;
@@ -25,87 +27,156 @@ export type RequestHandler = (request: ApiRequest) => ApiResponse | Promise<ApiR
 /** Checks that every operation of the spec has a handler of the right kind; throws naming the first that has not. */
 export function checkHandlers(spec: LoadedSpec, handlers: HandlerTable): void {
   for (const op of spec.operations) {
-    const handler = handlers[op.operationId];
+    const handler: AnyHandler | undefined = handlers[op.operationId];
     if (!handler) throw new Error(`The mock has no handler for operation ${op.operationId}; add one to the API's handler table`);
-    const expected = op.access.authenticated ? 'member' : 'public';
+    const expected = op.access.credentials.length > 0 ? 'member' : 'public';
     if (handler.kind !== expected) throw new Error(`Operation ${op.operationId} needs a ${expected} handler (x-access.credentials is [${op.access.credentials.join(', ')}])`);
+    if (op.access.target && handler.kind === 'member' && !handler.findTarget) throw new Error(`Operation ${op.operationId} has an x-access.target, so its handler needs findTarget`);
   }
 }
 
-export function createPipeline(context: MockContext, handlers: HandlerTable, checkBody: BodyChecker): RequestHandler {
+export function createPipeline<Caller, Tenant>(backend: AccessBackend<Caller, Tenant>, handlers: HandlerTable, checkBody: BodyChecker): RequestHandler {
+  const { model } = backend;
   return (request) => {
     const op = request.operation;
-    const handler = handlers[op.operationId];
-    if (!handler) throw new Error(`No handler for operation ${op.operationId}`);
-    if (handler.kind === 'public') return runPublic(handler, request);
-    const rule = op.access;
-    if (!rule.authenticated) throw new Error(`Operation ${op.operationId} is public but has a member handler`);
-    const caller = authenticateCaller(request.authorization, context.tokens, () => context.store);
-    if (caller instanceof Promise) return caller.then((c) => runMember(handler, rule, request, c));
-    return runMember(handler, rule, request, caller);
+    const found = handlers[op.operationId];
+    if (!found) throw new Error(`No handler for operation ${op.operationId}`);
+    if (found.kind === 'public') return runPublic(found, request);
+    // The table erases each handler's own record types; this API's backend produces the records its handlers take.
+    const handler = found as MemberHandler<unknown, Caller, unknown, Tenant>;
+    const authenticated = backend.authenticate(request);
+    if (authenticated instanceof Promise) return authenticated.then((a) => runMember(handler, request, a));
+    return runMember(handler, request, authenticated);
   };
 
   function runPublic(handler: PublicHandler, request: ApiRequest): ApiResponse | Promise<ApiResponse> {
     const op = request.operation;
-    const checked = checkBody(op, request.body, request.bodyProblem, handler);
-    if (!checked.ok) return context.envelopes.error(op.operationId, checked.status, checked.message);
+    const checked = checkBody(op, request.body, request.bodyProblem, handler, backend.bodyMessages);
+    if (!checked.ok) return backend.error(op, checked.status, checked.message, null, '-');
     return handler.run({ op, body: checked.body });
   }
 
-  function runMember(handler: MemberHandler, rule: AccessRule, request: ApiRequest, caller: Caller): ApiResponse | Promise<ApiResponse> {
-    if (!caller) return unauthorized();
+  function runMember(
+    handler: MemberHandler<unknown, Caller, unknown, Tenant>,
+    request: ApiRequest,
+    authenticated: Awaited<ReturnType<AccessBackend<Caller, Tenant>['authenticate']>>,
+  ): ApiResponse | Promise<ApiResponse> {
     const op = request.operation;
-    const fail = (status: number, message: string): ApiResponse => context.envelopes.error(op.operationId, status, message, caller.email);
-    const denied = rule.denied?.message ?? '';
-    const { tenant, gate } = rule;
-    /** Another organization's organization or user: answered as `tenant.foreign` says. */
-    const foreign = (notFound: string): ApiResponse => (tenant?.foreign === 404 ? fail(404, notFound) : fail(403, tenant?.message ?? denied));
-
-    let organization: Readonly<Organization> | null = null;
-    if (tenant?.from === 'path') {
-      organization = context.store.organization(request.params[tenant.param ?? ''] ?? '') ?? null;
-      if (!organization) return fail(404, tenant.notFound ?? '');
-      if (caller.orgId !== organization.id) return foreign(tenant.notFound ?? '');
-    } else if (tenant && caller.orgId === null) {
-      return fail(403, denied);
+    const rule = op.access;
+    if (authenticated.kind === 'refused') return authenticated.response;
+    if (authenticated.kind === 'none') return backend.unauthenticated(op);
+    const { caller, facts } = authenticated;
+    const fail = (status: number, message: string, reason: string | null = null): ApiResponse => backend.error(op, status, message, reason, facts.label);
+    if (!rule.credentials.includes(facts.credential)) {
+      const wrong = model.wrongCredential;
+      return wrong ? fail(wrong.status, wrong.message, wrong.reason) : backend.unauthenticated(op);
     }
-    if (gate?.kind === 'minRole' && (caller.orgRole ?? -1) < gate.rank) return fail(403, denied);
-    if (gate && gate.kind !== 'minRole') throw new Error(`${op.operationId}: this mock serves ranked roles only, not a ${gate.kind} gate`);
+    const denied = (): ApiResponse => fail(403, rule.denied?.message ?? '', rule.denied?.reason ?? null);
+    const { tenant } = rule;
+    /** Another organization's resource: answered as `tenant.foreign` says. */
+    const foreign = (notFound: string): ApiResponse => (tenant?.foreign === 404 ? fail(404, notFound) : fail(403, tenant?.message ?? '', rule.denied?.reason ?? null));
 
-    const checked = checkBody(op, request.body, request.bodyProblem, handler);
+    let organization: Tenant | null = null;
+    if (tenant?.from === 'path') {
+      organization = backend.findTenant(request.params[tenant.param ?? ''] ?? '') ?? null;
+      if (organization === null) return fail(404, tenant.notFound ?? '');
+      if (facts.tenantId !== backend.tenantIdOf(organization)) return foreign(tenant.notFound ?? '');
+    } else if (tenant) {
+      const membership = model.membership;
+      if (facts.tenantId === null) return membership ? fail(403, membership.none.message, membership.none.reason) : denied();
+      if (facts.suspended && membership?.suspended) return fail(403, membership.suspended.message, membership.suspended.reason);
+    }
+    if (rule.gate && !passesGate(rule, facts)) return denied();
+
+    const checked = checkBody(op, request.body, request.bodyProblem, handler, backend.bodyMessages);
     if (!checked.ok) return fail(checked.status, checked.message);
 
-    let target: UserRecord | null = null;
+    let target: Found<unknown> | null = null;
     if (rule.target) {
-      target = context.store.user(request.params[rule.target.param] ?? '') ?? null;
-      if (!target) return fail(404, rule.target.notFound);
-      if (rule.target.owner === 'tenant' && target.orgId !== caller.orgId) return foreign(rule.target.notFound);
+      const { param, owner, notFound } = rule.target;
+      target = handler.findTarget?.(request.params[param] ?? '') ?? null;
+      if (target === null) return fail(404, notFound);
+      if (owner === 'tenant' && target.tenantId !== facts.tenantId) return foreign(notFound);
+      if (owner === 'caller' && target.ownerId !== facts.userId) return fail(404, notFound);
     }
 
-    const memberRequest: MemberRequest = { op, rule, params: request.params, caller, body: checked.body, target, organization };
+    const memberRequest: MemberRequest<unknown, Caller, unknown, Tenant> = {
+      op,
+      rule,
+      params: request.params,
+      caller,
+      body: checked.body,
+      target: target?.record ?? null,
+      organization,
+    };
     const selfProblem = handler.selfRule?.(memberRequest);
     if (selfProblem) return fail(400, selfProblem);
-    const rankProblem = checkRankRules(handler, memberRequest);
-    if (rankProblem) return fail(403, rankProblem);
+    for (const escalation of rule.escalation) {
+      if (!allowedBy(escalation, handler, memberRequest, facts, target)) return fail(403, escalation.message, escalation.reason);
+    }
     return handler.run(memberRequest);
+  }
+
+  /** Whether one escalation rule lets the request through. */
+  function allowedBy(
+    escalation: EscalationRule,
+    handler: MemberHandler<unknown, Caller, unknown, Tenant>,
+    request: MemberRequest<unknown, Caller, unknown, Tenant>,
+    facts: CallerFacts,
+    target: Found<unknown> | null,
+  ): boolean {
+    switch (escalation.check) {
+      case 'targetRank':
+        // Managing *another* user: one's own record is not ranked against oneself (Flashback R7 allows editing one's names).
+        if (!target || target.ownerId === facts.userId) return true;
+        return facts.rank !== null && target.rank !== null && mayRankOver(model, facts.rank, target.rank);
+      case 'grantedRank': {
+        const granted = handler.grantedRank?.(request) ?? null;
+        return granted === null || (facts.rank !== null && mayRankOver(model, facts.rank, granted));
+      }
+      case 'grantedPermissions': {
+        const keys = fieldOf(request.body, escalation.field);
+        // Keys outside the catalogue are the handler's 422 (an unknown permission), not an escalation.
+        const catalogue = new Set(model.permissions.map((p) => p.key));
+        return !Array.isArray(keys) || keys.every((key) => typeof key !== 'string' || !catalogue.has(key) || facts.permissions.has(key));
+      }
+      case 'grantedRole': {
+        const name = fieldOf(request.body, escalation.field);
+        if (typeof name !== 'string' || facts.tenantId === null) return true;
+        const system = model.roles.kind === 'system' ? model.roles.system.find((r) => r.name === name) : undefined;
+        if (system?.assignableBy && !(facts.role !== null && system.assignableBy.includes(facts.role))) return false;
+        const permissions = backend.rolePermissions?.(facts.tenantId, name) ?? null;
+        // An unknown role is the handler's 422, not an escalation.
+        return permissions === null || permissions.every((key) => facts.permissions.has(key));
+      }
+    }
   }
 }
 
-/** The rank rules of `x-access.escalation` (R6 `targetRank`, R5 `grantedRank`), in their order; the 403 message, or null. */
-function checkRankRules(handler: MemberHandler, request: MemberRequest): string | null {
-  const { rule, caller, target } = request;
-  for (const escalation of rule.escalation) {
-    if (escalation.check === 'targetRank') {
-      // Managing *another* user: editing your own names is allowed (R7), so R6 skips yourself.
-      if (target && target.id !== caller.id && (caller.orgRole === null || target.orgRole === null || !mayManage(caller.orgRole, target.orgRole))) {
-        return escalation.message;
-      }
-    } else if (escalation.check === 'grantedRank') {
-      const granted = handler.grantedRole?.(request) ?? null;
-      if (granted !== null && (caller.orgRole === null || !mayGrant(caller.orgRole, granted))) return escalation.message;
-    } else {
-      throw new Error(`${request.op.operationId}: this mock serves ranked roles only, not the ${escalation.check} check`);
-    }
+/** Whether the caller passes the operation's gate. */
+function passesGate(rule: AccessRule, facts: CallerFacts): boolean {
+  const gate = rule.gate;
+  if (!gate) return true;
+  switch (gate.kind) {
+    case 'minRole':
+      return facts.rank !== null && facts.rank >= gate.rank;
+    case 'permission':
+      return facts.permissions.has(gate.permission);
+    case 'roles':
+      return facts.role !== null && gate.roles.includes(facts.role);
+    case 'platform':
+      return facts.flags.has(gate.flag);
   }
-  return null;
 }
+
+/** Ranked roles (R5, R6): strictly below the caller's own, except for the highest role, which may act on any. */
+function mayRankOver(model: AccessModel, callerRank: number, otherRank: number): boolean {
+  const ranked = model.roles.kind === 'ranked' ? model.roles.ranked : [];
+  const top = ranked[ranked.length - 1]?.value;
+  return callerRank === top || otherRank < callerRank;
+}
+
+function fieldOf(body: unknown, field: string | null): unknown {
+  return field !== null && typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[field] : undefined;
+}
+

@@ -1,34 +1,45 @@
 /**
- * Section 3, step 3: the request body, checked with the operation's compiled schema validator and
- * its first problem turned into a message in the project's words (see the spec's 400 examples):
- * `Missing required field: <name>`, `Invalid role combination` (R4), `Invalid email address`,
- * `Invalid field: <name> must be a <type>`, `Invalid field: <name> must be 1 to 100 characters`,
- * `Invalid field: <name> must not be blank` (the `\S` pattern: O2's non-empty organization name),
- * and `Invalid JSON body` for a body that is not a JSON object.
+ * The request body, checked with the operation's compiled schema validator. Its first problem is
+ * described (the field, the schema keyword, the field's length limits) and put into words by the
+ * API's own `BodyMessages`, since each API words them its own way (Flashback: `Missing required
+ * field: <name>`; Tours & Events: `Invalid request body: <what>`).
  */
 import type { ErrorObject } from 'ajv';
 import { resolvePointer, type ContractValidators, type JsonObject, type LoadedSpec, type OperationSpec } from '../contract/index.js';
 import type { BodyProblem } from './api.js';
-import { invalidField, invalidFieldBlank, invalidFieldLength, invalidFieldType, MESSAGES, missingField } from '../apis/flashback/messages.js';
 import type { BodyHooks } from './operation-handler.js';
-
-/** The pattern of a string that must not be blank (only whitespace). */
-const NOT_BLANK = '\\S';
 
 export type BodyCheck = { readonly ok: true; readonly body: unknown } | { readonly ok: false; readonly status: 400 | 413 | 415; readonly message: string };
 
-interface LengthLimits {
+export interface LengthLimits {
   readonly min: number | undefined;
   readonly max: number | undefined;
 }
 
-const BODY_PROBLEMS: Record<BodyProblem, { status: 400 | 413 | 415; message: string }> = {
-  'invalid-json': { status: 400, message: MESSAGES.invalidJson },
-  'too-large': { status: 413, message: MESSAGES.bodyTooLarge },
-  'unsupported-media-type': { status: 415, message: MESSAGES.unsupportedMediaType },
-};
+/** The first problem of a body that does not match its schema, for the API to put into words. */
+export interface FieldProblem {
+  /** The top-level field at fault; undefined for the body itself (e.g. a missing required field). */
+  readonly field: string | undefined;
+  /** The JSON Schema keyword that failed (`type`, `required`, `minLength`, `pattern`, `format`, ...). */
+  readonly keyword: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  /** minLength/maxLength of the field in its schema. */
+  readonly limits: LengthLimits | undefined;
+  /** The handler's own message for the field (`fieldMessages`), if any. */
+  readonly replacement: string | undefined;
+}
 
-export type BodyChecker = (op: OperationSpec, body: unknown, problem: BodyProblem | undefined, hooks: BodyHooks<unknown>) => BodyCheck;
+/** How an API words the problems of a request body. */
+export interface BodyMessages {
+  /** A body that could not be read: not JSON, too large, not `application/json`. */
+  unreadable(problem: BodyProblem): { readonly status: 400 | 413 | 415; readonly message: string };
+  /** A body that is missing although the operation requires one. */
+  readonly missing: string;
+  /** The first schema problem of a body. */
+  schemaProblem(problem: FieldProblem): string;
+}
+
+export type BodyChecker = (op: OperationSpec, body: unknown, problem: BodyProblem | undefined, hooks: BodyHooks<unknown>, messages: BodyMessages) => BodyCheck;
 
 /** Prepares, for every operation with a body, its validator and the length limits of its fields. */
 export function createBodyChecker(spec: LoadedSpec, validators: ContractValidators): BodyChecker {
@@ -36,18 +47,18 @@ export function createBodyChecker(spec: LoadedSpec, validators: ContractValidato
   for (const op of spec.operations) {
     if (op.requestBody) limits.set(op.operationId, fieldLimits(spec.document, op.requestBody.schemaPointer));
   }
-  return (op, rawBody, problem, hooks) => {
+  return (op, rawBody, problem, hooks, messages) => {
     // An operation without a request body ignores whatever was sent (nothing of it is read).
     if (!op.requestBody) return { ok: true, body: undefined };
-    if (problem) return { ok: false, ...BODY_PROBLEMS[problem] };
-    if (rawBody === undefined) return { ok: false, status: 400, message: MESSAGES.invalidJson };
+    if (problem) return { ok: false, ...messages.unreadable(problem) };
+    if (rawBody === undefined) return { ok: false, status: 400, message: messages.missing };
     const body = trimFields(rawBody, hooks.trimmedFields);
     const validate = validators.request(op.operationId);
     if (validate && !validate(body)) {
-      // In a union of object shapes (RefreshRequest, A4) each branch reports one problem: a field that was
+      // In a union of object shapes (Flashback's RefreshRequest) each branch reports one problem: a field that was
       // sent but is wrong names the problem better than the other spelling being missing.
       const first = validate.errors?.find((error) => error.instancePath !== '') ?? validate.errors?.[0];
-      const message = first ? messageFor(first, limits.get(op.operationId), hooks.fieldMessages) : MESSAGES.invalidJson;
+      const message = first ? messages.schemaProblem(describe(first, limits.get(op.operationId), hooks.fieldMessages)) : messages.missing;
       return { ok: false, status: 400, message };
     }
     const extra = hooks.bodyRule?.(body);
@@ -56,28 +67,15 @@ export function createBodyChecker(spec: LoadedSpec, validators: ContractValidato
   };
 }
 
-function messageFor(error: ErrorObject, limits: ReadonlyMap<string, LengthLimits> | undefined, special: Readonly<Record<string, string>> | undefined): string {
+function describe(error: ErrorObject, limits: ReadonlyMap<string, LengthLimits> | undefined, special: Readonly<Record<string, string>> | undefined): FieldProblem {
   const field = error.instancePath.split('/')[1];
-  if (field === undefined) {
-    const missing = (error.params as { missingProperty?: string }).missingProperty;
-    return error.keyword === 'required' && missing ? missingField(missing) : MESSAGES.invalidJson;
-  }
-  if (field === 'orgRole') return MESSAGES.invalidRole; // R4: any value but the five, of any type
-  if (error.keyword === 'type') return invalidFieldType(field, typeWords((error.params as { type: string | string[] }).type));
-  const replacement = special?.[field];
-  if (replacement) return replacement;
-  if (field === 'email' || (error.keyword === 'format' && (error.params as { format?: string }).format === 'email')) return MESSAGES.invalidEmail;
-  if (error.keyword === 'pattern' && (error.params as { pattern?: string }).pattern === NOT_BLANK) return invalidFieldBlank(field);
-  if (error.keyword === 'minLength' || error.keyword === 'maxLength' || error.keyword === 'pattern') {
-    const limit = limits?.get(field);
-    return invalidFieldLength(field, limit?.min, limit?.max);
-  }
-  return invalidField(field);
-}
-
-/** `boolean` → `boolean`; `['string', 'null']` → `string or null`. */
-function typeWords(type: string | readonly string[]): string {
-  return (Array.isArray(type) ? type : [type]).join(' or ');
+  return {
+    field,
+    keyword: error.keyword,
+    params: error.params as Record<string, unknown>,
+    limits: field === undefined ? undefined : limits?.get(field),
+    replacement: field === undefined ? undefined : special?.[field],
+  };
 }
 
 function trimFields(body: unknown, fields: readonly string[] | undefined): unknown {

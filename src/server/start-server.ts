@@ -5,9 +5,9 @@
 import { createServer, ServerResponse, STATUS_CODES, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { loadSpec, type LoadedSpec } from '../contract/index.js';
+import { loadSpec, projectPath, type LoadedSpec } from '../contract/index.js';
+import type { ApiDefinition } from '../engine/api-definition.js';
 import type { MockApi } from '../engine/api.js';
-import { createMockApi } from '../apis/flashback/index.js';
 import { createApp } from './app.js';
 import { createCorsPolicy, type CorsOrigins } from './cors.js';
 import { createFaults, type LatencyRange } from './faults.js';
@@ -16,6 +16,8 @@ import { createRequestLog, type RequestLog } from './request-log.js';
 import { createStatePersister, loadStateFile } from './state-file.js';
 
 export interface ServerOptions {
+  /** The API to serve (src/apis); the engine knows none of its own. */
+  readonly definition: ApiDefinition;
   /** 0 picks a free port. */
   readonly port: number;
   readonly host: string;
@@ -38,11 +40,11 @@ export interface ServerOptions {
   readonly delay?: ((ms: number) => Promise<void>) | undefined;
   /** A ready mock to serve instead of one built from the options (tests). */
   readonly api?: MockApi | undefined;
-  /** The Organization API spec; loaded from openapi/organization.yaml when absent. */
+  /** The API's spec; loaded from the definition's `specFile` when absent. */
   readonly spec?: LoadedSpec | undefined;
 }
 
-export const DEFAULT_SERVER_OPTIONS: ServerOptions = Object.freeze({
+export const DEFAULT_SERVER_OPTIONS: Omit<ServerOptions, 'definition'> = Object.freeze({
   port: 0,
   host: '127.0.0.1',
   seed: 42,
@@ -129,10 +131,10 @@ function listen(server: Server, port: number, host: string): Promise<number> {
  * Builds the mock (or takes `options.api`), loads the state file, and listens. Rejects with a
  * StateFileError for an unusable state file and with the listen error (EADDRINUSE, ...) otherwise.
  */
-export async function startServer(overrides: Partial<ServerOptions> = {}): Promise<RunningServer> {
+export async function startServer(overrides: Partial<ServerOptions> & Pick<ServerOptions, 'definition'>): Promise<RunningServer> {
   const options: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...overrides };
-  const spec = options.spec ?? loadSpec();
-  const api = options.api ?? createMockApi({ seed: options.seed, extraUsers: options.users, tokenTtlSeconds: options.tokenTtlSeconds }, spec);
+  const spec = options.spec ?? loadSpec(projectPath(options.definition.specFile));
+  const api = options.api ?? options.definition.create({ seed: options.seed, extraUsers: options.users, tokenTtlSeconds: options.tokenTtlSeconds }, spec);
   if (options.stateFile) await loadStateFile(options.stateFile, api);
   // Created after the load: the state now is the one on disk, which a failed write rolls back to.
   const persister = options.stateFile

@@ -7,6 +7,7 @@ const parse = (...argv: string[]) => parseMockArgs(argv, {}, '/work');
 describe('parseMockArgs', () => {
   it('has a default for every option', () => {
     expect(parse()).toEqual({
+      apiName: 'flashback',
       help: false,
       quiet: false,
       port: 4010,
@@ -24,8 +25,9 @@ describe('parseMockArgs', () => {
 
   it('reads every flag', () => {
     expect(
-      parse('--port', '0', '--host', '0.0.0.0', '--seed', '7', '--users', '25', '--token-ttl', '60', '--state-file', 'data/state.json', '--latency', '5-50', '--error-rate', '0.25', '--cors-origin', 'https://a.example, http://localhost:5173', '--no-control-plane', '--quiet'),
+      parse('--api', 'flashback', '--port', '0', '--host', '0.0.0.0', '--seed', '7', '--users', '25', '--token-ttl', '60', '--state-file', 'data/state.json', '--latency', '5-50', '--error-rate', '0.25', '--cors-origin', 'https://a.example, http://localhost:5173', '--no-control-plane', '--quiet'),
     ).toEqual({
+      apiName: 'flashback',
       help: false,
       quiet: true,
       port: 0,
@@ -70,6 +72,7 @@ describe('parseMockArgs', () => {
     [['--cors-origin', 'app.example.com'], '--cors-origin takes origins such as https://app.example.com (scheme and host, no path), got "app.example.com"'],
     [['--cors-origin', ','], '--cors-origin needs * or a comma-separated list of origins'],
     [['--state-file', ''], '--state-file needs a path'],
+    [['--api', 'acme'], '--api must be one of flashback, got "acme"'],
   ])('%j is a usage mistake: %s', (argv, message) => {
     let caught: unknown;
     try {
@@ -86,7 +89,7 @@ describe('--help', () => {
   it('lists every flag', () => {
     const help = helpText();
     for (const flag of FLAGS) expect(help).toContain(`--${flag.name}`);
-    for (const name of ['port', 'host', 'seed', 'users', 'token-ttl', 'state-file', 'latency', 'error-rate', 'cors-origin', 'no-control-plane', 'quiet', 'help']) {
+    for (const name of ['api', 'port', 'host', 'seed', 'users', 'token-ttl', 'state-file', 'latency', 'error-rate', 'cors-origin', 'no-control-plane', 'quiet', 'help']) {
       expect(help).toMatch(new RegExp(`^  --${name}\\b`, 'm'));
     }
   });

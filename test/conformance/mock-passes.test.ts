@@ -5,12 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GROUP_NAMES, runConformance, type RunResult } from '../../conformance/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
+import { flashbackApi } from '../../src/apis/index.js';
 
 let server: RunningServer;
 let result: RunResult;
 
 beforeAll(async () => {
-  server = await startServer({ port: 0, log: null });
+  server = await startServer({ definition: flashbackApi, port: 0, log: null });
   result = await runConformance({ target: server.url, runId: 'mockpass' });
 }, 60_000);
 

@@ -5,10 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformance } from '../../conformance/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
+import { flashbackApi } from '../../src/apis/index.js';
 
 let server: RunningServer;
 beforeAll(async () => {
-  server = await startServer({ port: 0, log: null });
+  server = await startServer({ definition: flashbackApi, port: 0, log: null });
 });
 afterAll(async () => {
   await server?.close();

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { compileValidators, describeSchemaErrors, loadSpec, type LoadedSpec, type OperationSpec } from '../../src/contract/index.js';
 import { loadControlSpec } from '../../src/server/control-plane.js';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/index.js';
+import { flashbackApi } from '../../src/apis/index.js';
 
 export interface Answer {
   readonly status: number;
@@ -152,7 +153,7 @@ export function sendRequest(url: string, agent: Agent, method: string, path: str
 
 /** Starts the server in-process on a free port, quiet unless `log` is given. */
 export async function startTestServer(options: Partial<ServerOptions> = {}): Promise<TestServer> {
-  const server = await startServer({ spec, reportError: () => undefined, ...options });
+  const server = await startServer({ definition: flashbackApi, spec, reportError: () => undefined, ...options });
   const agent = new Agent({ keepAlive: true, maxSockets: 8 });
   const sendRaw = (method: string, path: string, opts?: RequestOptions): Promise<Answer> => sendRequest(server.url, agent, method, path, opts);
   return {

@@ -1,7 +1,7 @@
 /** docs/decisions/flashback.md, section 4: envelopes (E1 to E3) and the envelope of every error status read from the spec. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { compileValidators, describeSchemaErrors } from '../../src/contract/index.js';
-import { readErrorEnvelopes } from '../../src/apis/flashback/envelopes.js';
+import { readErrorBodies } from '../../src/engine/error-bodies.js';
 import { createHarness, fixturePrincipal, newUserBody, ORG_A, spec, type Harness, type HarnessResponse } from '../helpers/mock-harness.js';
 
 let h: Harness;
@@ -91,7 +91,7 @@ describe('section 4: envelopes', () => {
   });
 
   it('E3: the envelope of every documented error status of every operation, built from the spec, matches its schema (500 Internal server error included)', () => {
-    const envelopes = readErrorEnvelopes(spec());
+    const errorAnswer = readErrorBodies(spec());
     const validators = compileValidators(spec());
     let checked = 0;
     for (const op of spec().operations) {
@@ -100,7 +100,7 @@ describe('section 4: envelopes', () => {
         const validate = validators.response(op.operationId, status);
         if (!validate) continue;
         // Login and refresh 401s are handler-made (LoginError, RefreshError); every other error status is an envelope.
-        const response = envelopes.error(op.operationId, status, 'Internal server error');
+        const response = errorAnswer(op, status, 'Internal server error', null, '-');
         expect(validate(response.body), `${op.operationId} ${status}: ${describeSchemaErrors(validate.errors)}`).toBe(true);
         checked += 1;
       }

@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { startServer } from '../../src/server/index.js';
 import { createRequestLog } from '../../src/server/request-log.js';
 import { organizationSpec } from '../helpers/server-harness.js';
+import { flashbackApi } from '../../src/apis/index.js';
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -55,7 +56,7 @@ describe('the request log of a running server', () => {
 
   it('logs a line for requests Node cannot parse and for CONNECT too, not only for routed ones', async () => {
     const writes: string[] = [];
-    const server = await startServer({ spec: organizationSpec, log: (chunk) => void writes.push(chunk) });
+    const server = await startServer({ definition: flashbackApi, spec: organizationSpec, log: (chunk) => void writes.push(chunk) });
     try {
       await raw(server.url, 'HELLO THERE\r\n\r\n');
       await raw(server.url, 'CONNECT /organization/users HTTP/1.1\r\nHost: x\r\n\r\n');

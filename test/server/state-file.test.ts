@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/server/index.js';
 import { createStatePersister, StateFileError, StateWriteLostError, writeFileAtomic } from '../../src/server/state-file.js';
 import { organizationSpec, startTestServer, type TestServer } from '../helpers/server-harness.js';
+import { flashbackApi } from '../../src/apis/index.js';
 
 let dir: string;
 let file: string;
@@ -205,7 +206,7 @@ describe('an unusable state file at start', () => {
   ])('%s: startServer rejects with one line saying what to do, and the file is untouched', async (_name, content, message) => {
     writeFileSync(file, content);
     const before = statSync(file).mtimeMs;
-    const failure = await startServer({ spec: organizationSpec, stateFile: file }).then(
+    const failure = await startServer({ definition: flashbackApi, spec: organizationSpec, stateFile: file }).then(
       () => null,
       (error: unknown) => error,
     );
@@ -217,13 +218,13 @@ describe('an unusable state file at start', () => {
   });
 
   it('a folder given as the state file is refused at start, saying so', async () => {
-    const failure = await startServer({ spec: organizationSpec, stateFile: dir }).catch((error: unknown) => error);
+    const failure = await startServer({ definition: flashbackApi, spec: organizationSpec, stateFile: dir }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(StateFileError);
     expect((failure as Error).message).toMatch(/EISDIR.*it is a folder: name a file in it/);
   });
 
   it('a folder that does not exist is refused at start', async () => {
-    const failure = await startServer({ spec: organizationSpec, stateFile: join(dir, 'nope', 'state.json') }).catch((error: unknown) => error);
+    const failure = await startServer({ definition: flashbackApi, spec: organizationSpec, stateFile: join(dir, 'nope', 'state.json') }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(StateFileError);
     expect((failure as Error).message).toMatch(/does not exist/);
   });

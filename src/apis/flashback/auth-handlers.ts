@@ -8,7 +8,9 @@ import { randomUUID } from 'node:crypto';
 import type { components } from '../../generated/organization.js';
 import type { ApiResponse } from '../../engine/api.js';
 import { MESSAGES } from './messages.js';
-import type { MockContext, PublicHandler } from '../../engine/operation-handler.js';
+import type { PublicHandler } from '../../engine/operation-handler.js';
+import type { MockContext } from './context.js';
+import { CHALLENGE } from './envelopes.js';
 import { verifyPassword } from '../../engine/passwords.js';
 import type { UserRecord } from './records.js';
 import { success } from '../../engine/responses.js';
@@ -17,9 +19,6 @@ import type { SignedToken } from './tokens.js';
 type Schemas = components['schemas'];
 type LoginBody = Schemas['LoginRequest'];
 type RefreshBody = Schemas['RefreshRequest'];
-
-/** RFC 9110: a 401 names the scheme that would work. */
-const CHALLENGE = { 'WWW-Authenticate': 'Bearer' } as const;
 
 function loginFailure(error_code: Schemas['LoginError']['error_code'], message: string): ApiResponse {
   const body: Schemas['LoginError'] = { success: false, error_code, message };

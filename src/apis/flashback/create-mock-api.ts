@@ -5,11 +5,15 @@
  * response schemas, and its error envelopes. See pipeline.ts for the order of checks.
  */
 import { compileValidators, loadSpec, roleName, type LoadedSpec } from '../../contract/index.js';
+import { readErrorBodies } from '../../engine/error-bodies.js';
+import type { AccessBackend, Authenticated, CallerFacts } from '../../engine/operation-handler.js';
+import { flashbackBodyMessages } from './body-messages.js';
+import type { MockContext } from './context.js';
+import type { Organization, UserRecord } from './records.js';
 import type { Authentication, MockApi, MockOptions, PrincipalInfo } from '../../engine/api.js';
 import { authenticateCaller } from './authenticate.js';
-import { readErrorEnvelopes } from './envelopes.js';
+import { unauthorizedAnswer } from './envelopes.js';
 import { createHandlers } from './handlers.js';
-import type { MockContext } from '../../engine/operation-handler.js';
 import { resolveOptions } from '../../engine/options.js';
 import { checkHandlers, createPipeline } from '../../engine/pipeline.js';
 import { loadPrincipalsFixture } from './principals-fixture.js';
@@ -41,17 +45,34 @@ export function createMockApi(options: MockOptions, spec: LoadedSpec = loadSpec(
   let store = seeded();
   const tokens = new TokenService(signingKey(settings.signingKey, settings.seed), settings.tokenTtlSeconds, settings.now);
 
+  const errors = readErrorBodies(spec);
   const context: MockContext = {
     get store() {
       return store;
     },
     tokens,
-    envelopes: readErrorEnvelopes(spec),
+    fail: (op, status, message, principal) => errors(op, status, message, null, principal),
     isoNow: () => new Date(settings.now()).toISOString(),
   };
   const handlers = createHandlers(context);
   checkHandlers(spec, handlers);
-  const handle = createPipeline(context, handlers, bodyCheckerFor(spec));
+  const unauthorized = unauthorizedAnswer(spec);
+  /** A1, A2: a valid bearer token is the caller; anything else, sent or not, is the one 401. */
+  const authenticated = (caller: UserRecord | null): Authenticated<UserRecord> =>
+    caller ? { kind: 'caller', caller, facts: callerFacts(caller) } : { kind: 'refused', response: unauthorized() };
+  const backend: AccessBackend<UserRecord, Readonly<Organization>> = {
+    model: spec.accessModel,
+    authenticate(request) {
+      const caller = authenticateCaller(request.authorization, tokens, () => store);
+      return caller instanceof Promise ? caller.then(authenticated) : authenticated(caller);
+    },
+    unauthenticated: unauthorized,
+    findTenant: (id) => store.organization(id),
+    tenantIdOf: (organization) => organization.id,
+    error: errors,
+    bodyMessages: flashbackBodyMessages,
+  };
+  const handle = createPipeline(backend, handlers, bodyCheckerFor(spec));
 
   const replaceStore = (next: MockStore): void => {
     store = next;
@@ -104,5 +125,22 @@ export function createMockApi(options: MockOptions, spec: LoadedSpec = loadSpec(
       // Parse and index into a new store first: a malformed snapshot throws before anything changes.
       replaceStore(new MockStore(parseSnapshot(snapshot)));
     },
+  };
+}
+
+const NO_PERMISSIONS: ReadonlySet<string> = new Set();
+
+/** R1, R8: the caller's organization and ranked role, read from the store on every request. Flashback has no permissions, flags or suspension. */
+function callerFacts(user: UserRecord): CallerFacts {
+  return {
+    userId: user.id,
+    credential: 'bearerJwt',
+    label: user.email,
+    tenantId: user.orgId,
+    suspended: false,
+    role: user.orgRole === null ? null : roleName(user.orgRole),
+    rank: user.orgRole,
+    permissions: NO_PERMISSIONS,
+    flags: NO_PERMISSIONS,
   };
 }

@@ -1,4 +1,14 @@
-/** The stateful mock of the Organization API (no HTTP): createMockApi behind the MockApi boundary. */
+/** The Flashback Organization API's mock (no HTTP), handed to the engine as `flashbackApi`. */
+import type { ApiDefinition } from '../../engine/api-definition.js';
+import { createMockApi } from './create-mock-api.js';
+
+export const flashbackApi: ApiDefinition = Object.freeze({
+  name: 'flashback',
+  title: 'Flashback Organization API',
+  specFile: 'openapi/organization.yaml',
+  create: createMockApi,
+});
+
 export * from '../../engine/api.js';
 export { createMockApi } from './create-mock-api.js';
 export { EXTRA_USER_PASSWORD } from './seed.js';

@@ -1,7 +1,8 @@
 /** GET and PUT /organization/{orgId} (docs/decisions/flashback.md, section 5). Access and the 404/403 order come from the pipeline. */
 import type { components } from '../../generated/organization.js';
 import { MESSAGES } from './messages.js';
-import { resolved, type MemberHandler, type MockContext } from '../../engine/operation-handler.js';
+import { resolved } from '../../engine/operation-handler.js';
+import type { FlashbackHandler, MockContext } from './context.js';
 import { cachedJson, success } from '../../engine/responses.js';
 
 type Schemas = components['schemas'];
@@ -28,7 +29,7 @@ const everyWritableFieldListed: [UnlistedField] extends [never] ? true : Unliste
 void everyWritableFieldListed;
 
 export function organizationHandlers(context: MockContext) {
-  const getOrganization: MemberHandler = {
+  const getOrganization: FlashbackHandler = {
     kind: 'member',
     run({ op, organization, caller }) {
       const data = resolved(organization, 'an organization', op.operationId);
@@ -37,7 +38,7 @@ export function organizationHandlers(context: MockContext) {
     },
   };
 
-  const updateOrganization: MemberHandler<OrganizationUpdate> = {
+  const updateOrganization: FlashbackHandler<OrganizationUpdate> = {
     kind: 'member',
     bodyRule: (body) => (WRITABLE_FIELDS.some((field) => body[field] !== undefined) ? null : MESSAGES.noValidFields),
     run({ op, organization, caller, body }) {

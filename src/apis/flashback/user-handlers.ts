@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { ROLES, type RoleValue } from '../../contract/index.js';
 import type { components } from '../../generated/organization.js';
 import { MESSAGES } from './messages.js';
-import { resolved, type MemberHandler, type MemberRequest, type MockContext } from '../../engine/operation-handler.js';
+import { resolved, type Found, type MemberRequest } from '../../engine/operation-handler.js';
+import type { FlashbackHandler, MockContext } from './context.js';
 import { hashPassword } from '../../engine/passwords.js';
 import type { UserRecord } from './records.js';
 import { cachedJson, success } from '../../engine/responses.js';
@@ -24,10 +25,16 @@ type UnlistedUpdateField = Exclude<keyof UpdateBody, (typeof UPDATE_FIELDS)[numb
 const everyUpdateFieldListed: [UnlistedUpdateField] extends [never] ? true : UnlistedUpdateField = true;
 void everyUpdateFieldListed;
 
-const target = (request: MemberRequest<unknown>): UserRecord => resolved(request.target, 'a target user', request.op.operationId);
+const target = (request: MemberRequest<unknown, UserRecord, UserRecord>): UserRecord => resolved(request.target, 'a target user', request.op.operationId);
 
 export function userHandlers(context: MockContext) {
-  const listOrganizationUsers: MemberHandler = {
+  /** The `{userId}` user of `x-access.target`, with its organization and rank for the access checks. */
+  const findUser = (id: string): Found<UserRecord> | undefined => {
+    const user = context.store.user(id);
+    return user && { record: user, tenantId: user.orgId, ownerId: user.id, rank: user.orgRole };
+  };
+
+  const listOrganizationUsers: FlashbackHandler = {
     kind: 'member',
     run({ op, caller }) {
       const orgId = resolved(caller.orgId, 'an organization', op.operationId);
@@ -38,13 +45,13 @@ export function userHandlers(context: MockContext) {
     },
   };
 
-  const createOrganizationUser: MemberHandler<CreateBody> = {
+  const createOrganizationUser: FlashbackHandler<CreateBody> = {
     kind: 'member',
     trimmedFields: ['firstName', 'lastName'],
     fieldMessages: { password: MESSAGES.passwordPolicy },
-    grantedRole: ({ body }) => body.orgRole ?? ROLES.USER,
+    grantedRank: ({ body }) => body.orgRole ?? ROLES.USER,
     run({ op, caller, body }) {
-      if (context.store.userByEmail(body.email)) return context.envelopes.error(op.operationId, 409, MESSAGES.emailInUse, caller.email);
+      if (context.store.userByEmail(body.email)) return context.fail(op, 409, MESSAGES.emailInUse, caller.email);
       const orgRole: RoleValue = body.orgRole ?? ROLES.USER;
       const user: UserRecord = {
         id: randomUUID(),
@@ -78,23 +85,25 @@ export function userHandlers(context: MockContext) {
     },
   };
 
-  const getOrganizationUser: MemberHandler = {
+  const getOrganizationUser: FlashbackHandler = {
     kind: 'member',
+    findTarget: findUser,
     run(request) {
       const body: Schemas['OrgUser'] = context.store.orgUser(target(request));
       return { ...success(200, body, request.caller.email, false), bodyJson: cachedJson(body, () => body) };
     },
   };
 
-  const updateOrganizationUser: MemberHandler<UpdateBody> = {
+  const updateOrganizationUser: FlashbackHandler<UpdateBody> = {
     kind: 'member',
+    findTarget: findUser,
     trimmedFields: ['name', 'lastName'],
     bodyRule: (body) => (UPDATE_FIELDS.some((field) => body[field] !== undefined) ? null : MESSAGES.noValidFields),
     selfRule: (request) => (target(request).id === request.caller.id && request.body.orgRole !== undefined ? MESSAGES.ownRole : null),
-    grantedRole: ({ body }) => body.orgRole ?? null,
+    grantedRank: ({ body }) => body.orgRole ?? null,
     run(request) {
       const user = target(request);
-      if (user.deletedAt !== null) return context.envelopes.error(request.op.operationId, 400, MESSAGES.updateDeleted, request.caller.email);
+      if (user.deletedAt !== null) return context.fail(request.op, 400, MESSAGES.updateDeleted, request.caller.email);
       const changes: UserChanges = {};
       if (request.body.name !== undefined) changes.name = request.body.name;
       if (request.body.lastName !== undefined) changes.lastName = request.body.lastName;
@@ -105,23 +114,25 @@ export function userHandlers(context: MockContext) {
     },
   };
 
-  const deleteOrganizationUser: MemberHandler = {
+  const deleteOrganizationUser: FlashbackHandler = {
     kind: 'member',
+    findTarget: findUser,
     selfRule: (request) => (target(request).id === request.caller.id ? MESSAGES.deleteSelf : null),
     run(request) {
       const user = target(request);
-      if (user.deletedAt !== null) return context.envelopes.error(request.op.operationId, 400, MESSAGES.alreadyDeleted, request.caller.email);
+      if (user.deletedAt !== null) return context.fail(request.op, 400, MESSAGES.alreadyDeleted, request.caller.email);
       context.store.softDeleteUser(user.id, context.isoNow());
       const body: Schemas['UserDeletedEnvelope'] = { success: true, message: MESSAGES.userDeleted };
       return success(200, body, request.caller.email, true);
     },
   };
 
-  const activateOrganizationUser: MemberHandler = {
+  const activateOrganizationUser: FlashbackHandler = {
     kind: 'member',
+    findTarget: findUser,
     run(request) {
       const user = target(request);
-      if (user.deletedAt === null) return context.envelopes.error(request.op.operationId, 400, MESSAGES.notDeleted, request.caller.email);
+      if (user.deletedAt === null) return context.fail(request.op, 400, MESSAGES.notDeleted, request.caller.email);
       context.store.updateUser(user.id, { deletedAt: null });
       const body: Schemas['UserActivatedEnvelope'] = { success: true, message: MESSAGES.userActivated };
       return success(200, body, request.caller.email, true);

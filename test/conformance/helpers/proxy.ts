@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startServer, type RunningServer } from '../../../src/server/index.js';
+import { flashbackApi } from '../../../src/apis/index.js';
 
 export interface ProxyRequest {
   readonly method: string;
@@ -71,7 +72,7 @@ export interface BrokenTarget {
 const DROPPED = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'date']);
 
 export async function startBrokenTarget(breakage: Breakage): Promise<BrokenTarget> {
-  const mock = await startServer({ port: 0, log: null });
+  const mock = await startServer({ definition: flashbackApi, port: 0, log: null });
   const principalsBody = (await (await fetch(`${mock.url}/__mock/principals`)).json()) as { principals: MockPrincipal[] };
   const ctx: ProxyContext = {
     principals: principalsBody.principals,
