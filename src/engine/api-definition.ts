@@ -13,6 +13,8 @@ export interface ApiDefinition {
   readonly title: string;
   /** The spec, relative to the project root, e.g. `openapi/organization.yaml`. */
   readonly specFile: string;
+  /** Browser apps send a session cookie (`credentials: 'include'`): CORS echoes the origin and allows credentials instead of `*`. */
+  readonly corsCredentials: boolean;
   /** Builds the mock for these options over the spec (loaded from `specFile` by the caller). */
   create(options: MockOptions, spec: LoadedSpec): MockApi;
 }

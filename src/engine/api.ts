@@ -15,8 +15,12 @@ export interface ApiRequest {
   readonly operation: OperationSpec;
   /** Path parameters, already URL-decoded. */
   readonly params: Readonly<Record<string, string>>;
+  /** The query string, parsed; absent when the caller has none to give (in-process tests). */
+  readonly query?: URLSearchParams | undefined;
   /** The raw `Authorization` header, if any. */
   readonly authorization: string | undefined;
+  /** The raw `Cookie` header, if any (session cookies). */
+  readonly cookie?: string | undefined;
   /** The parsed JSON body; undefined when the request had none. */
   readonly body: unknown;
   readonly bodyProblem?: BodyProblem | undefined;

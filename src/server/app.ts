@@ -3,6 +3,7 @@
  * line, around the mock domain's `MockApi.handle` (src/engine/api.ts). Everything that can be computed
  * ahead (routes, static bodies, header objects) is computed here, once.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LoadedSpec } from '../contract/index.js';
 import type { MockApi } from '../engine/api.js';
@@ -43,6 +44,20 @@ const answered = (status: number, principal = ANONYMOUS): Answered => ({ status,
 const NOT_FOUND = answered(404);
 const METHOD_NOT_ALLOWED = answered(405);
 const PREFLIGHT = answered(204);
+const NO_QUERY: URLSearchParams = new URLSearchParams();
+/** A request id a client may set for itself (echoed back), else one is made. */
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The request's own `X-Request-Id` when it is a plain token, else a new one: every answer carries one (Tours TE3). */
+function requestId(header: string | string[] | undefined): string {
+  return typeof header === 'string' && CLIENT_REQUEST_ID.test(header) ? header : randomUUID();
+}
+
+/** The query string of a URL, parsed (the router matched the path alone). */
+function queryOf(url: string): URLSearchParams {
+  const mark = url.indexOf('?');
+  return mark < 0 ? NO_QUERY : new URLSearchParams(url.slice(mark + 1));
+}
 
 export function createApp(options: AppOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { api, spec, cors, faults, persister, log, reportError } = options;
@@ -99,7 +114,15 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
       return answered(500);
     }
     const { body, problem } = route.readsBody ? await readJsonBody(req, BODY_LIMIT) : NO_BODY;
-    const response = await api.handle({ operation: route.operation, params, authorization, body, bodyProblem: problem });
+    const response = await api.handle({
+      operation: route.operation,
+      params,
+      query: queryOf(req.url ?? ''),
+      authorization,
+      cookie: req.headers.cookie,
+      body,
+      bodyProblem: problem,
+    });
     const principal = response.principal ?? ANONYMOUS;
     if (response.mutated && !(await persisted(route.operation.operationId))) {
       sendPrepared(res, route.internalError, extra);
@@ -126,7 +149,8 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     let fallback: PreparedResponse = controlInternalError;
-    const extra = cors.forRequest(req.headers.origin);
+    const id = requestId(req.headers['x-request-id']);
+    const extra: HeaderMap = { ...cors.forRequest(req.headers.origin), 'x-request-id': id };
     let outcome: Answered;
     try {
       const found = match(url);
@@ -134,7 +158,8 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
         sendPrepared(res, notFound, extra);
         outcome = NOT_FOUND;
       } else if (method === 'OPTIONS') {
-        res.writeHead(204, cors.forPreflight(req.headers.origin, found.entry.allow));
+        const requested = req.headers['access-control-request-headers'];
+        res.writeHead(204, { ...cors.forPreflight(req.headers.origin, found.entry.allow, requested), 'x-request-id': id });
         res.end();
         outcome = PREFLIGHT;
       } else {

@@ -146,7 +146,7 @@ export async function startServer(overrides: Partial<ServerOptions> & Pick<Serve
     api,
     spec,
     controlPlane: options.controlPlane,
-    cors: createCorsPolicy(options.corsOrigins),
+    cors: createCorsPolicy(options.corsOrigins, options.definition.corsCredentials),
     faults: createFaults({ seed: options.seed, latency: options.latency, errorRate: options.errorRate, delay: options.delay }),
     persister,
     log,

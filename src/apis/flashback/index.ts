@@ -6,6 +6,8 @@ export const flashbackApi: ApiDefinition = Object.freeze({
   name: 'flashback',
   title: 'Flashback Organization API',
   specFile: 'openapi/organization.yaml',
+  // W4: bearer tokens, no cookie, so `*` is right for any origin.
+  corsCredentials: false,
   create: createMockApi,
 });
 
