@@ -8,6 +8,7 @@ import type { LatencyRange } from '../server/faults.js';
 import type { CorsOrigins } from '../server/cors.js';
 import type { ServerOptions } from '../server/start-server.js';
 import { API_NAMES, DEFAULT_API_NAME, type ApiName } from '../apis/names.js';
+import { DEFAULTS } from '../engine/defaults.js';
 
 /** A mistake in the command line; the message is one line that says what to do. */
 export class UsageError extends Error {
@@ -24,11 +25,11 @@ interface Flag {
 
 export const FLAGS: readonly Flag[] = [
   { name: 'api', type: 'string', value: 'NAME', help: `The API to serve: ${API_NAMES.join(' or ')}. Default: ${DEFAULT_API_NAME}.` },
-  { name: 'port', type: 'string', value: 'N', help: 'Port to listen on; 0 picks a free one. Default: $PORT, else 4010.' },
-  { name: 'host', type: 'string', value: 'HOST', help: 'Address to listen on. Default: 127.0.0.1 (0.0.0.0 for every interface).' },
-  { name: 'seed', type: 'string', value: 'N', help: 'Seed of the generated data, the signing key and the fault generator. Default: 42.' },
-  { name: 'users', type: 'string', value: 'N', help: 'Extra generated users in the first organization. Default: 0.' },
-  { name: 'token-ttl', type: 'string', value: 'SECONDS', help: 'Lifetime of access tokens. Default: 3600.' },
+  { name: 'port', type: 'string', value: 'N', help: `Port to listen on; 0 picks a free one. Default: $PORT, else ${DEFAULTS.cliPort}.` },
+  { name: 'host', type: 'string', value: 'HOST', help: `Address to listen on. Default: ${DEFAULTS.host} (0.0.0.0 for every interface).` },
+  { name: 'seed', type: 'string', value: 'N', help: `Seed of the generated data, the signing key and the fault generator. Default: ${DEFAULTS.seed}.` },
+  { name: 'users', type: 'string', value: 'N', help: `Extra generated users in the first organization. Default: ${DEFAULTS.users}.` },
+  { name: 'token-ttl', type: 'string', value: 'SECONDS', help: `Lifetime of access tokens. Default: ${DEFAULTS.tokenTtlSeconds}.` },
   { name: 'state-file', type: 'string', value: 'PATH', help: 'Load the state from PATH at start and write it there after every change.' },
   { name: 'latency', type: 'string', value: 'MIN[-MAX]', help: 'Delay every API answer by MIN ms, or by MIN to MAX ms (seeded).' },
   { name: 'error-rate', type: 'string', value: 'P', help: "Answer an API request with its documented 500 with probability P (0..1, seeded)." },
@@ -49,7 +50,7 @@ export type MockCliOptions = Pick<
   readonly quiet: boolean;
 };
 
-export const DEFAULT_PORT = 4010;
+export const DEFAULT_PORT = DEFAULTS.cliPort;
 
 export function helpText(): string {
   const rows = FLAGS.map((f) => [`--${f.name}${f.value ? ` ${f.value}` : ''}`, f.help] as const);
@@ -141,17 +142,17 @@ export function parseMockArgs(argv: readonly string[], env: Readonly<Record<stri
     help: values.help === true,
     quiet: values.quiet === true,
     port,
-    host: flag('host', (t) => t || '127.0.0.1', '127.0.0.1'),
-    seed: flag('seed', (t) => integer('--seed', t, 0, 2 ** 32 - 1), 42),
-    users: flag('users', (t) => integer('--users', t, 0, 100_000), 0),
-    tokenTtlSeconds: flag('token-ttl', (t) => integer('--token-ttl', t, 1, 10 * 365 * 24 * 3600), 3600),
+    host: flag('host', (t) => t || DEFAULTS.host, DEFAULTS.host),
+    seed: flag('seed', (t) => integer('--seed', t, 0, 2 ** 32 - 1), DEFAULTS.seed),
+    users: flag('users', (t) => integer('--users', t, 0, 100_000), DEFAULTS.users),
+    tokenTtlSeconds: flag('token-ttl', (t) => integer('--token-ttl', t, 1, 10 * 365 * 24 * 3600), DEFAULTS.tokenTtlSeconds),
     stateFile: flag('state-file', (t) => {
       if (t.trim() === '') throw new UsageError('--state-file needs a path');
       return resolve(cwd, t);
     }, null as string | null),
     latency: flag('latency', latency, null as LatencyRange | null),
-    errorRate: flag('error-rate', probability, 0),
-    corsOrigins: flag('cors-origin', origins, '*'),
-    controlPlane: values['no-control-plane'] !== true,
+    errorRate: flag('error-rate', probability, DEFAULTS.errorRate),
+    corsOrigins: flag('cors-origin', origins, DEFAULTS.corsOrigins as CorsOrigins),
+    controlPlane: values['no-control-plane'] !== true && DEFAULTS.controlPlane,
   });
 }

@@ -1,5 +1,6 @@
 /** MockOptions resolved once into a frozen object with one explicit default per field. */
 import type { MockOptions } from './api.js';
+import { DEFAULTS } from './defaults.js';
 
 export interface MockSettings {
   readonly seed: number;
@@ -10,7 +11,7 @@ export interface MockSettings {
 }
 
 /** A5: access tokens last one hour unless configured otherwise. */
-export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
+export const DEFAULT_TOKEN_TTL_SECONDS = DEFAULTS.tokenTtlSeconds;
 
 export function resolveOptions(options: MockOptions): MockSettings {
   const fail = (why: string): never => {

@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { loadSpec, projectPath, type LoadedSpec } from '../contract/index.js';
 import type { ApiDefinition } from '../engine/api-definition.js';
+import { DEFAULTS } from '../engine/defaults.js';
 import type { MockApi } from '../engine/api.js';
 import { createApp } from './app.js';
 import { createCorsPolicy, type CorsOrigins } from './cors.js';
@@ -46,15 +47,15 @@ export interface ServerOptions {
 
 export const DEFAULT_SERVER_OPTIONS: Omit<ServerOptions, 'definition'> = Object.freeze({
   port: 0,
-  host: '127.0.0.1',
-  seed: 42,
-  users: 0,
-  tokenTtlSeconds: 3600,
+  host: DEFAULTS.host,
+  seed: DEFAULTS.seed,
+  users: DEFAULTS.users,
+  tokenTtlSeconds: DEFAULTS.tokenTtlSeconds,
   stateFile: null,
   latency: null,
-  errorRate: 0,
-  corsOrigins: '*',
-  controlPlane: true,
+  errorRate: DEFAULTS.errorRate,
+  corsOrigins: DEFAULTS.corsOrigins,
+  controlPlane: DEFAULTS.controlPlane,
   log: null,
   reportError: (message: string) => void process.stderr.write(`${message}\n`),
 });
