@@ -44,10 +44,13 @@ export interface ApiResponse {
   readonly mutated?: boolean;
 }
 
-/** The result of checking a bearer header, for the server's `Prefer` handling and logging. */
+/** The credentials of a request: its `Authorization` and `Cookie` headers as sent. */
+export type Credentials = Pick<ApiRequest, 'authorization' | 'cookie'>;
+
+/** The result of checking a request's credentials, for the server's `Prefer` handling: the caller, or the API's answer refusing them (its 401). */
 export type Authentication =
   | { readonly ok: true; readonly userId: string; readonly email: string }
-  | { readonly ok: false };
+  | { readonly ok: false; readonly response: ApiResponse };
 
 export interface PrincipalInfo {
   readonly name: string;
@@ -85,7 +88,7 @@ export interface MockOptions {
 
 export interface MockApi {
   handle(request: ApiRequest): ApiResponse | Promise<ApiResponse>;
-  authenticate(authorization: string | undefined): Authentication | Promise<Authentication>;
+  authenticate(credentials: Credentials): Authentication | Promise<Authentication>;
   /** Back to the seeded state. */
   reset(): void;
   principals(): Promise<PrincipalInfo[]>;

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LoadedSpec } from '../contract/index.js';
-import type { MockApi } from '../engine/api.js';
+import type { Credentials, MockApi } from '../engine/api.js';
 import { BODY_LIMIT, readJsonBody, type ReadBody } from './body.js';
 import { controlRoutes, type ControlRoute } from './control-plane.js';
 import type { CorsPolicy } from './cors.js';
@@ -79,14 +79,18 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
     }
   }
 
-  /** `Prefer` (README.md, "Prefer"): null when the request is to be answered as if it had none. */
-  async function servePreference(res: ServerResponse, route: OperationRoute, preference: Preference, authorization: string | undefined, extra: HeaderMap | null): Promise<Answered | null> {
+  /** `Prefer` (README.md, "Prefer"): the documented answer asked for, or a refused credential's own answer. */
+  async function servePreference(res: ServerResponse, route: OperationRoute, preference: Preference, credentials: Credentials, extra: HeaderMap | null): Promise<Answered> {
     const choice = route.prefer.choose(preference);
     let principal = ANONYMOUS;
-    // A documented 401 needs no token; anything else on an authenticated operation needs a valid one.
+    // A documented 401 needs no credential; anything else on an authenticated operation needs a valid one,
+    // and without one the answer is the API's refusal, just as without `Prefer` (authenticated once).
     if (route.authenticated && !(choice.ok && choice.status === 401)) {
-      const auth = await api.authenticate(authorization);
-      if (!auth.ok) return null;
+      const auth = await api.authenticate(credentials);
+      if (!auth.ok) {
+        sendJson(res, auth.response.status, auth.response.body, auth.response.headers, extra);
+        return answered(auth.response.status);
+      }
       principal = auth.email;
     }
     if (choice.ok) {
@@ -105,10 +109,7 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
     }
     const authorization = req.headers.authorization;
     const preference = parsePrefer(req.headers.prefer);
-    if (preference) {
-      const done = await servePreference(res, route, preference, authorization, extra);
-      if (done) return done;
-    }
+    if (preference) return servePreference(res, route, preference, { authorization, cookie: req.headers.cookie }, extra);
     if (faults?.nextFailure()) {
       sendPrepared(res, route.internalError, extra);
       return answered(500);

@@ -109,11 +109,13 @@ describe('section 2: authentication', () => {
       }
     });
 
-    it('A2: authenticate() reports the caller for the server, and ok: false for a bad header', async () => {
+    it('A2: authenticate() reports the caller for the server, and ok: false with the one 401 for a bad header', async () => {
       const token = await h.login('owner');
-      expect(await h.api.authenticate(`Bearer ${token}`)).toEqual({ ok: true, userId: h.userId('owner'), email: 'owner@acme.test' });
-      expect(await h.api.authenticate('Bearer x.y.z')).toEqual({ ok: false });
-      expect(await h.api.authenticate(undefined)).toEqual({ ok: false });
+      expect(await h.api.authenticate({ authorization: `Bearer ${token}` })).toEqual({ ok: true, userId: h.userId('owner'), email: 'owner@acme.test' });
+      for (const authorization of ['Bearer x.y.z', undefined]) {
+        const refused = await h.api.authenticate({ authorization });
+        expect(refused).toMatchObject({ ok: false, response: { status: 401, body: UNAUTHORIZED, headers: { 'WWW-Authenticate': 'Bearer' } } });
+      }
     });
   });
 

@@ -18,7 +18,7 @@ const api: MockApi = {
     }
     return { status: 401, body: { success: false, error_code: 'NO_AUTH_USER', message: 'Authentication required' }, headers: { 'WWW-Authenticate': 'Bearer' } };
   },
-  authenticate: () => ({ ok: false }),
+  authenticate: () => ({ ok: false, response: { status: 401, body: { success: false, error_code: 'NO_AUTH_USER', message: 'Authentication required' }, headers: { 'WWW-Authenticate': 'Bearer' } } }),
   reset: () => undefined,
   principals: async () => [],
   validateUser: () => false,

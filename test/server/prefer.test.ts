@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { OperationSpec } from '../../src/contract/index.js';
-import { organizationSpec, useTestServer } from '../helpers/server-harness.js';
+import { flashbackApi } from '../../src/apis/index.js';
+import type { MockApi } from '../../src/engine/api.js';
+import { organizationSpec, startTestServer, useTestServer } from '../helpers/server-harness.js';
 
 const OWNER_ID = '11111111-1111-4111-8111-111111111111';
 const USER_ID = '55555555-5555-4555-8555-555555555555';
@@ -143,5 +145,26 @@ describe('section 8: a preference the operation does not document', () => {
     expect(await state()).toBe(before);
     const anonymous = await server.send('DELETE', `/organization/users/${USER_ID}`, { headers: { prefer: 'code=299' } });
     expect(anonymous.status).toBe(401);
+  });
+});
+
+describe('section 8: Prefer with a refused credential', () => {
+  it('answers the API\'s 401 after checking the credential once, without reaching the handler', async () => {
+    const api = flashbackApi.create({ seed: 42, extraUsers: 0, tokenTtlSeconds: 3600 }, organizationSpec);
+    const calls = { authenticate: 0, handle: 0 };
+    const counted: MockApi = {
+      ...api,
+      authenticate: (credentials) => (calls.authenticate++, api.authenticate(credentials)),
+      handle: (request) => (calls.handle++, api.handle(request)),
+    };
+    const test = await startTestServer({ api: counted });
+    try {
+      const answer = await test.send('GET', '/organization/users', { token: 'not.a.token', headers: { prefer: 'code=200' } });
+      expect(answer.status).toBe(401);
+      expect(answer.headers['www-authenticate']).toBe('Bearer');
+      expect(calls).toEqual({ authenticate: 1, handle: 0 });
+    } finally {
+      await test.close();
+    }
   });
 });

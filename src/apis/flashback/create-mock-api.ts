@@ -82,9 +82,9 @@ export function createMockApi(options: MockOptions, spec: LoadedSpec = loadSpec(
   return {
     handle,
 
-    authenticate(authorization) {
+    authenticate({ authorization }) {
       const toResult = (caller: ReturnType<MockStore['user']> | null): Authentication =>
-        caller ? { ok: true, userId: caller.id, email: caller.email } : { ok: false };
+        caller ? { ok: true, userId: caller.id, email: caller.email } : { ok: false, response: unauthorized() };
       const caller = authenticateCaller(authorization, tokens, () => store);
       return caller instanceof Promise ? caller.then(toResult) : toResult(caller);
     },
