@@ -53,6 +53,8 @@ export interface MemberHandler<Body = unknown, Caller = unknown, Target = unknow
   grantedRank?(request: MemberRequest<Body, Caller, Target, Tenant>): number | null;
   /** The state rules, conflicts and the change itself. */
   run(request: MemberRequest<Body, Caller, Target, Tenant>): ApiResponse | Promise<ApiResponse>;
+  /** For an operation whose credential is `optional`: the answer to a request that sent none. */
+  runAnonymous?(request: PublicRequest<Body>): ApiResponse | Promise<ApiResponse>;
 }
 
 export interface PublicRequest<Body = unknown> {
@@ -95,6 +97,17 @@ export interface CallerFacts {
   readonly flags: ReadonlySet<string>;
 }
 
+/** A rate limiter's verdict on one request. */
+export interface RateDecision {
+  readonly allowed: boolean;
+  /** Headers for the answer, whatever it is (`X-RateLimit-*`). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Seconds until the window resets, for the 429's `retryAfter`. */
+  readonly retryAfterSeconds: number;
+  /** The 429's message. */
+  readonly message: string;
+}
+
 /** The outcome of reading a request's credential. */
 export type Authenticated<Caller> =
   | { readonly kind: 'caller'; readonly caller: Caller; readonly facts: CallerFacts }
@@ -113,10 +126,15 @@ export interface AccessBackend<Caller, Tenant> {
   /** The organization `x-access.tenant.from: path` names; undefined when there is none. */
   findTenant(id: string): Tenant | undefined;
   tenantIdOf(tenant: Tenant): string;
+  /**
+   * The rate limit of a caller's credential (step 3 of Tours section 4): counts the request and gives
+   * the headers every answer after this step carries, and whether it is over the limit. Absent: no limit.
+   */
+  rateLimit?(caller: Caller, facts: CallerFacts): RateDecision | null;
   /** `grantedRole`: the permission keys of the role a request names, in the caller's organization; null for no such role (its handler answers that). */
   rolePermissions?(tenantId: string, roleName: string): readonly string[] | null;
-  /** An error answer of the operation, in the body its spec documents for that status. */
-  error(op: OperationSpec, status: number, message: string, reason: string | null, principal: string): ApiResponse;
+  /** An error answer of the operation, in the body its spec documents for that status; `extra` fields join the body (a 429's `retryAfter`). */
+  error(op: OperationSpec, status: number, message: string, reason: string | null, principal: string, extra?: Readonly<Record<string, unknown>>): ApiResponse;
   readonly bodyMessages: BodyMessages;
 }
 

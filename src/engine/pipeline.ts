@@ -5,7 +5,9 @@
  *
  * 1. The credential: the API's refusal, or its 401 when none was sent and none is `optional`.
  * 2. A credential of a kind the operation does not accept: `x-access-model.wrongCredential`, else
- *    as if none had been sent.
+ *    as if none had been sent. A request that sent none, on an operation whose credential is
+ *    `optional`, goes to the handler's `runAnonymous` after its body is checked.
+ * 3. The API's rate limit, when it has one: a 429 over the limit; its headers on every answer from here on.
  * 3. `tenant.from: path`: the organization must exist (404 `tenant.notFound`) and be the caller's
  *    (the `tenant.foreign` answer); this comes before the gate (Flashback section 3).
  * 4. `tenant.from: caller`: a caller with no organization, or a suspended one
@@ -64,17 +66,36 @@ export function createPipeline<Caller, Tenant>(backend: AccessBackend<Caller, Te
     const op = request.operation;
     const rule = op.access;
     if (authenticated.kind === 'refused') return authenticated.response;
-    if (authenticated.kind === 'none') return backend.unauthenticated(op);
+    if (authenticated.kind === 'none') return rule.optional && handler.runAnonymous ? runAnonymous(handler, request) : backend.unauthenticated(op);
     const { caller, facts } = authenticated;
     const fail = (status: number, message: string, reason: string | null = null): ApiResponse => backend.error(op, status, message, reason, facts.label);
     if (!rule.credentials.includes(facts.credential)) {
       const wrong = model.wrongCredential;
       return wrong ? fail(wrong.status, wrong.message, wrong.reason) : backend.unauthenticated(op);
     }
+    const rate = backend.rateLimit?.(caller, facts) ?? null;
+    if (rate === null) return checkAccess(handler, request, caller, facts);
+    if (!rate.allowed) return withHeaders(backend.error(op, 429, rate.message, null, facts.label, { retryAfter: rate.retryAfterSeconds }), rate.headers);
+    const answer = checkAccess(handler, request, caller, facts);
+    return answer instanceof Promise ? answer.then((a) => withHeaders(a, rate.headers)) : withHeaders(answer, rate.headers);
+  }
+
+  function runAnonymous(handler: MemberHandler<unknown, Caller, unknown, Tenant>, request: ApiRequest): ApiResponse | Promise<ApiResponse> {
+    const op = request.operation;
+    const checked = checkBody(op, request.body, request.bodyProblem, handler, backend.bodyMessages);
+    if (!checked.ok) return backend.error(op, checked.status, checked.message, null, '-');
+    return (handler.runAnonymous as NonNullable<typeof handler.runAnonymous>)({ op, body: checked.body });
+  }
+
+  /** Steps 4 to 8, for a caller whose credential is accepted here. */
+  function checkAccess(handler: MemberHandler<unknown, Caller, unknown, Tenant>, request: ApiRequest, caller: Caller, facts: CallerFacts): ApiResponse | Promise<ApiResponse> {
+    const op = request.operation;
+    const rule = op.access;
+    const fail = (status: number, message: string, reason: string | null = null): ApiResponse => backend.error(op, status, message, reason, facts.label);
     const denied = (): ApiResponse => fail(403, rule.denied?.message ?? '', rule.denied?.reason ?? null);
     const { tenant } = rule;
     /** Another organization's resource: answered as `tenant.foreign` says. */
-    const foreign = (notFound: string): ApiResponse => (tenant?.foreign === 404 ? fail(404, notFound) : fail(403, tenant?.message ?? '', rule.denied?.reason ?? null));
+    const foreign = (notFound: string): ApiResponse => (tenant?.foreign === 404 ? fail(404, notFound) : fail(403, tenant?.message ?? ''));
 
     let organization: Tenant | null = null;
     if (tenant?.from === 'path') {
@@ -180,3 +201,7 @@ function fieldOf(body: unknown, field: string | null): unknown {
   return field !== null && typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[field] : undefined;
 }
 
+/** The answer with the headers added (the rate-limit headers of every answer after step 3). */
+function withHeaders(response: ApiResponse, headers: Readonly<Record<string, string>>): ApiResponse {
+  return { ...response, headers: { ...response.headers, ...headers } };
+}
