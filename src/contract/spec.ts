@@ -29,12 +29,23 @@ export interface ResponseSpec {
   readonly headers: ReadonlyMap<string, { required: boolean; schema: JsonObject | null }>;
 }
 
+/** A query parameter of an operation (`in: query`), its schema unresolved (validators follow the pointer). */
+export interface QueryParam {
+  readonly name: string;
+  readonly required: boolean;
+  /** JSON pointer (with `#`) of the parameter's schema. */
+  readonly schemaPointer: string;
+  /** The schema's `default`, applied when the parameter is absent; undefined when it has none. */
+  readonly default: unknown;
+}
+
 export interface OperationSpec {
   readonly operationId: string;
   readonly method: HttpMethod;
   /** The path template, e.g. `/organization/users/{userId}`. */
   readonly path: string;
   readonly pathParams: readonly string[];
+  readonly queryParams: readonly QueryParam[];
   readonly summary: string;
   readonly tags: readonly string[];
   readonly access: AccessRule;
@@ -156,6 +167,10 @@ export function readSpec(document: JsonObject, file = '<memory>'): LoadedSpec {
           method,
           path,
           pathParams,
+          queryParams: readQueryParams(document, [
+            ...asArray(item.parameters).map((entry, i) => [entry, `#/paths/${pointerKey(path)}/parameters/${i}`] as const),
+            ...asArray(op.parameters).map((entry, i) => [entry, `${opPointer}/parameters/${i}`] as const),
+          ]),
           summary: typeof op.summary === 'string' ? op.summary : '',
           tags: (op.tags ?? []) as string[],
           access: access.rules.get(operationId) as AccessRule,
@@ -178,5 +193,17 @@ export function readSpec(document: JsonObject, file = '<memory>'): LoadedSpec {
       if (!(name in componentResponses)) throw new Error(`The spec has no components.responses.${name}`);
       return readResponse(document, 0, componentResponses[name], `#/components/responses/${pointerKey(name)}`);
     },
+  });
+}
+
+const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/** The query parameters among a path item's and an operation's parameters (`$ref`s followed). */
+function readQueryParams(document: JsonObject, raw: ReadonlyArray<readonly [unknown, string]>): QueryParam[] {
+  return raw.flatMap(([entry, at]): QueryParam[] => {
+    const { node, pointer } = follow(document, entry, at);
+    if (node.in !== 'query' || typeof node.name !== 'string') return [];
+    const schema = follow(document, node.schema, `${pointer}/schema`);
+    return [{ name: node.name, required: node.required === true, schemaPointer: schema.pointer, default: schema.node.default }];
   });
 }

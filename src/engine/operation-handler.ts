@@ -6,6 +6,7 @@
  */
 import type { AccessModel, AccessRule, CredentialKind, OperationSpec } from '../contract/index.js';
 import type { ApiRequest, ApiResponse } from './api.js';
+import type { QueryValues } from './query.js';
 import type { BodyMessages } from './request-validation.js';
 
 /** Body hooks, shared by both kinds of handler. */
@@ -33,6 +34,8 @@ export interface MemberRequest<Body = unknown, Caller = unknown, Target = unknow
   readonly op: OperationSpec;
   readonly rule: AccessRule;
   readonly params: Readonly<Record<string, string>>;
+  /** The documented query parameters, checked against their schemas, defaults applied. */
+  readonly query: QueryValues;
   readonly caller: Caller;
   /** The body after trimming and schema validation; undefined for operations that take none. */
   readonly body: Body;

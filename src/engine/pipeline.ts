@@ -19,10 +19,11 @@
  * 8. Self rules (the handler's 400s), then the `escalation` rules in their order (403),
  *    then the handler: state rules, conflicts and the change.
  */
-import type { AccessModel, AccessRule, EscalationRule, LoadedSpec } from '../contract/index.js';
+import { compileValidators, type AccessModel, type AccessRule, type ContractValidators, type EscalationRule, type LoadedSpec } from '../contract/index.js';
+import { checkQuery } from './query.js';
 import type { ApiRequest, ApiResponse } from './api.js';
 import type { AccessBackend, AnyHandler, CallerFacts, Found, HandlerTable, MemberHandler, MemberRequest, PublicHandler } from './operation-handler.js';
-import type { BodyChecker } from './request-validation.js';
+import { createBodyChecker, type BodyChecker } from './request-validation.js';
 
 export type RequestHandler = (request: ApiRequest) => ApiResponse | Promise<ApiResponse>;
 
@@ -37,8 +38,22 @@ export function checkHandlers(spec: LoadedSpec, handlers: HandlerTable): void {
   }
 }
 
-export function createPipeline<Caller, Tenant>(backend: AccessBackend<Caller, Tenant>, handlers: HandlerTable, checkBody: BodyChecker): RequestHandler {
+/** Compiled once per loaded spec: tests and tools that build many mocks over one spec share them. */
+const compiled = new WeakMap<LoadedSpec, { readonly validators: ContractValidators; readonly checkBody: BodyChecker }>();
+
+function compiledFor(spec: LoadedSpec): { readonly validators: ContractValidators; readonly checkBody: BodyChecker } {
+  let entry = compiled.get(spec);
+  if (!entry) {
+    const validators = compileValidators(spec);
+    compiled.set(spec, (entry = { validators, checkBody: createBodyChecker(spec, validators) }));
+  }
+  return entry;
+}
+
+/** The request handler of an API: the order of checks over the API's backend and handlers, for the operations of `spec`. */
+export function createPipeline<Caller, Tenant>(backend: AccessBackend<Caller, Tenant>, handlers: HandlerTable, spec: LoadedSpec): RequestHandler {
   const { model } = backend;
+  const { validators, checkBody } = compiledFor(spec);
   return (request) => {
     const op = request.operation;
     const found = handlers[op.operationId];
@@ -109,6 +124,8 @@ export function createPipeline<Caller, Tenant>(backend: AccessBackend<Caller, Te
     }
     if (rule.gate && !passesGate(rule, facts)) return denied();
 
+    const query = checkQuery(op, request.query, validators);
+    if (!query.ok) return fail(400, backend.bodyMessages.queryProblem(query.problem));
     const checked = checkBody(op, request.body, request.bodyProblem, handler, backend.bodyMessages);
     if (!checked.ok) return fail(checked.status, checked.message);
 
@@ -125,6 +142,7 @@ export function createPipeline<Caller, Tenant>(backend: AccessBackend<Caller, Te
       op,
       rule,
       params: request.params,
+      query: query.values,
       caller,
       body: checked.body,
       target: target?.record ?? null,

@@ -8,6 +8,7 @@ import type { ErrorObject } from 'ajv';
 import { resolvePointer, type ContractValidators, type JsonObject, type LoadedSpec, type OperationSpec } from '../contract/index.js';
 import type { BodyProblem } from './api.js';
 import type { BodyHooks } from './operation-handler.js';
+import type { QueryProblem } from './query.js';
 
 export type BodyCheck = { readonly ok: true; readonly body: unknown } | { readonly ok: false; readonly status: 400 | 413 | 415; readonly message: string };
 
@@ -37,6 +38,8 @@ export interface BodyMessages {
   readonly missing: string;
   /** The first schema problem of a body. */
   schemaProblem(problem: FieldProblem): string;
+  /** The first problem of a query parameter (an API without query parameters never gets one). */
+  queryProblem(problem: QueryProblem): string;
 }
 
 export type BodyChecker = (op: OperationSpec, body: unknown, problem: BodyProblem | undefined, hooks: BodyHooks<unknown>, messages: BodyMessages) => BodyCheck;

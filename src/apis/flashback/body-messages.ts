@@ -41,4 +41,6 @@ export const flashbackBodyMessages: BodyMessages = {
   unreadable: (problem) => UNREADABLE[problem],
   missing: MESSAGES.invalidJson,
   schemaProblem,
+  // No Flashback operation takes a query parameter (its spec documents none).
+  queryProblem: ({ name }) => invalidField(name),
 };

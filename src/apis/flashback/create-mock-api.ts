@@ -4,7 +4,7 @@
  * Everything is derived from the spec: each operation's access rule (`x-access`), its request and
  * response schemas, and its error envelopes. See pipeline.ts for the order of checks.
  */
-import { compileValidators, loadSpec, roleName, type LoadedSpec } from '../../contract/index.js';
+import { loadSpec, roleName, type LoadedSpec } from '../../contract/index.js';
 import { readErrorBodies } from '../../engine/error-bodies.js';
 import type { AccessBackend, Authenticated, CallerFacts } from '../../engine/operation-handler.js';
 import { flashbackBodyMessages } from './body-messages.js';
@@ -17,20 +17,10 @@ import { createHandlers } from './handlers.js';
 import { resolveOptions } from '../../engine/options.js';
 import { checkHandlers, createPipeline } from '../../engine/pipeline.js';
 import { loadPrincipalsFixture } from './principals-fixture.js';
-import { createBodyChecker, type BodyChecker } from '../../engine/request-validation.js';
 import { seedState } from './seed.js';
 import { parseSnapshot } from './state-snapshot.js';
 import { MockStore } from './store.js';
 import { signingKey, TokenService } from './tokens.js';
-
-/** Compiled once per loaded spec: tests and tools that build many APIs over one spec share them. */
-const bodyCheckers = new WeakMap<LoadedSpec, BodyChecker>();
-
-function bodyCheckerFor(spec: LoadedSpec): BodyChecker {
-  let checker = bodyCheckers.get(spec);
-  if (!checker) bodyCheckers.set(spec, (checker = createBodyChecker(spec, compileValidators(spec))));
-  return checker;
-}
 
 /**
  * The mock Organization API for `options`, answering the operations of `spec` (the project's
@@ -72,7 +62,7 @@ export function createMockApi(options: MockOptions, spec: LoadedSpec = loadSpec(
     error: errors,
     bodyMessages: flashbackBodyMessages,
   };
-  const handle = createPipeline(backend, handlers, bodyCheckerFor(spec));
+  const handle = createPipeline(backend, handlers, spec);
 
   const replaceStore = (next: MockStore): void => {
     store = next;
