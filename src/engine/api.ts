@@ -7,6 +7,7 @@
  * `handle`, so tests can drive it in-process without a port.
  */
 import type { OperationSpec, RoleName } from '../contract/index.js';
+import type { ClockReading } from './clock.js';
 
 /** What was wrong with the body before it could be parsed. Reported only after auth and role (section 3). */
 export type BodyProblem = 'invalid-json' | 'too-large' | 'unsupported-media-type';
@@ -89,8 +90,10 @@ export interface MockOptions {
 export interface MockApi {
   handle(request: ApiRequest): ApiResponse | Promise<ApiResponse>;
   authenticate(credentials: Credentials): Authentication | Promise<Authentication>;
-  /** Back to the seeded state. */
+  /** Back to the seeded state, the clock back to the real time. */
   reset(): void;
+  /** Moves the mock's clock forward (expiry of tokens, sessions, keys, invitations, rate-limit windows). */
+  advanceClock(seconds: number): ClockReading;
   principals(): Promise<PrincipalInfo[]>;
   /** Marks a user's email validated; false when there is no such user. */
   validateUser(userId: string): boolean;

@@ -36,10 +36,34 @@ export interface paths {
         /**
          * Reset to the seeded state
          * @description Puts back the state the server started with for its `--seed` and `--users` (the seeded
-         *     organizations and users, none created since, an empty outbox), whatever `--state-file` held.
+         *     organizations and users, none created since, an empty outbox), whatever `--state-file` held,
+         *     and the mock's clock back to the real time.
          *     Takes no body. `GET /__mock/principals` gives ready tokens for the seeded state.
          */
         post: operations["resetState"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__mock/clock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move the mock's clock forward
+         * @description Moves the mock's clock forward by `advanceSeconds` (never back), so that what expires can be
+         *     tested without waiting: access tokens (Flashback A5), and for Tours & Events sessions, API keys,
+         *     invitations and rate-limit windows (`docs/decisions/tours.md`, TA2, TA3, TI1, TL1). Answers the
+         *     mock's time and how far it is ahead of the real clock. `POST /__mock/reset` puts the clock back.
+         */
+        post: operations["advanceClock"];
         delete?: never;
         options?: never;
         head?: never;
@@ -148,6 +172,25 @@ export interface components {
         Health: {
             /** @constant */
             status: "ok";
+        };
+        ClockAdvance: {
+            /**
+             * Format: int32
+             * @description Whole seconds to move the clock forward, at most ten years.
+             */
+            advanceSeconds: number;
+        };
+        ClockReading: {
+            /**
+             * Format: date-time
+             * @description The mock's time, ISO 8601 UTC with milliseconds.
+             */
+            now: string;
+            /**
+             * Format: int64
+             * @description How far the mock's clock is ahead of the real one.
+             */
+            offsetSeconds: number;
         };
         /** @description A write of the control plane succeeded. */
         Done: {
@@ -270,6 +313,58 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Done"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    advanceClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClockAdvance"];
+            };
+        };
+        responses: {
+            /** @description The clock was moved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClockReading"];
+                };
+            };
+            /** @description The body is not `{advanceSeconds}` with a whole number from 0 to 315360000 (ten years), or is not JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageError"];
+                };
+            };
+            /** @description The body is over 64 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageError"];
+                };
+            };
+            /** @description The body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageError"];
                 };
             };
             500: components["responses"]["InternalError"];

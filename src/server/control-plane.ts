@@ -35,6 +35,8 @@ export interface ControlRoute {
 
 /** A state snapshot of a large `--users` run is far over the API's 1 MiB. */
 export const STATE_BODY_LIMIT = 64 * 1024 * 1024;
+/** POST /__mock/clock moves at most ten years at once (ClockAdvance in openapi/mock-control.yaml). */
+const MAX_ADVANCE_SECONDS = 315_360_000;
 /** GET /__mock/outbox lists at most this many, the most recent. */
 export const OUTBOX_LIMIT = 1000;
 
@@ -73,6 +75,20 @@ export const CONTROL_OPERATIONS: readonly ControlOperation[] = [
     handler: (api) => {
       api.reset();
       return done('State reset to the seeded state');
+    },
+  },
+  {
+    operationId: 'advanceClock',
+    method: 'POST',
+    path: '/__mock/clock',
+    takesBody: true,
+    handler: (api, { body, problem }) => {
+      if (problem) return BODY_PROBLEMS[problem];
+      const seconds = (body as { advanceSeconds?: unknown } | undefined)?.advanceSeconds;
+      if (typeof body !== 'object' || body === null || !Number.isSafeInteger(seconds) || (seconds as number) < 0 || (seconds as number) > MAX_ADVANCE_SECONDS) {
+        return fail(400, `Invalid clock: advanceSeconds must be a whole number from 0 to ${MAX_ADVANCE_SECONDS}`);
+      }
+      return { status: 200, body: api.advanceClock(seconds as number) satisfies Schemas['ClockReading'] };
     },
   },
   {

@@ -30,6 +30,31 @@ describe('section 8: the /__mock control plane', () => {
     expect(principals.find((p) => p.name === 'deleted')?.accessToken).toBeNull();
   });
 
+  it('POST /__mock/clock moves time forward: a token past its lifetime is refused, and reset puts the clock back', async () => {
+    expect((await server.send('GET', '/organization/users', { token: tokens.owner })).status).toBe(200);
+    const moved = await server.send('POST', '/__mock/clock', { body: { advanceSeconds: 3601 } });
+    expect(moved.status).toBe(200);
+    expect((moved.body as { offsetSeconds: number }).offsetSeconds).toBe(3601);
+    expect(Date.parse((moved.body as { now: string }).now) - Date.now()).toBeGreaterThan(3590 * 1000);
+    expect((await server.send('GET', '/organization/users', { token: tokens.owner })).status).toBe(401);
+    const again = await server.send('POST', '/__mock/clock', { body: { advanceSeconds: 0 } });
+    expect((again.body as { offsetSeconds: number }).offsetSeconds).toBe(3601);
+    await server.send('POST', '/__mock/reset');
+    const fresh = await server.send('POST', '/__mock/clock', { body: { advanceSeconds: 0 } });
+    expect((fresh.body as { offsetSeconds: number }).offsetSeconds).toBe(0);
+    expect((await server.send('GET', '/organization/users', { token: tokens.owner })).status).toBe(200);
+  });
+
+  it.each([[{}], [{ advanceSeconds: -1 }], [{ advanceSeconds: 1.5 }], [{ advanceSeconds: '60' }], [{ advanceSeconds: 315360001 }], [[60]]])(
+    'POST /__mock/clock refuses %j with a 400 and leaves the clock alone',
+    async (body) => {
+      const answer = await server.send('POST', '/__mock/clock', { body });
+      expect(answer.status).toBe(400);
+      expect(answer.body).toEqual({ success: false, message: 'Invalid clock: advanceSeconds must be a whole number from 0 to 315360000' });
+      expect(((await server.send('POST', '/__mock/clock', { body: { advanceSeconds: 0 } })).body as { offsetSeconds: number }).offsetSeconds).toBe(0);
+    },
+  );
+
   it('POST /__mock/reset puts back the seeded state', async () => {
     const before = await userCount();
     expect((await server.send('POST', '/organization/users', { token: tokens.owner, body: NEW_USER })).status).toBe(201);

@@ -16,6 +16,9 @@ const brokenApi: MockApi = {
   reset: () => {
     throw new Error('boom: reset');
   },
+  advanceClock: () => {
+    throw new Error('boom: clock');
+  },
   principals: () => Promise.reject(new Error('boom: principals')),
   validateUser: () => false,
   outbox: () => [],

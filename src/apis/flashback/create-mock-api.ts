@@ -80,8 +80,11 @@ export function createMockApi(options: MockOptions, spec: LoadedSpec = loadSpec(
     },
 
     reset() {
+      settings.clock.reset();
       replaceStore(seeded());
     },
+
+    advanceClock: (seconds) => settings.clock.advance(seconds),
 
     async principals() {
       return Promise.all(
