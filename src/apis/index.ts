@@ -6,4 +6,3 @@ import type { ApiName } from './names.js';
 export const API_DEFINITIONS: Readonly<Record<ApiName, ApiDefinition>> = Object.freeze({ flashback: flashbackApi });
 
 export { flashbackApi };
-export { API_NAMES, DEFAULT_API_NAME, type ApiName } from './names.js';

@@ -5,7 +5,8 @@
  */
 import { joinedBytes } from '../../src/engine/list-body.js';
 import { compileValidators, describeSchemaErrors, loadSpec, type LoadedSpec } from '../../src/contract/index.js';
-import { createMockApi, type ApiResponse, type BodyProblem, type MockApi, type MockOptions } from '../../src/apis/flashback/index.js';
+import { createMockApi } from '../../src/apis/flashback/index.js';
+import type { ApiResponse, BodyProblem, MockApi, MockOptions } from '../../src/engine/api.js';
 import principalsFixture from '../../fixtures/principals.json' with { type: 'json' };
 
 export const SEED = 20260131;

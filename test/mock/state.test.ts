@@ -1,6 +1,7 @@
 /** The mock's own surface for the server's control plane: seeding, principals, reset, export/import, outbox. */
 import { describe, expect, it } from 'vitest';
-import { createMockApi, EXTRA_USER_PASSWORD, StateImportError } from '../../src/apis/flashback/index.js';
+import { createMockApi, EXTRA_USER_PASSWORD } from '../../src/apis/flashback/index.js';
+import { StateImportError } from '../../src/engine/api.js';
 import { createHarness, fixturePrincipal, newUserBody, ORG_A, ORG_B, SEED, spec } from '../helpers/mock-harness.js';
 
 const options = { seed: SEED, extraUsers: 50, tokenTtlSeconds: 3600 };
