@@ -7,7 +7,6 @@
 import { randomUUID } from 'node:crypto';
 import type { components } from '../../generated/organization.js';
 import type { ApiResponse } from '../../engine/api.js';
-import { MESSAGES } from './messages.js';
 import type { PublicHandler } from '../../engine/operation-handler.js';
 import type { MockContext } from './context.js';
 import { CHALLENGE } from './envelopes.js';
@@ -25,8 +24,8 @@ function loginFailure(error_code: Schemas['LoginError']['error_code'], message: 
   return { status: 401, body, headers: CHALLENGE, principal: '-', mutated: false };
 }
 
-function refreshFailure(): ApiResponse {
-  const body: Schemas['RefreshError'] = { success: false, error_code: 'INVALID_REFRESH_TOKEN', message: MESSAGES.invalidRefreshToken };
+function refreshFailure(message: string): ApiResponse {
+  const body: Schemas['RefreshError'] = { success: false, error_code: 'INVALID_REFRESH_TOKEN', message };
   return { status: 401, body, headers: CHALLENGE, principal: '-', mutated: false };
 }
 
@@ -62,12 +61,12 @@ export function authHandlers(context: MockContext) {
     kind: 'public',
     async run({ body }) {
       const user = context.store.userByEmail(body.email);
-      if (!user) return loginFailure('USER_NOT_FOUND', MESSAGES.loginUserNotFound);
+      if (!user) return loginFailure('USER_NOT_FOUND', context.messages.loginUserNotFound);
       // The password first: without it, nobody learns whether an account is deleted or unvalidated.
-      if (!verifyPassword(body.password, user.passwordHash)) return loginFailure('INVALID_PASSWORD', MESSAGES.loginInvalidPassword);
-      if (user.deletedAt !== null || !user.validated) return loginFailure('USER_INACTIVE', MESSAGES.loginInactive);
+      if (!verifyPassword(body.password, user.passwordHash)) return loginFailure('INVALID_PASSWORD', context.messages.loginInvalidPassword);
+      if (user.deletedAt !== null || !user.validated) return loginFailure('USER_INACTIVE', context.messages.loginInactive);
       const issued = await signTokens(user);
-      if (!context.store.user(user.id)) return loginFailure('USER_NOT_FOUND', MESSAGES.loginUserNotFound); // reset while signing
+      if (!context.store.user(user.id)) return loginFailure('USER_NOT_FOUND', context.messages.loginUserNotFound); // reset while signing
       storeRefreshToken(user, issued);
       const response: Schemas['LoginResponse'] = {
         success: true,
@@ -85,16 +84,16 @@ export function authHandlers(context: MockContext) {
     kind: 'public',
     async run({ body }) {
       const claims = await context.tokens.verifyRefresh(refreshTokenOf(body));
-      if (!claims) return refreshFailure();
+      if (!claims) return refreshFailure(context.messages.invalidRefreshToken);
       const known = context.store.refreshToken(claims.jti);
       const before = context.store.user(claims.userId);
-      if (!known || known.revoked || !before || before.deletedAt !== null) return refreshFailure();
+      if (!known || known.revoked || !before || before.deletedAt !== null) return refreshFailure(context.messages.invalidRefreshToken);
       const issued = await signTokens(before);
       // Re-read after the last await: the token may have been used, or the user deleted, meanwhile.
       const record = context.store.refreshToken(claims.jti);
       const user = context.store.user(claims.userId);
       if (!record || record.revoked || record.userId !== claims.userId || !user || user.deletedAt !== null || user.tokenEpoch !== before.tokenEpoch) {
-        return refreshFailure();
+        return refreshFailure(context.messages.invalidRefreshToken);
       }
       context.store.revokeRefreshToken(record.id);
       storeRefreshToken(user, issued);

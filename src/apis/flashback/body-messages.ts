@@ -7,18 +7,12 @@
  */
 import type { BodyProblem } from '../../engine/api.js';
 import type { BodyMessages, FieldProblem } from '../../engine/request-validation.js';
-import { invalidField, invalidFieldBlank, invalidFieldLength, invalidFieldType, MESSAGES, missingField } from './messages.js';
+import { invalidField, invalidFieldBlank, invalidFieldLength, invalidFieldType, missingField, type Messages } from './messages.js';
 
 /** The pattern of a string that must not be blank (only whitespace). */
 const NOT_BLANK = '\\S';
 
-const UNREADABLE: Record<BodyProblem, { status: 400 | 413 | 415; message: string }> = {
-  'invalid-json': { status: 400, message: MESSAGES.invalidJson },
-  'too-large': { status: 413, message: MESSAGES.bodyTooLarge },
-  'unsupported-media-type': { status: 415, message: MESSAGES.unsupportedMediaType },
-};
-
-function schemaProblem({ field, keyword, params, limits, replacement }: FieldProblem): string {
+function schemaProblem(MESSAGES: Messages, { field, keyword, params, limits, replacement }: FieldProblem): string {
   if (field === undefined) {
     const missing = params.missingProperty;
     return keyword === 'required' && typeof missing === 'string' ? missingField(missing) : MESSAGES.invalidJson;
@@ -37,10 +31,18 @@ function typeWords(type: string | readonly string[]): string {
   return (Array.isArray(type) ? type : [type]).join(' or ');
 }
 
-export const flashbackBodyMessages: BodyMessages = {
-  unreadable: (problem) => UNREADABLE[problem],
-  missing: MESSAGES.invalidJson,
-  schemaProblem,
-  // No Flashback operation takes a query parameter (its spec documents none).
-  queryProblem: ({ name }) => invalidField(name),
-};
+/** The body messages of the Flashback API, its fixed ones read from its spec (messages.ts). */
+export function flashbackBodyMessages(MESSAGES: Messages): BodyMessages {
+  const unreadable: Record<BodyProblem, { status: 400 | 413 | 415; message: string }> = {
+    'invalid-json': { status: 400, message: MESSAGES.invalidJson },
+    'too-large': { status: 413, message: MESSAGES.bodyTooLarge },
+    'unsupported-media-type': { status: 415, message: MESSAGES.unsupportedMediaType },
+  };
+  return {
+    unreadable: (problem) => unreadable[problem],
+    missing: MESSAGES.invalidJson,
+    schemaProblem: (problem) => schemaProblem(MESSAGES, problem),
+    // No Flashback operation takes a query parameter (its spec documents none).
+    queryProblem: ({ name }) => invalidField(name),
+  };
+}

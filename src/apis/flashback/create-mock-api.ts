@@ -8,6 +8,7 @@ import { loadSpec, roleName, type LoadedSpec } from '../../contract/index.js';
 import { readErrorBodies } from '../../engine/error-bodies.js';
 import type { AccessBackend, Authenticated, CallerFacts } from '../../engine/operation-handler.js';
 import { flashbackBodyMessages } from './body-messages.js';
+import { readMessages } from './messages.js';
 import type { MockContext } from './context.js';
 import type { Organization, UserRecord } from './records.js';
 import type { Authentication, MockApi, MockOptions, PrincipalInfo } from '../../engine/api.js';
@@ -36,11 +37,13 @@ export function createMockApi(options: MockOptions, spec: LoadedSpec = loadSpec(
   const tokens = new TokenService(signingKey(settings.signingKey, settings.seed), settings.tokenTtlSeconds, settings.now);
 
   const errors = readErrorBodies(spec);
+  const messages = readMessages(spec);
   const context: MockContext = {
     get store() {
       return store;
     },
     tokens,
+    messages,
     fail: (op, status, message, principal) => errors(op, status, message, null, principal),
     isoNow: () => new Date(settings.now()).toISOString(),
   };
@@ -60,7 +63,7 @@ export function createMockApi(options: MockOptions, spec: LoadedSpec = loadSpec(
     findTenant: (id) => store.organization(id),
     tenantIdOf: (organization) => organization.id,
     error: errors,
-    bodyMessages: flashbackBodyMessages,
+    bodyMessages: flashbackBodyMessages(messages),
   };
   const handle = createPipeline(backend, handlers, spec);
 

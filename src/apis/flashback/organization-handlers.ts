@@ -1,6 +1,5 @@
 /** GET and PUT /organization/{orgId} (docs/decisions/flashback.md, section 5). Access and the 404/403 order come from the pipeline. */
 import type { components } from '../../generated/organization.js';
-import { MESSAGES } from './messages.js';
 import { resolved } from '../../engine/operation-handler.js';
 import type { FlashbackHandler, MockContext } from './context.js';
 import { cachedJson, success } from '../../engine/responses.js';
@@ -40,12 +39,12 @@ export function organizationHandlers(context: MockContext) {
 
   const updateOrganization: FlashbackHandler<OrganizationUpdate> = {
     kind: 'member',
-    bodyRule: (body) => (WRITABLE_FIELDS.some((field) => body[field] !== undefined) ? null : MESSAGES.noValidFields),
+    bodyRule: (body) => (WRITABLE_FIELDS.some((field) => body[field] !== undefined) ? null : context.messages.noValidFields),
     run({ op, organization, caller, body }) {
       const changes: Record<string, unknown> = {};
       for (const field of WRITABLE_FIELDS) if (body[field] !== undefined) changes[field] = body[field];
       const updated = context.store.updateOrganization(resolved(organization, 'an organization', op.operationId).id, changes);
-      const response: Schemas['OrganizationUpdatedEnvelope'] = { success: true, data: { ...updated }, message: MESSAGES.organizationUpdated };
+      const response: Schemas['OrganizationUpdatedEnvelope'] = { success: true, data: { ...updated }, message: context.messages.organizationUpdated };
       return success(200, response, caller.email, true);
     },
   };

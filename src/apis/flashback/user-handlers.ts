@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import { ROLES, type RoleValue } from '../../contract/index.js';
 import type { components } from '../../generated/organization.js';
-import { MESSAGES } from './messages.js';
 import { resolved, type Found, type MemberRequest } from '../../engine/operation-handler.js';
 import type { FlashbackHandler, MockContext } from './context.js';
 import { hashPassword } from '../../engine/passwords.js';
@@ -48,10 +47,10 @@ export function userHandlers(context: MockContext) {
   const createOrganizationUser: FlashbackHandler<CreateBody> = {
     kind: 'member',
     trimmedFields: ['firstName', 'lastName'],
-    fieldMessages: { password: MESSAGES.passwordPolicy },
+    fieldMessages: { password: context.messages.passwordPolicy },
     grantedRank: ({ body }) => body.orgRole ?? ROLES.USER,
     run({ op, caller, body }) {
-      if (context.store.userByEmail(body.email)) return context.fail(op, 409, MESSAGES.emailInUse, caller.email);
+      if (context.store.userByEmail(body.email)) return context.fail(op, 409, context.messages.emailInUse, caller.email);
       const orgRole: RoleValue = body.orgRole ?? ROLES.USER;
       const user: UserRecord = {
         id: randomUUID(),
@@ -79,7 +78,7 @@ export function userHandlers(context: MockContext) {
       const response: Schemas['UserCreatedEnvelope'] = {
         success: true,
         data: context.store.orgUser(user),
-        message: invite ? MESSAGES.userCreatedInvited : MESSAGES.userCreated,
+        message: invite ? context.messages.userCreatedInvited : context.messages.userCreated,
       };
       return success(201, response, caller.email, true);
     },
@@ -98,18 +97,18 @@ export function userHandlers(context: MockContext) {
     kind: 'member',
     findTarget: findUser,
     trimmedFields: ['name', 'lastName'],
-    bodyRule: (body) => (UPDATE_FIELDS.some((field) => body[field] !== undefined) ? null : MESSAGES.noValidFields),
-    selfRule: (request) => (target(request).id === request.caller.id && request.body.orgRole !== undefined ? MESSAGES.ownRole : null),
+    bodyRule: (body) => (UPDATE_FIELDS.some((field) => body[field] !== undefined) ? null : context.messages.noValidFields),
+    selfRule: (request) => (target(request).id === request.caller.id && request.body.orgRole !== undefined ? context.messages.ownRole : null),
     grantedRank: ({ body }) => body.orgRole ?? null,
     run(request) {
       const user = target(request);
-      if (user.deletedAt !== null) return context.fail(request.op, 400, MESSAGES.updateDeleted, request.caller.email);
+      if (user.deletedAt !== null) return context.fail(request.op, 400, context.messages.updateDeleted, request.caller.email);
       const changes: UserChanges = {};
       if (request.body.name !== undefined) changes.name = request.body.name;
       if (request.body.lastName !== undefined) changes.lastName = request.body.lastName;
       if (request.body.orgRole !== undefined) changes.orgRole = request.body.orgRole;
       const updated = context.store.updateUser(user.id, changes);
-      const body: Schemas['UserUpdatedEnvelope'] = { success: true, data: context.store.orgUser(updated), message: MESSAGES.userUpdated };
+      const body: Schemas['UserUpdatedEnvelope'] = { success: true, data: context.store.orgUser(updated), message: context.messages.userUpdated };
       return success(200, body, request.caller.email, true);
     },
   };
@@ -117,12 +116,12 @@ export function userHandlers(context: MockContext) {
   const deleteOrganizationUser: FlashbackHandler = {
     kind: 'member',
     findTarget: findUser,
-    selfRule: (request) => (target(request).id === request.caller.id ? MESSAGES.deleteSelf : null),
+    selfRule: (request) => (target(request).id === request.caller.id ? context.messages.deleteSelf : null),
     run(request) {
       const user = target(request);
-      if (user.deletedAt !== null) return context.fail(request.op, 400, MESSAGES.alreadyDeleted, request.caller.email);
+      if (user.deletedAt !== null) return context.fail(request.op, 400, context.messages.alreadyDeleted, request.caller.email);
       context.store.softDeleteUser(user.id, context.isoNow());
-      const body: Schemas['UserDeletedEnvelope'] = { success: true, message: MESSAGES.userDeleted };
+      const body: Schemas['UserDeletedEnvelope'] = { success: true, message: context.messages.userDeleted };
       return success(200, body, request.caller.email, true);
     },
   };
@@ -132,9 +131,9 @@ export function userHandlers(context: MockContext) {
     findTarget: findUser,
     run(request) {
       const user = target(request);
-      if (user.deletedAt === null) return context.fail(request.op, 400, MESSAGES.notDeleted, request.caller.email);
+      if (user.deletedAt === null) return context.fail(request.op, 400, context.messages.notDeleted, request.caller.email);
       context.store.updateUser(user.id, { deletedAt: null });
-      const body: Schemas['UserActivatedEnvelope'] = { success: true, message: MESSAGES.userActivated };
+      const body: Schemas['UserActivatedEnvelope'] = { success: true, message: context.messages.userActivated };
       return success(200, body, request.caller.email, true);
     },
   };
