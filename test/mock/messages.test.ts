@@ -17,7 +17,7 @@ describe('E3: messages come from the spec', () => {
   });
 
   it('answers with the text of the spec: an example reworded in the spec is reworded in the answer', async () => {
-    const document = structuredClone(spec.document) as JsonObject;
+    const document = structuredClone<JsonObject>(spec.document);
     const conflict = (document.paths as any)['/organization/users'].post.responses['409'].content['application/json'].examples.duplicate.value;
     conflict.message = 'That email is taken';
     const reworded = readSpec(document, 'reworded.yaml');
@@ -34,7 +34,7 @@ describe('E3: messages come from the spec', () => {
   });
 
   it('refuses to start on a spec that lacks a message, naming the example it looked for', () => {
-    const document = structuredClone(spec.document) as JsonObject;
+    const document = structuredClone<JsonObject>(spec.document);
     delete (document.paths as any)['/organization/users'].post.responses['409'].content['application/json'].examples.duplicate;
     expect(() => readMessages(readSpec(document, 'broken.yaml'))).toThrow('broken.yaml: no message in the 409 example "duplicate" of createOrganizationUser');
   });
