@@ -25,7 +25,7 @@ async function banner(server: RunningServer, options: MockCliOptions, title: str
   const lines = [`${title} mock listening on ${server.url}`];
   if (options.controlPlane) lines.push(`Control plane: ${server.url}/__mock (health, reset, principals, outbox, state)`);
   if (options.stateFile) lines.push(`State file: ${options.stateFile}`);
-  lines.push('', `Seeded principals (seed ${options.seed}):`, principalTable(await server.api.principals()), '');
+  lines.push('', `Seeded principals (seed ${options.seed}):`, principalTable(await server.api.principals(), server.api.credentialColumn), '');
   return lines.join('\n') + '\n';
 }
 

@@ -6,7 +6,8 @@
  * Everything the Organization API decides (401/403/400/404/409, envelopes, state) happens behind
  * `handle`, so tests can drive it in-process without a port.
  */
-import type { OperationSpec, RoleName } from '../contract/index.js';
+import type { OperationSpec } from '../contract/index.js';
+import type { components as MockControl } from '../generated/mock-control.js';
 import type { ClockReading } from './clock.js';
 
 /** What was wrong with the body before it could be parsed. Reported only after auth and role (section 3). */
@@ -53,26 +54,24 @@ export type Authentication =
   | { readonly ok: true; readonly userId: string; readonly email: string }
   | { readonly ok: false; readonly response: ApiResponse };
 
+/**
+ * A seeded principal as the control plane lists it: what every API's principals have, and beside it
+ * the API's own ready credentials (Flashback: `accessToken`; Tours & Events: `sessionToken`, `apiKey`).
+ */
 export interface PrincipalInfo {
   readonly name: string;
   /** The role name, or null for a principal with no organization. */
-  readonly role: RoleName | null;
+  readonly role: string | null;
   readonly email: string;
   readonly password: string;
   readonly userId: string;
   readonly orgId: string | null;
-  /** A fresh valid access token, or null for a principal who cannot log in (deleted, unvalidated). */
-  readonly accessToken: string | null;
+  /** The credential a start-up table shows for pasting (a bearer value), or null for one who cannot sign in. */
+  readonly [credential: string]: unknown;
 }
 
-export interface OutboxEmail {
-  readonly id: string;
-  readonly kind: 'verification' | 'invite';
-  readonly to: string;
-  readonly userId: string;
-  readonly subject: string;
-  readonly sentAt: string;
-}
+/** An email the mock "sent", as the control plane lists it (openapi/mock-control.yaml: Flashback's verification and invite emails, Tours' invitation emails). */
+export type OutboxEmail = MockControl['schemas']['Outbox']['emails'][number];
 
 export interface MockOptions {
   /** Seed of the faker data; the same seed gives the same state, byte for byte. */
@@ -87,14 +86,18 @@ export interface MockOptions {
   readonly now?: (() => number) | undefined;
 }
 
-export interface MockApi {
+export interface MockApi<Principal extends PrincipalInfo = PrincipalInfo> {
   handle(request: ApiRequest): ApiResponse | Promise<ApiResponse>;
   authenticate(credentials: Credentials): Authentication | Promise<Authentication>;
   /** Back to the seeded state, the clock back to the real time. */
   reset(): void;
   /** Moves the mock's clock forward (expiry of tokens, sessions, keys, invitations, rate-limit windows). */
   advanceClock(seconds: number): ClockReading;
-  principals(): Promise<PrincipalInfo[]>;
+  principals(): Promise<Principal[]>;
+  /** Seeded credentials that belong to no principal (Tours: an expired and a revoked key, a pending invitation), listed beside them. */
+  principalExtras?(): Readonly<Record<string, unknown>>;
+  /** The column of the start-up table that holds a credential to paste, e.g. `accessToken`. */
+  readonly credentialColumn?: string;
   /** Marks a user's email validated; false when there is no such user. */
   validateUser(userId: string): boolean;
   outbox(): readonly OutboxEmail[];

@@ -221,8 +221,46 @@ export interface components {
             /** @description A valid access token, or null for a principal who cannot log in (deleted, unvalidated). */
             accessToken: string | null;
         };
+        /**
+         * @description A seeded principal of the Tours & Events mock (`--api tours`) with a live session and a live API
+         *     key (`docs/decisions/tours.md`, section 9).
+         */
+        ToursPrincipal: {
+            /** @description The principal's handle (`acme-owner`, `globex-coordinator`, `orgless`, `superadmin`, ...). */
+            name: string;
+            /** Format: email */
+            email: string;
+            password: string;
+            userId: string;
+            orgId: string | null;
+            memberId: string | null;
+            /** @description The member's role name (a system role, or one of the organization's own), or null with no organization. */
+            role: string | null;
+            isSuperAdmin: boolean;
+            /** @description The value of a live `better-auth.session_token` cookie. */
+            sessionToken: string;
+            /** @description A live API key, `tke_test_...`, to send as a bearer token. */
+            apiKey: string;
+        };
+        /** @description The pending invitation seeded in the Tours & Events mock, with its token (otherwise only in the outbox). */
+        SeededInvitation: {
+            id: string;
+            /** Format: email */
+            email: string;
+            role: string;
+            token: string;
+        };
+        /**
+         * @description The seeded principals of the API the mock serves: Flashback's (`Principal`) or Tours & Events'
+         *     (`ToursPrincipal`, with the seeded expired and revoked API keys and the pending invitation beside them).
+         */
         PrincipalList: {
-            principals: components["schemas"]["Principal"][];
+            principals: (components["schemas"]["Principal"] | components["schemas"]["ToursPrincipal"])[];
+            /** @description A seeded API key past its `expiresAt` (Tours & Events). */
+            expiredApiKey?: string;
+            /** @description A seeded revoked API key (Tours & Events). */
+            revokedApiKey?: string;
+            invitation?: components["schemas"]["SeededInvitation"];
         };
         OutboxEmail: {
             id: string;
@@ -238,9 +276,24 @@ export interface components {
              */
             sentAt: string;
         };
+        /** @description An invitation email of the Tours & Events mock, with the accept link that carries its token (TI1). */
+        InvitationEmail: {
+            id: string;
+            /** @constant */
+            kind: "invitation";
+            /** Format: email */
+            to: string;
+            subject: string;
+            invitationId: string;
+            token: string;
+            /** @description The recipient's link, `/api/invitations/<token>` on the mock. */
+            acceptUrl: string;
+            /** Format: date-time */
+            sentAt: string;
+        };
         /** @description The most recent emails (at most 1000), oldest first, and how many the outbox holds. */
         Outbox: {
-            emails: components["schemas"]["OutboxEmail"][];
+            emails: (components["schemas"]["OutboxEmail"] | components["schemas"]["InvitationEmail"])[];
             /**
              * Format: int32
              * @description Every email in the outbox, including those older than the ones listed.

@@ -96,7 +96,7 @@ export const CONTROL_OPERATIONS: readonly ControlOperation[] = [
     method: 'GET',
     path: '/__mock/principals',
     takesBody: false,
-    handler: async (api) => ({ status: 200, body: { principals: await api.principals() } }),
+    handler: async (api) => ({ status: 200, body: { principals: await api.principals(), ...api.principalExtras?.() } }),
   },
   {
     operationId: 'validateUser',

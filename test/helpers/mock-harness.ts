@@ -6,6 +6,7 @@
 import { joinedBytes } from '../../src/engine/list-body.js';
 import { compileValidators, describeSchemaErrors, loadSpec, type LoadedSpec } from '../../src/contract/index.js';
 import { createMockApi } from '../../src/apis/flashback/index.js';
+import type { FlashbackPrincipal } from '../../src/apis/flashback/create-mock-api.js';
 import type { ApiResponse, BodyProblem, MockApi, MockOptions } from '../../src/engine/api.js';
 import principalsFixture from '../../fixtures/principals.json' with { type: 'json' };
 
@@ -54,7 +55,7 @@ export function fixturePrincipal(name: PrincipalName) {
 }
 
 export interface Harness {
-  readonly api: MockApi;
+  readonly api: MockApi<FlashbackPrincipal>;
   /** Calls an operation by id and checks the answer against the spec (throws on any mismatch). */
   call<Body = any>(operationId: string, options?: CallOptions): Promise<HarnessResponse<Body>>;
   /** Logs a named principal in (through the login operation) and returns the access token. */

@@ -11,7 +11,11 @@ import { flashbackBodyMessages } from './body-messages.js';
 import { readMessages } from './messages.js';
 import type { MockContext } from './context.js';
 import type { Organization, UserRecord } from './records.js';
-import type { Authentication, MockApi, MockOptions, PrincipalInfo } from '../../engine/api.js';
+import type { Authentication, MockApi, MockOptions } from '../../engine/api.js';
+import type { components as MockControl } from '../../generated/mock-control.js';
+
+/** A seeded Flashback principal with a ready access token (`Principal` of openapi/mock-control.yaml). */
+export type FlashbackPrincipal = MockControl['schemas']['Principal'];
 import { authenticateCaller } from './authenticate.js';
 import { unauthorizedAnswer } from './envelopes.js';
 import { createHandlers } from './handlers.js';
@@ -27,7 +31,7 @@ import { signingKey, TokenService } from './tokens.js';
  * The mock Organization API for `options`, answering the operations of `spec` (the project's
  * openapi/organization.yaml by default). The HTTP adapter (src/server) drives it through MockApi.
  */
-export function createMockApi(options: MockOptions, spec: LoadedSpec = loadSpec()): MockApi {
+export function createMockApi(options: MockOptions, spec: LoadedSpec = loadSpec()): MockApi<FlashbackPrincipal> {
   const settings = resolveOptions(options);
   const fixture = loadPrincipalsFixture();
   // Seeded once; reset re-indexes the same frozen records instead of generating them again.
@@ -74,6 +78,7 @@ export function createMockApi(options: MockOptions, spec: LoadedSpec = loadSpec(
 
   return {
     handle,
+    credentialColumn: 'accessToken',
 
     authenticate({ authorization }) {
       const toResult = (caller: ReturnType<MockStore['user']> | null): Authentication =>
@@ -91,7 +96,7 @@ export function createMockApi(options: MockOptions, spec: LoadedSpec = loadSpec(
 
     async principals() {
       return Promise.all(
-        fixture.principals.map(async (p): Promise<PrincipalInfo> => {
+        fixture.principals.map(async (p): Promise<FlashbackPrincipal> => {
           const user = store.user(p.id);
           const canLogIn = user !== undefined && user.deletedAt === null && user.validated;
           return {

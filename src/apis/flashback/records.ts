@@ -4,7 +4,10 @@
  */
 import type { RoleValue } from '../../contract/index.js';
 import type { components } from '../../generated/organization.js';
-import type { OutboxEmail } from '../../engine/api.js';
+import type { components as MockControl } from '../../generated/mock-control.js';
+
+/** An email of the Flashback mock's outbox (U3): a verification or an invite, to a user (`OutboxEmail` of openapi/mock-control.yaml). */
+export type OutboxEmail = MockControl['schemas']['OutboxEmail'];
 
 export type Organization = components['schemas']['Organization'];
 export type OrgUser = components['schemas']['OrgUser'];

@@ -10,13 +10,13 @@
  * before calling a mutator, and every mutator checks its own preconditions before it writes.
  */
 import { roleName, ROLE_VALUES, rolesUpTo, ROLES, type RoleValue } from '../../contract/index.js';
-import type { OutboxEmail } from '../../engine/api.js';
 import { ListBodyCache, type JsonBytes } from '../../engine/list-body.js';
 import { StateImportError } from '../../engine/api.js';
 import {
   SNAPSHOT_FORMAT,
   SNAPSHOT_VERSION,
   type Organization,
+  type OutboxEmail,
   type OrgUser,
   type RefreshTokenRecord,
   type StateSnapshot,
