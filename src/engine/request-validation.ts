@@ -36,8 +36,12 @@ export interface BodyMessages {
   unreadable(problem: BodyProblem): { readonly status: 400 | 413 | 415; readonly message: string };
   /** A body that is missing although the operation requires one. */
   readonly missing: string;
-  /** The first schema problem of a body. */
-  schemaProblem(problem: FieldProblem): string;
+  /**
+   * The first schema problem of a body. An API without it checks its bodies itself: their shape in its
+   * handlers' `bodyRule` (still step 6) and their values with its business rules (Tours & Events
+   * answers a value that is not allowed with a 422 at step 8, after the target's 404).
+   */
+  readonly schemaProblem?: (problem: FieldProblem) => string;
   /** The first problem of a query parameter (an API without query parameters never gets one). */
   queryProblem(problem: QueryProblem): string;
 }
@@ -56,12 +60,13 @@ export function createBodyChecker(spec: LoadedSpec, validators: ContractValidato
     if (problem) return { ok: false, ...messages.unreadable(problem) };
     if (rawBody === undefined) return { ok: false, status: 400, message: messages.missing };
     const body = trimFields(rawBody, hooks.trimmedFields);
-    const validate = validators.request(op.operationId);
-    if (validate && !validate(body)) {
+    const { schemaProblem } = messages;
+    const validate = schemaProblem ? validators.request(op.operationId) : null;
+    if (validate && schemaProblem && !validate(body)) {
       // In a union of object shapes (Flashback's RefreshRequest) each branch reports one problem: a field that was
       // sent but is wrong names the problem better than the other spelling being missing.
       const first = validate.errors?.find((error) => error.instancePath !== '') ?? validate.errors?.[0];
-      const message = first ? messages.schemaProblem(describe(first, limits.get(op.operationId), hooks.fieldMessages)) : messages.missing;
+      const message = first ? schemaProblem(describe(first, limits.get(op.operationId), hooks.fieldMessages)) : messages.missing;
       return { ok: false, status: 400, message };
     }
     const extra = hooks.bodyRule?.(body);
