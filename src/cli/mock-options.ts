@@ -8,6 +8,7 @@ import type { LatencyRange } from '../server/faults.js';
 import type { CorsOrigins } from '../server/cors.js';
 import type { ServerOptions } from '../server/start-server.js';
 import { API_NAMES, DEFAULT_API_NAME, type ApiName } from '../apis/names.js';
+import type { RateLimitSetting } from '../engine/api.js';
 import { DEFAULTS } from '../engine/defaults.js';
 
 /** A mistake in the command line; the message is one line that says what to do. */
@@ -30,6 +31,7 @@ export const FLAGS: readonly Flag[] = [
   { name: 'seed', type: 'string', value: 'N', help: `Seed of the generated data, the signing key and the fault generator. Default: ${DEFAULTS.seed}.` },
   { name: 'users', type: 'string', value: 'N', help: `Extra generated users in the first organization. Default: ${DEFAULTS.users}.` },
   { name: 'token-ttl', type: 'string', value: 'SECONDS', help: `Lifetime of access tokens. Default: ${DEFAULTS.tokenTtlSeconds}.` },
+  { name: 'rate-limit', type: 'string', value: 'N/SECONDS|off', help: 'Requests per window of one credential, for an API with rate limits (tours). Default: its documented 100/60.' },
   { name: 'state-file', type: 'string', value: 'PATH', help: 'Load the state from PATH at start and write it there after every change.' },
   { name: 'latency', type: 'string', value: 'MIN[-MAX]', help: 'Delay every API answer by MIN ms, or by MIN to MAX ms (seeded).' },
   { name: 'error-rate', type: 'string', value: 'P', help: "Answer an API request with its documented 500 with probability P (0..1, seeded)." },
@@ -42,7 +44,7 @@ export const FLAGS: readonly Flag[] = [
 /** The flags, resolved: the server's own settings (one definition, in ServerOptions) plus help and quiet. */
 export type MockCliOptions = Pick<
   ServerOptions,
-  'port' | 'host' | 'seed' | 'users' | 'tokenTtlSeconds' | 'stateFile' | 'latency' | 'errorRate' | 'corsOrigins' | 'controlPlane'
+  'port' | 'host' | 'seed' | 'users' | 'tokenTtlSeconds' | 'rateLimit' | 'stateFile' | 'latency' | 'errorRate' | 'corsOrigins' | 'controlPlane'
 > & {
   /** The API to serve (src/apis/names.ts). */
   readonly apiName: ApiName;
@@ -89,6 +91,17 @@ function probability(text: string): number {
   const value = /^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(text) ? Number(text) : NaN;
   if (!(value >= 0 && value <= 1)) throw new UsageError(`--error-rate must be a number from 0 to 1, got "${text}"`);
   return value;
+}
+
+function rateLimit(text: string): RateLimitSetting | null {
+  if (text.trim().toLowerCase() === 'off') return null;
+  const match = /^\s*(\d{1,9})\s*\/\s*(\d{1,9})\s*$/.exec(text);
+  const limit = match ? Number(match[1]) : NaN;
+  const windowSeconds = match ? Number(match[2]) : NaN;
+  if (!(limit >= 1 && windowSeconds >= 1 && windowSeconds <= 86_400)) {
+    throw new UsageError(`--rate-limit must be N/SECONDS (N >= 1 requests per 1 to 86400 seconds) or off, got "${text}"`);
+  }
+  return { limit, windowSeconds };
 }
 
 function apiName(text: string): ApiName {
@@ -145,6 +158,7 @@ export function parseMockArgs(argv: readonly string[], env: Readonly<Record<stri
     host: flag('host', (t) => t || DEFAULTS.host, DEFAULTS.host),
     seed: flag('seed', (t) => integer('--seed', t, 0, 2 ** 32 - 1), DEFAULTS.seed),
     users: flag('users', (t) => integer('--users', t, 0, 100_000), DEFAULTS.users),
+    rateLimit: flag('rate-limit', rateLimit, undefined as RateLimitSetting | null | undefined),
     tokenTtlSeconds: flag('token-ttl', (t) => integer('--token-ttl', t, 1, 10 * 365 * 24 * 3600), DEFAULTS.tokenTtlSeconds),
     stateFile: flag('state-file', (t) => {
       if (t.trim() === '') throw new UsageError('--state-file needs a path');

@@ -73,6 +73,12 @@ export interface PrincipalInfo {
 /** An email the mock "sent", as the control plane lists it (openapi/mock-control.yaml: Flashback's verification and invite emails, Tours' invitation emails). */
 export type OutboxEmail = MockControl['schemas']['Outbox']['emails'][number];
 
+/** A rate limit: at most `limit` requests per `windowSeconds` for one credential. */
+export interface RateLimitSetting {
+  readonly limit: number;
+  readonly windowSeconds: number;
+}
+
 export interface MockOptions {
   /** Seed of the faker data; the same seed gives the same state, byte for byte. */
   readonly seed: number;
@@ -82,6 +88,8 @@ export interface MockOptions {
   readonly tokenTtlSeconds: number;
   /** HS256 key; derived from the seed when absent, so tokens survive a restart with the same seed. */
   readonly signingKey?: string | undefined;
+  /** Requests per window of one credential, for an API with rate limits (Tours TL1); null switches it off; absent: the API's documented default. */
+  readonly rateLimit?: RateLimitSetting | null | undefined;
   /** The clock, injectable for tests of expiry. Milliseconds since the epoch. */
   readonly now?: (() => number) | undefined;
 }

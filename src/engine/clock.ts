@@ -30,7 +30,17 @@ export class MockClock {
     this.offsetMs = 0;
   }
 
+  /** Now, ISO 8601 UTC with milliseconds. */
+  nowIso(): string {
+    return new Date(this.now()).toISOString();
+  }
+
+  /** How far ahead of the real clock this one runs. */
+  get offsetSeconds(): number {
+    return this.offsetMs / 1000;
+  }
+
   reading(): ClockReading {
-    return { now: new Date(this.now()).toISOString(), offsetSeconds: this.offsetMs / 1000 };
+    return { now: this.nowIso(), offsetSeconds: this.offsetSeconds };
   }
 }

@@ -48,8 +48,8 @@ export interface MemberRequest<Body = unknown, Caller = unknown, Target = unknow
 /** A handler of an operation that needs a credential (`x-access.credentials` names a kind). */
 export interface MemberHandler<Body = unknown, Caller = unknown, Target = unknown, Tenant = unknown> extends BodyHooks<Body> {
   readonly kind: 'member';
-  /** The record `x-access.target` names, by the path parameter's value; undefined when there is none. */
-  findTarget?(id: string): Found<Target> | undefined;
+  /** The record `x-access.target` names, by the path parameter's value (the caller's facts at hand); undefined when there is none. */
+  findTarget?(id: string, caller: CallerFacts): Found<Target> | undefined;
   /** Business rules about the caller and the target, checked before the escalation rules (a 400, e.g. R7). */
   selfRule?(request: MemberRequest<Body, Caller, Target, Tenant>): string | null;
   /** `grantedRank`: the ranked role the request grants, if any. */
@@ -62,6 +62,8 @@ export interface MemberHandler<Body = unknown, Caller = unknown, Target = unknow
 
 export interface PublicRequest<Body = unknown> {
   readonly op: OperationSpec;
+  /** Path parameters, URL-decoded (a public operation's target is its own to find, e.g. an invitation token). */
+  readonly params: Readonly<Record<string, string>>;
   readonly body: Body;
 }
 

@@ -1,11 +1,9 @@
 /**
  * Paged lists (Tours TE2): `{data, total, page, limit, totalPages}` from the whole list and the
  * request's `page` and `limit`. The cap on `limit` is read from the spec, as the `maximum` of the
- * `limit` field of the operation's success body (a larger value asked for is capped, not refused);
- * the defaults of `page` and `limit` come with the query values (their parameters' schema defaults).
+ * `limit` field of a paged operation's success body (a larger value asked for is capped, not refused).
  */
 import { resolvePointer, type JsonObject, type LoadedSpec, type OperationSpec } from '../contract/index.js';
-import type { QueryValues } from './query.js';
 
 export interface Page<T> {
   readonly data: T[];
@@ -41,12 +39,14 @@ export function pageCap(spec: LoadedSpec, op: OperationSpec): number {
   return cap;
 }
 
-/** One page of `items` (already sorted), for the query's `page` and `limit` (limit capped at `cap`). */
-export function pageOf<T>(items: readonly T[], query: QueryValues, cap: number): Page<T> {
-  const page = Number(query.page ?? 1);
-  const limit = Math.min(Number(query.limit ?? cap), cap);
+export interface PageRequest {
+  readonly page: number;
+  readonly limit: number;
+}
+
+/** One page of `items` (already sorted, `limit` already capped); a page past the end has an empty `data` (Tours TE2). */
+export function pageOf<T>(items: readonly T[], { page, limit }: PageRequest): Page<T> {
   const start = (page - 1) * limit;
-  // A page past the end is empty, not an error (TE2); `start` may exceed any array index.
-  const data = start < items.length ? items.slice(start, start + limit) : [];
-  return { data, total: items.length, page, limit, totalPages: Math.ceil(items.length / limit) };
+  // `start` may lie far past any index: such a page is empty, not an error.
+  return { data: start < items.length ? items.slice(start, start + limit) : [], total: items.length, page, limit, totalPages: Math.ceil(items.length / limit) };
 }

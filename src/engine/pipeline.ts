@@ -70,7 +70,7 @@ export function createPipeline<Caller, Tenant>(backend: AccessBackend<Caller, Te
     const op = request.operation;
     const checked = checkBody(op, request.body, request.bodyProblem, handler, backend.bodyMessages);
     if (!checked.ok) return backend.error(op, checked.status, checked.message, null, '-');
-    return handler.run({ op, body: checked.body });
+    return handler.run({ op, params: request.params, body: checked.body });
   }
 
   function runMember(
@@ -99,7 +99,7 @@ export function createPipeline<Caller, Tenant>(backend: AccessBackend<Caller, Te
     const op = request.operation;
     const checked = checkBody(op, request.body, request.bodyProblem, handler, backend.bodyMessages);
     if (!checked.ok) return backend.error(op, checked.status, checked.message, null, '-');
-    return (handler.runAnonymous as NonNullable<typeof handler.runAnonymous>)({ op, body: checked.body });
+    return (handler.runAnonymous as NonNullable<typeof handler.runAnonymous>)({ op, params: request.params, body: checked.body });
   }
 
   /** Steps 4 to 8, for a caller whose credential is accepted here. */
@@ -132,7 +132,7 @@ export function createPipeline<Caller, Tenant>(backend: AccessBackend<Caller, Te
     let target: Found<unknown> | null = null;
     if (rule.target) {
       const { param, owner, notFound } = rule.target;
-      target = handler.findTarget?.(request.params[param] ?? '') ?? null;
+      target = handler.findTarget?.(request.params[param] ?? '', facts) ?? null;
       if (target === null) return fail(404, notFound);
       if (owner === 'tenant' && target.tenantId !== facts.tenantId) return foreign(notFound);
       if (owner === 'caller' && target.ownerId !== facts.userId) return fail(404, notFound);

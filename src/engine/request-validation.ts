@@ -42,6 +42,12 @@ export interface BodyMessages {
    * answers a value that is not allowed with a 422 at step 8, after the target's 404).
    */
   readonly schemaProblem?: (problem: FieldProblem) => string;
+  /**
+   * For an API that answers value problems later (Tours & Events: a 422 at step 8), step 6 checks only
+   * the body's shape against its schema (an object, each required field present, each field of its
+   * type) and this words the first problem; the values are the API's own business rules.
+   */
+  readonly shapeProblem?: (problem: FieldProblem) => string;
   /** The first problem of a query parameter (an API without query parameters never gets one). */
   queryProblem(problem: QueryProblem): string;
 }
@@ -51,8 +57,11 @@ export type BodyChecker = (op: OperationSpec, body: unknown, problem: BodyProble
 /** Prepares, for every operation with a body, its validator and the length limits of its fields. */
 export function createBodyChecker(spec: LoadedSpec, validators: ContractValidators): BodyChecker {
   const limits = new Map<string, ReadonlyMap<string, LengthLimits>>();
+  const shapes = new Map<string, (body: unknown) => FieldProblem | null>();
   for (const op of spec.operations) {
-    if (op.requestBody) limits.set(op.operationId, fieldLimits(spec.document, op.requestBody.schemaPointer));
+    if (!op.requestBody) continue;
+    limits.set(op.operationId, fieldLimits(spec.document, op.requestBody.schemaPointer));
+    shapes.set(op.operationId, shapeChecker(spec.document, op.requestBody.schemaPointer));
   }
   return (op, rawBody, problem, hooks, messages) => {
     // An operation without a request body ignores whatever was sent (nothing of it is read).
@@ -60,7 +69,11 @@ export function createBodyChecker(spec: LoadedSpec, validators: ContractValidato
     if (problem) return { ok: false, ...messages.unreadable(problem) };
     if (rawBody === undefined) return { ok: false, status: 400, message: messages.missing };
     const body = trimFields(rawBody, hooks.trimmedFields);
-    const { schemaProblem } = messages;
+    const { schemaProblem, shapeProblem } = messages;
+    if (shapeProblem) {
+      const shape = shapes.get(op.operationId)?.(body);
+      if (shape) return { ok: false, status: 400, message: shapeProblem(shape) };
+    }
     const validate = schemaProblem ? validators.request(op.operationId) : null;
     if (validate && schemaProblem && !validate(body)) {
       // In a union of object shapes (Flashback's RefreshRequest) each branch reports one problem: a field that was
@@ -84,6 +97,49 @@ function describe(error: ErrorObject, limits: ReadonlyMap<string, LengthLimits> 
     limits: field === undefined ? undefined : limits?.get(field),
     replacement: field === undefined ? undefined : special?.[field],
   };
+}
+
+/** The JSON types a value has (`integer` counts as `number` too). */
+function typesOf(value: unknown): string[] {
+  if (value === null) return ['null'];
+  if (Array.isArray(value)) return ['array'];
+  if (typeof value === 'number') return Number.isInteger(value) ? ['integer', 'number'] : ['number'];
+  return [typeof value];
+}
+
+/**
+ * A check of a body's shape only: an object, its required fields present, each field of its declared
+ * type (and, for an array, its items of theirs). Values (lengths, patterns, formats, enums) are not checked.
+ */
+function shapeChecker(document: JsonObject, pointer: string): (body: unknown) => FieldProblem | null {
+  const schema = flatten(document, resolvePointer(document, pointer));
+  const required = Array.isArray(schema.required) ? (schema.required as string[]) : [];
+  const fields = Object.entries((schema.properties ?? {}) as JsonObject).map(([name, raw]) => {
+    const field = flatten(document, raw);
+    const items = field.items === undefined ? null : flatten(document, field.items);
+    return { name, types: typeList(field.type), itemTypes: items ? typeList(items.type) : null };
+  });
+  const problem = (field: string | undefined, keyword: string, params: Record<string, unknown>): FieldProblem => ({ field, keyword, params, limits: undefined, replacement: undefined });
+  return (body) => {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return problem(undefined, 'type', { type: 'object' });
+    const object = body as JsonObject;
+    for (const name of required) if (object[name] === undefined) return problem(undefined, 'required', { missingProperty: name });
+    for (const { name, types, itemTypes } of fields) {
+      const value = object[name];
+      if (value === undefined || types === null) continue;
+      if (!typesOf(value).some((t) => types.includes(t))) return problem(name, 'type', { type: types.length === 1 ? types[0] : types });
+      if (itemTypes && Array.isArray(value) && !value.every((item) => typesOf(item).some((t) => itemTypes.includes(t)))) {
+        return problem(name, 'type', { type: 'array', items: itemTypes.length === 1 ? itemTypes[0] : itemTypes });
+      }
+    }
+    return null;
+  };
+}
+
+/** A schema's `type` as a list, or null when it declares none. */
+function typeList(type: unknown): string[] | null {
+  if (typeof type === 'string') return [type];
+  return Array.isArray(type) ? (type as string[]) : null;
 }
 
 function trimFields(body: unknown, fields: readonly string[] | undefined): unknown {

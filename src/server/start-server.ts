@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { loadSpec, projectPath, type LoadedSpec } from '../contract/index.js';
 import type { ApiDefinition } from '../engine/api-definition.js';
 import { DEFAULTS } from '../engine/defaults.js';
-import type { MockApi } from '../engine/api.js';
+import type { MockApi, RateLimitSetting } from '../engine/api.js';
 import { createApp } from './app.js';
 import { createCorsPolicy, type CorsOrigins } from './cors.js';
 import { createFaults, type LatencyRange } from './faults.js';
@@ -27,6 +27,8 @@ export interface ServerOptions {
   /** Extra generated users in the first organization. */
   readonly users: number;
   readonly tokenTtlSeconds: number;
+  /** The rate limit of an API that has one (Tours); null: off; undefined: the API's documented default. */
+  readonly rateLimit?: RateLimitSetting | null | undefined;
   /** Where the state lives across restarts; null keeps it in memory only. */
   readonly stateFile: string | null;
   readonly latency: LatencyRange | null;
@@ -135,7 +137,9 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function startServer(overrides: Partial<ServerOptions> & Pick<ServerOptions, 'definition'>): Promise<RunningServer> {
   const options: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...overrides };
   const spec = options.spec ?? loadSpec(projectPath(options.definition.specFile));
-  const api = options.api ?? options.definition.create({ seed: options.seed, extraUsers: options.users, tokenTtlSeconds: options.tokenTtlSeconds }, spec);
+  const api =
+    options.api ??
+    options.definition.create({ seed: options.seed, extraUsers: options.users, tokenTtlSeconds: options.tokenTtlSeconds, rateLimit: options.rateLimit }, spec);
   if (options.stateFile) await loadStateFile(options.stateFile, api);
   // Created after the load: the state now is the one on disk, which a failed write rolls back to.
   const persister = options.stateFile
