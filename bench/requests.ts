@@ -5,7 +5,7 @@
  */
 import { EXAMPLE_ORG_ID } from './servers.js';
 
-export type RequestId = 'get-org' | 'list-users' | 'get-user' | 'create-user' | 'forbidden' | 'login';
+export type RequestId = 'get-org' | 'list-users' | 'get-user' | 'create-user' | 'forbidden' | 'login' | 'tours-me' | 'tours-members';
 
 export interface Scenario {
   readonly id: RequestId;

@@ -56,6 +56,8 @@ export interface MockSettings {
   readonly nodeFlags?: readonly string[] | undefined;
   /** Run the unbundled modules (dist/src/cli/mock.js) instead of the bundle, so a profile names files. */
   readonly unbundled?: boolean | undefined;
+  /** Further flags of the mock's CLI (`--api tours`, `--rate-limit off`). */
+  readonly extraArgs?: readonly string[] | undefined;
 }
 
 const live = new Set<ChildProcess>();
@@ -97,17 +99,17 @@ export async function startMock(settings: MockSettings, timeoutMs = 120_000): Pr
   if (!mockAvailable()) throw new Error(`${path.relative(ROOT, MOCK_CLI)} is missing; run npm run build`);
   const port = await freePort();
   const args = [...(settings.nodeFlags ?? []), settings.unbundled ? MOCK_MODULES_CLI : MOCK_CLI, '--port', String(port), '--host', HOST, '--seed', String(settings.seed)];
-  args.push('--users', String(settings.users), '--quiet');
+  args.push('--users', String(settings.users), '--quiet', ...(settings.extraArgs ?? []));
   if (settings.stateFile !== undefined) args.push('--state-file', settings.stateFile);
   return launch('mock', process.execPath, args, port, { path: '/__mock/health' }, timeoutMs);
 }
 
-export async function startPrism(dynamic: boolean): Promise<ServerHandle> {
+/** Prism serving a spec (Flashback's by default), ready once `ready` answers 2xx. */
+export async function startPrism(dynamic: boolean, spec = SPEC, ready: Readiness = { path: `/organization/${EXAMPLE_ORG_ID}`, headers: { authorization: 'Bearer bench' } }): Promise<ServerHandle> {
   const port = await freePort();
   // Logging off: Prism's best case. Its default `info` level writes several lines per request.
-  const args = [PRISM_CLI, 'mock', SPEC, '-p', String(port), '-h', HOST, '-v', 'silent'];
+  const args = [PRISM_CLI, 'mock', spec, '-p', String(port), '-h', HOST, '-v', 'silent'];
   if (dynamic) args.push('-d');
-  const ready = { path: `/organization/${EXAMPLE_ORG_ID}`, headers: { authorization: 'Bearer bench' } };
   return launch(dynamic ? 'prism-dynamic' : 'prism', process.execPath, args, port, ready, 60_000);
 }
 
@@ -118,7 +120,7 @@ export async function startBare(responsesFile: string): Promise<ServerHandle> {
   return launch('bare', process.execPath, args, port, { path: '/__bare/health' }, 30_000);
 }
 
-interface Readiness {
+export interface Readiness {
   readonly path: string;
   readonly headers?: Readonly<Record<string, string>>;
 }

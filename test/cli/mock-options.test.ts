@@ -43,6 +43,12 @@ describe('parseMockArgs', () => {
     });
   });
 
+  it('reads --api tours and --rate-limit N/SECONDS or off', () => {
+    expect(parse('--api', 'tours', '--rate-limit', '5/10')).toMatchObject({ apiName: 'tours', rateLimit: { limit: 5, windowSeconds: 10 } });
+    expect(parse('--rate-limit', 'off').rateLimit).toBeNull();
+    expect(parse().rateLimit).toBeUndefined();
+  });
+
   it('takes --flag=value, a single latency and -h', () => {
     expect(parse('--port=5000', '--latency=30', '-h')).toMatchObject({ port: 5000, latency: { min: 30, max: 30 }, help: true });
   });
@@ -72,7 +78,9 @@ describe('parseMockArgs', () => {
     [['--cors-origin', 'app.example.com'], '--cors-origin takes origins such as https://app.example.com (scheme and host, no path), got "app.example.com"'],
     [['--cors-origin', ','], '--cors-origin needs * or a comma-separated list of origins'],
     [['--state-file', ''], '--state-file needs a path'],
-    [['--api', 'acme'], '--api must be one of flashback, got "acme"'],
+    [['--api', 'acme'], '--api must be one of flashback, tours, got "acme"'],
+    [['--rate-limit', '100'], '--rate-limit must be N/SECONDS (N >= 1 requests per 1 to 86400 seconds) or off, got "100"'],
+    [['--rate-limit', '0/60'], '--rate-limit must be N/SECONDS (N >= 1 requests per 1 to 86400 seconds) or off, got "0/60"'],
   ])('%j is a usage mistake: %s', (argv, message) => {
     let caught: unknown;
     try {
@@ -89,7 +97,7 @@ describe('--help', () => {
   it('lists every flag', () => {
     const help = helpText();
     for (const flag of FLAGS) expect(help).toContain(`--${flag.name}`);
-    for (const name of ['api', 'port', 'host', 'seed', 'users', 'token-ttl', 'state-file', 'latency', 'error-rate', 'cors-origin', 'no-control-plane', 'quiet', 'help']) {
+    for (const name of ['api', 'rate-limit', 'port', 'host', 'seed', 'users', 'token-ttl', 'state-file', 'latency', 'error-rate', 'cors-origin', 'no-control-plane', 'quiet', 'help']) {
       expect(help).toMatch(new RegExp(`^  --${name}\\b`, 'm'));
     }
   });
