@@ -62,9 +62,17 @@ export function isShadow(model: AccessModel, role: Pick<RoleRecord, 'name'>): bo
 export function effectiveRole(store: ToursStore, model: AccessModel, organizationId: string, roleName: string): EffectiveRole | null {
   const system = systemRoles(model).find((r) => r.name === roleName);
   const own = store.roleByName(organizationId, roleName);
-  if (own && (!system || mayShadow(model, roleName))) return { name: own.name, permissions: new Set(own.permissions), scope: 'organization', id: own.id };
-  if (system) return { name: system.name, permissions: new Set(system.permissions), scope: 'system', id: system.id };
+  if (own && (!system || mayShadow(model, roleName))) return { name: own.name, permissions: permissionSet(own), scope: 'organization', id: own.id };
+  if (system) return { name: system.name, permissions: permissionSet(system), scope: 'system', id: system.id };
   return null;
+}
+
+/** A role's permissions as a set, made once per (frozen) role: every request reads its caller's. */
+const permissionSets = new WeakMap<object, ReadonlySet<string>>();
+function permissionSet(role: { readonly permissions: readonly string[] }): ReadonlySet<string> {
+  let set = permissionSets.get(role);
+  if (!set) permissionSets.set(role, (set = new Set(role.permissions)));
+  return set;
 }
 
 export interface CallerCredential {

@@ -52,9 +52,11 @@ export function toursBodyMessages(spec: LoadedSpec): BodyMessages {
 
 /** A domain result as the engine's answer. */
 function answer(result: Result<unknown, number>, principal: string, mutated: boolean): ApiResponse {
+  const json = 'json' in result ? result.json : undefined;
   return {
     status: result.status,
     body: result.body,
+    ...(json === undefined ? {} : { bodyJson: json }),
     headers: 'headers' in result ? result.headers : undefined,
     principal,
     mutated: mutated && result.status < 400,

@@ -42,6 +42,8 @@ class Table<T extends { readonly id: string }> {
   private readonly rows = new Map<string, T>();
   private readonly unique = new Map<string, Map<string, string>>();
   private readonly groups = new Map<string, Map<string, Set<string>>>();
+  /** Bumped on every change (undone ones too): a reader's cache of this table is good while it holds. */
+  revision = 0;
 
   constructor(
     readonly name: string,
@@ -120,6 +122,7 @@ class Table<T extends { readonly id: string }> {
 
   /** Replaces a record in place: its position in creation order and in its groups is kept. */
   private swap(old: T, record: T): void {
+    this.revision++;
     this.rows.set(record.id, record);
     for (const [index, keyOf] of Object.entries(this.uniqueKeys)) {
       const [before, after] = [keyOf(old), keyOf(record)];
@@ -153,6 +156,7 @@ class Table<T extends { readonly id: string }> {
   }
 
   private attach(record: T): void {
+    this.revision++;
     this.rows.set(record.id, record);
     for (const [index, keyOf] of Object.entries(this.uniqueKeys)) {
       const key = keyOf(record);
@@ -169,6 +173,7 @@ class Table<T extends { readonly id: string }> {
   }
 
   private detach(id: string): void {
+    this.revision++;
     const record = this.rows.get(id);
     if (!record) return;
     this.rows.delete(id);

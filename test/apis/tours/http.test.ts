@@ -202,3 +202,23 @@ describe('Tours & Events over HTTP: the browser and the control plane', () => {
     expect((await s.send('GET', email.acceptUrl)).status).toBe(200);
   });
 });
+
+describe('Tours & Events over HTTP: cached reads stay true to the state', () => {
+  it('TE2: a member list served from its cache changes as soon as a member does', async () => {
+    const page = async (): Promise<{ data: { id: string; role: string }[] }> =>
+      (await s.send('GET', '/api/organizations/members?limit=100&sortBy=name', { key: key('acme-owner') })).body as { data: { id: string; role: string }[] };
+    const before = await page();
+    expect(await page()).toEqual(before);
+    const member = listing.principals.find((p) => p.name === 'acme-member')!;
+    expect((await s.send('PATCH', `/api/organizations/members/${member.memberId}`, { key: key('acme-owner'), body: { role: 'coordinator' } })).status).toBe(200);
+    const after = await page();
+    expect(after.data.find((m) => m.id === member.memberId)?.role).toBe('coordinator');
+    expect(before.data.find((m) => m.id === member.memberId)?.role).toBe('member');
+  });
+
+  it('TO1: the organization served from its cache changes as soon as it is renamed', async () => {
+    expect(((await s.send('GET', '/api/organizations/me', { key: key('acme-owner') })).body as { name: string }).name).toBe('Acme Tours');
+    await s.send('PATCH', '/api/organizations/me', { key: key('acme-owner'), body: { name: 'Acme Travel' } });
+    expect(((await s.send('GET', '/api/organizations/me', { key: key('acme-owner') })).body as { name: string }).name).toBe('Acme Travel');
+  });
+});

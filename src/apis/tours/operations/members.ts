@@ -60,27 +60,49 @@ export function listMembers(ctx: OperationContext): Result<Schemas['MemberPage']
   if (typeof sortBy !== 'string' || !(SORT_BY as readonly string[]).includes(sortBy)) return fail(400, MESSAGES.badSortBy);
   const sortDir = queryValue(ctx.query, 'sortDir') ?? 'asc';
   if (typeof sortDir !== 'string' || !(SORT_DIR as readonly string[]).includes(sortDir)) return fail(400, MESSAGES.badSortDir);
-  const views = ctx.store.membersOf(caller.tenantId).map((m) => memberView(ctx.store, m));
-  const key = (m: Schemas['Member']): string => {
-    switch (sortBy as SortBy) {
-      case 'createdAt':
-        return m.createdAt;
-      case 'name':
-        return m.user.name.toLowerCase();
-      case 'email':
-        return m.user.email.toLowerCase();
-    }
-  };
-  const sign = sortDir === 'desc' ? -1 : 1;
+  const sorted = sortedMembers(ctx, caller.tenantId, sortBy as SortBy, sortDir === 'desc' ? -1 : 1);
+  const key = `${paging.page}/${paging.limit}`;
+  let json = sorted.pages.get(key);
+  const page = pageOf(sorted.views, paging);
+  if (json === undefined) sorted.pages.set(key, (json = JSON.stringify(page)));
+  return { ...ok(page), json };
+}
+
+interface SortedMembers {
+  readonly revision: string;
+  readonly views: readonly Schemas['Member'][];
+  /** Serialised pages, by `page/limit`. */
+  readonly pages: Map<string, string>;
+}
+
+/**
+ * The views of an organization's members in one order, kept while neither members nor users change
+ * (a list is read far more often than it changes): a read then sorts and serialises nothing.
+ */
+const sortedCache = new WeakMap<object, Map<string, SortedMembers>>();
+
+function sortedMembers(ctx: OperationContext, organizationId: string, sortBy: SortBy, sign: 1 | -1): SortedMembers {
+  const { store } = ctx;
+  const revision = `${store.members.revision}.${store.users.revision}`;
+  let byKey = sortedCache.get(store);
+  if (!byKey) sortedCache.set(store, (byKey = new Map()));
+  const cacheKey = `${organizationId}|${sortBy}|${sign}`;
+  const cached = byKey.get(cacheKey);
+  if (cached?.revision === revision) return cached;
+  const views = store.membersOf(organizationId).map((m) => memberView(store, m));
+  const key = (m: Schemas['Member']): string => (sortBy === 'createdAt' ? m.createdAt : sortBy === 'name' ? m.user.name.toLowerCase() : m.user.email.toLowerCase());
+  const keys = new Map(views.map((v) => [v, key(v)]));
   // The sort key decides, in the direction asked; ties are oldest first, then by id, whatever the direction.
   views.sort((a, b) => {
-    const ka = key(a);
-    const kb = key(b);
+    const ka = keys.get(a) as string;
+    const kb = keys.get(b) as string;
     if (ka !== kb) return ka < kb ? -sign : sign;
     if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
     return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
   });
-  return ok(pageOf(views, paging));
+  const entry: SortedMembers = { revision, views, pages: new Map() };
+  byKey.set(cacheKey, entry);
+  return entry;
 }
 
 /** TM2: `role` and/or `status`. Order (section 4): 400, 404, 403 TR5, 422 (values, own membership), 409 last owner. */

@@ -65,8 +65,15 @@ export function getCurrentOrganization(ctx: OperationContext): Result<Schemas['O
   const caller = needMember(ctx);
   if (failed(caller)) return caller;
   const org = ctx.store.organizations.get(caller.tenantId);
-  return org ? ok(organizationView(org)) : fail(404, MESSAGES.organizationNotFound);
+  if (!org) return fail(404, MESSAGES.organizationNotFound);
+  const view = organizationView(org);
+  // Records are frozen and replaced on change, so a record's serialisation is good for as long as it lives.
+  let json = serialised.get(org);
+  if (json === undefined) serialised.set(org, (json = JSON.stringify(view)));
+  return { ...ok(view), json };
 }
+
+const serialised = new WeakMap<OrganizationRecord, string>();
 
 /** TO1; the "Role: Admin" gate (TR3) is the engine's step 5. */
 export function updateCurrentOrganization(ctx: OperationContext): Result<Schemas['Organization']> {
