@@ -85,7 +85,7 @@ function sortedMembers(ctx: OperationContext, organizationId: string, sortBy: So
   const { store } = ctx;
   const revision = `${store.members.revision}.${store.users.revision}`;
   let byKey = sortedCache.get(store);
-  if (!byKey) sortedCache.set(store, (byKey = new Map()));
+  if (!byKey) sortedCache.set(store, (byKey = new Map<string, SortedMembers>()));
   const cacheKey = `${organizationId}|${sortBy}|${sign}`;
   const cached = byKey.get(cacheKey);
   if (cached?.revision === revision) return cached;
