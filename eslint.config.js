@@ -5,7 +5,16 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'src/generated/**', 'coverage/**', '.tmp/**', 'openapi/spectral-functions/**', 'bench/bare-server.mjs', 'eslint.config.js'],
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'src/generated/**',
+      'coverage/**',
+      '.tmp/**',
+      'openapi/spectral-functions/**',
+      'bench/bare-server.mjs',
+      'eslint.config.js',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

@@ -23,9 +23,7 @@ export async function captureRoutes(baseUrl: string, list: readonly Scenario[]):
     const body = scenario.uniqueBody?.() ?? scenario.body;
     const res: CapturedResponse = await send(baseUrl, { ...scenario, body });
     if (res.status !== scenario.expectedStatus) {
-      throw new Error(
-        `${scenario.label} answered ${res.status}, expected ${scenario.expectedStatus}: ${res.body.toString('utf8').slice(0, 200)}`,
-      );
+      throw new Error(`${scenario.label} answered ${res.status}, expected ${scenario.expectedStatus}: ${res.body.toString('utf8').slice(0, 200)}`);
     }
     routes.push({
       method: scenario.method,

@@ -45,7 +45,7 @@ export async function measureConformance(options: BenchOptions, log: Log): Promi
     const t = result.totals;
     log(`conformance: ${t.requests} requests in ${seconds.toFixed(2)} s`);
     return {
-      how: 'runConformance() in the bench process against a fresh mock; the run time and request count are the suite\'s own',
+      how: "runConformance() in the bench process against a fresh mock; the run time and request count are the suite's own",
       seconds: round(seconds, 3),
       wallSeconds: round(wallSeconds, 3),
       requests: t.requests,

@@ -165,7 +165,10 @@ function readFlags(argv: readonly string[]): Map<string, string> {
 
 function parseOnly(value: string | undefined, fallback: readonly ServerName[]): readonly ServerName[] {
   if (value === undefined) return fallback;
-  const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const unknown = names.filter((n) => !(SERVER_NAMES as readonly string[]).includes(n));
   if (names.length === 0 || unknown.length > 0) {
     throw new UsageError(`--only expects a list of ${SERVER_NAMES.join(', ')}; got "${value}"`);

@@ -57,9 +57,7 @@ export function selfTimes(profile: CpuProfile): { functions: SelfTime[]; files: 
     pkg.set(pkgKey, (pkg.get(pkgKey) ?? 0) + us);
   });
   const rank = (m: Map<string, number>): SelfTime[] =>
-    [...m.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .map(([name, us]) => ({ name, ms: us / 1000, share: total > 0 ? us / total : 0 }));
+    [...m.entries()].sort((a, b) => b[1] - a[1]).map(([name, us]) => ({ name, ms: us / 1000, share: total > 0 ? us / total : 0 }));
   return { functions: rank(fn), files: rank(file), packages: rank(pkg) };
 }
 
@@ -93,10 +91,7 @@ async function main(): Promise<number> {
   const request = values.request as RequestId | 'startup';
   const dir = path.join(ROOT, '.tmp/profiles', `${request}-${Date.now()}`);
   mkdirSync(dir, { recursive: true });
-  const mock = await startMock(
-    { users: Number(values.users), seed: 1, unbundled: true, nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`] },
-    600_000,
-  );
+  const mock = await startMock({ users: Number(values.users), seed: 1, unbundled: true, nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`] }, 600_000);
   try {
     if (request !== 'startup') {
       const cast = castFromPrincipals(await getJson(mock.baseUrl, '/__mock/principals'));
@@ -106,7 +101,9 @@ async function main(): Promise<number> {
         connections: Number(values.connections),
         duration: Number(values.duration),
       });
-      process.stdout.write(`${scenario.label}: ${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${JSON.stringify(r.statuses)}\n`);
+      process.stdout.write(
+        `${scenario.label}: ${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${JSON.stringify(r.statuses)}\n`,
+      );
     } else {
       process.stdout.write(`start-up: ${Math.round(mock.startupMs)} ms to the first 2xx\n`);
     }

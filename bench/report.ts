@@ -46,7 +46,10 @@ export function throughputTable(rows: readonly ThroughputRow[], ratios: readonly
         int(t.rps),
         ms(t.p50Ms),
         ms(t.p99Ms),
-        rangeText(t.rounds.map((f) => f.rps), int),
+        rangeText(
+          t.rounds.map((f) => f.rps),
+          int,
+        ),
         statusText(t),
         t.server === 'mock' ? '' : ratio(mockRatio),
         t.server === 'mock' ? '' : rangeText(perRound, (n) => n.toFixed(2)),
@@ -221,7 +224,14 @@ export function markdownTable(results: BenchResults): string {
       const row = [`\`${r.label}\``];
       for (const s of servers) {
         const t = cell(r.request, s);
-        row.push(t === undefined ? '—' : rangeText(t.rounds.map((f) => f.rps), int) || int(t.rps));
+        row.push(
+          t === undefined
+            ? '—'
+            : rangeText(
+                t.rounds.map((f) => f.rps),
+                int,
+              ) || int(t.rps),
+        );
       }
       lines.push(`| ${row.join(' | ')} |`);
     }

@@ -73,16 +73,13 @@ async function main(argv: readonly string[]): Promise<number> {
 
   try {
     const throughput = await section('throughput', () => measureThroughput(options, workDir, log));
-    const outcome: ThroughputOutcome =
-      'error' in throughput ? { rows: [], ratios: [], notes: [], failures: [] } : throughput;
+    const outcome: ThroughputOutcome = 'error' in throughput ? { rows: [], ratios: [], notes: [], failures: [] } : throughput;
     failures.push(...outcome.failures);
     notes.push(...outcome.notes);
 
     const startup = await section('start-up', () => measureStartup(options, workDir, log));
     const stateFile = needMock('the state-file run') ?? (await section('state-file', () => measureStateFile(options, workDir, log)));
-    const scale = options.skipScale
-      ? { skipped: '--skip-scale' }
-      : (needMock('the scale run') ?? (await section('scale', () => measureScale(options, log))));
+    const scale = options.skipScale ? { skipped: '--skip-scale' } : (needMock('the scale run') ?? (await section('scale', () => measureScale(options, log))));
     const conformance = options.skipConformance
       ? { skipped: '--skip-conformance' }
       : (needMock('the conformance run') ?? (await section('conformance', () => measureConformance(options, log))));
@@ -125,7 +122,10 @@ function print(results: BenchResults, options: BenchOptions): void {
     `${options.connections} connections, ${options.duration} s per run after a ${options.warmup} s warm-up, loopback; ` +
       `${options.rounds} round(s), all servers up at once and measured back to back per request, the order reversed every other round`,
   );
-  if (options.rounds > 1) out.push('req/s: the median of the rounds; p50/p99: of the median round; ratios: the median of the per-round ratios (each pairs two servers measured back to back), with their lowest–highest');
+  if (options.rounds > 1)
+    out.push(
+      'req/s: the median of the rounds; p50/p99: of the median round; ratios: the median of the per-round ratios (each pairs two servers measured back to back), with their lowest–highest',
+    );
   if (options.rate !== null) out.push(`note: every run is capped at ${options.rate} req/s (--rate): the req/s figures are the cap, not throughput`);
   for (const note of results.notes) out.push(`note: ${note}`);
   out.push('');
@@ -137,7 +137,7 @@ function print(results: BenchResults, options: BenchOptions): void {
     out.push('');
     out.push(
       'Server CPU time per completed request (utime+stime of the serving process over the measured run, µs; median of the rounds, lowest–highest), ' +
-        'and the server-bound ratio bare÷mock: the share of bare\'s req/s the mock would reach if the server, not the load generator, were the bottleneck',
+        "and the server-bound ratio bare÷mock: the share of bare's req/s the mock would reach if the server, not the load generator, were the bottleneck",
     );
     out.push(cpu);
   }

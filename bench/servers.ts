@@ -98,14 +98,27 @@ export function freePort(): Promise<number> {
 export async function startMock(settings: MockSettings, timeoutMs = 120_000): Promise<ServerHandle> {
   if (!mockAvailable()) throw new Error(`${path.relative(ROOT, MOCK_CLI)} is missing; run npm run build`);
   const port = await freePort();
-  const args = [...(settings.nodeFlags ?? []), settings.unbundled ? MOCK_MODULES_CLI : MOCK_CLI, '--port', String(port), '--host', HOST, '--seed', String(settings.seed)];
+  const args = [
+    ...(settings.nodeFlags ?? []),
+    settings.unbundled ? MOCK_MODULES_CLI : MOCK_CLI,
+    '--port',
+    String(port),
+    '--host',
+    HOST,
+    '--seed',
+    String(settings.seed),
+  ];
   args.push('--users', String(settings.users), '--quiet', ...(settings.extraArgs ?? []));
   if (settings.stateFile !== undefined) args.push('--state-file', settings.stateFile);
   return launch('mock', process.execPath, args, port, { path: '/__mock/health' }, timeoutMs);
 }
 
 /** Prism serving a spec (Flashback's by default), ready once `ready` answers 2xx. */
-export async function startPrism(dynamic: boolean, spec = SPEC, ready: Readiness = { path: `/organization/${EXAMPLE_ORG_ID}`, headers: { authorization: 'Bearer bench' } }): Promise<ServerHandle> {
+export async function startPrism(
+  dynamic: boolean,
+  spec = SPEC,
+  ready: Readiness = { path: `/organization/${EXAMPLE_ORG_ID}`, headers: { authorization: 'Bearer bench' } },
+): Promise<ServerHandle> {
   const port = await freePort();
   // Logging off: Prism's best case. Its default `info` level writes several lines per request.
   const args = [PRISM_CLI, 'mock', spec, '-p', String(port), '-h', HOST, '-v', 'silent'];
@@ -125,14 +138,7 @@ export interface Readiness {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-async function launch(
-  name: string,
-  command: string,
-  args: readonly string[],
-  port: number,
-  ready: Readiness,
-  timeoutMs: number,
-): Promise<ServerHandle> {
+async function launch(name: string, command: string, args: readonly string[], port: number, ready: Readiness, timeoutMs: number): Promise<ServerHandle> {
   installCleanup();
   const baseUrl = `http://${HOST}:${port}`;
   const spawnedAt = performance.now();
@@ -152,8 +158,7 @@ async function launch(
       resolve();
     });
   });
-  const abort = (): Error | undefined =>
-    exited === undefined ? undefined : new Error(`${name} ${exited} before it was ready:\n${output.trim()}`);
+  const abort = (): Error | undefined => (exited === undefined ? undefined : new Error(`${name} ${exited} before it was ready:\n${output.trim()}`));
   let readyAt: number;
   try {
     readyAt = await pollUntilOk(baseUrl, { ...ready, intervalMs: 10, timeoutMs, abort });

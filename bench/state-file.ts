@@ -41,9 +41,7 @@ async function createRun(options: BenchOptions, stateFile: string | undefined): 
   const mock = await startMock({ users: options.users, seed: options.seed, stateFile });
   try {
     const cast = castFromPrincipals(await getJson(mock.baseUrl, '/__mock/principals'));
-    const create = scenarios(cast, { forPrism: false, tag: stateFile === undefined ? 'mem' : 'file' }).find(
-      (s) => s.id === 'create-user',
-    );
+    const create = scenarios(cast, { forPrism: false, tag: stateFile === undefined ? 'mem' : 'file' }).find((s) => s.id === 'create-user');
     if (create === undefined) throw new Error('no create scenario');
     const settings = { connections: options.connections, rate: options.rate };
     if (options.warmup > 0) await runLoad(mock.baseUrl, create, { ...settings, duration: options.warmup });

@@ -1,7 +1,10 @@
 /** Small numeric helpers: medians, percentiles, and a growable latency sample. */
 
 export function median(values: readonly number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
 
 /** The nearest-rank percentile of values sorted ascending; NaN when empty. */

@@ -41,8 +41,7 @@ function readTargets({ throughput, ratios }: Figures): TargetLine[] {
   const out: TargetLine[] = [];
   const reads = ratios.filter((r) => throughput.some((t) => t.request === r.request && isRead(t.request)));
   for (const r of reads) {
-    const rps = (server: string): number | undefined =>
-      throughput.find((t) => t.request === r.request && t.server === server)?.rps;
+    const rps = (server: string): number | undefined => throughput.find((t) => t.request === r.request && t.server === server)?.rps;
     const mock = rps('mock');
     const bare = rps('bare');
     const prism = rps('prism');
@@ -57,8 +56,7 @@ function readTargets({ throughput, ratios }: Figures): TargetLine[] {
           ),
     );
     // The same target from the servers' own CPU time per request: bare's ÷ the mock's.
-    const cpu = (server: string): number | null | undefined =>
-      throughput.find((t) => t.request === r.request && t.server === server)?.cpuUsPerRequest;
+    const cpu = (server: string): number | null | undefined => throughput.find((t) => t.request === r.request && t.server === server)?.cpuUsPerRequest;
     const mockCpu = cpu('mock');
     const bareCpu = cpu('bare');
     const whatCpu = `reads ≥ ${pct(TARGETS.readsOverBare)} of bare (CPU per request): ${r.label}`;
@@ -95,11 +93,7 @@ function startupTarget({ startup }: Figures): TargetLine {
   if (isSkipped(startup) || isFailed(startup)) return line('startup', 'SKIP', `${what} (start-up not measured)`);
   const mock = startup.find((s) => s.server === 'mock');
   if (mock === undefined) return line('startup', 'SKIP', `${what} (the mock was not measured)`);
-  return line(
-    'startup',
-    pass(mock.medianMs < TARGETS.startupMs),
-    `${what}: mock ${fmt(mock.medianMs)} ms (median of ${mock.runsMs.length})`,
-  );
+  return line('startup', pass(mock.medianMs < TARGETS.startupMs), `${what}: mock ${fmt(mock.medianMs)} ms (median of ${mock.runsMs.length})`);
 }
 
 function scaleTargets({ scale }: Figures): TargetLine[] {

@@ -71,7 +71,7 @@ export async function measureThroughput(options: BenchOptions, workDir: string, 
     let bareRoutesFile: string | undefined;
 
     if (!haveMock && (wanted.has('mock') || wanted.has('bare'))) {
-      notes.push('the mock is not built (dist/bundle/mock.mjs missing): its runs are skipped and the bare server replays Prism\'s bytes');
+      notes.push("the mock is not built (dist/bundle/mock.mjs missing): its runs are skipped and the bare server replays Prism's bytes");
       log(`note: ${notes[notes.length - 1] ?? ''}`);
     }
 
@@ -107,9 +107,7 @@ export async function measureThroughput(options: BenchOptions, workDir: string, 
 
     const servers = options.only.filter((n) => running.has(n));
     // The bare server is keyed on the mock's exact requests; Prism is asked for the 403 by name.
-    const lists = new Map(
-      servers.map((n) => [n, scenarios(cast, { forPrism: n === 'prism' || n === 'prism-dynamic', tag: n })] as const),
-    );
+    const lists = new Map(servers.map((n) => [n, scenarios(cast, { forPrism: n === 'prism' || n === 'prism-dynamic', tag: n })] as const));
     const requestIds = runOrder(scenarios(cast, { forPrism: false, tag: 'order' })).map((s) => s.id);
     const figures = new Map<string, RoundFigure[]>();
     const phaseStart = performance.now();

@@ -35,14 +35,26 @@ function options(): { duration: number; connections: number; rounds: number } {
     }
     return value;
   };
-  return { duration: whole('duration', values.duration, 5, 600), connections: whole('connections', values.connections, 10, 1000), rounds: whole('rounds', values.rounds, 3, 20) };
+  return {
+    duration: whole('duration', values.duration, 5, 600),
+    connections: whole('connections', values.connections, 10, 1000),
+    rounds: whole('rounds', values.rounds, 3, 20),
+  };
 }
 
 function scenarios(key: string): Scenario[] {
   const headers = { authorization: `Bearer ${key}` };
   return [
     { id: 'tours-me', label: 'GET /api/organizations/me', method: 'GET', path: '/api/organizations/me', headers, expectedStatus: 200, read: true },
-    { id: 'tours-members', label: `GET members (${MEMBERS} members, page of 100)`, method: 'GET', path: '/api/organizations/members?limit=100', headers, expectedStatus: 200, read: true },
+    {
+      id: 'tours-members',
+      label: `GET members (${MEMBERS} members, page of 100)`,
+      method: 'GET',
+      path: '/api/organizations/members?limit=100',
+      headers,
+      expectedStatus: 200,
+      read: true,
+    },
   ];
 }
 
@@ -68,7 +80,9 @@ async function main(): Promise<void> {
       { server: bare, key },
       { server: prism, key: PRISM_KEY },
     ];
-    process.stdout.write(`Tours & Events reads: ${settings.rounds} rounds of ${settings.duration} s, ${settings.connections} connections; mock started in ${Math.round(mock.startupMs)} ms, Prism in ${Math.round(prism.startupMs)} ms\n\n`);
+    process.stdout.write(
+      `Tours & Events reads: ${settings.rounds} rounds of ${settings.duration} s, ${settings.connections} connections; mock started in ${Math.round(mock.startupMs)} ms, Prism in ${Math.round(prism.startupMs)} ms\n\n`,
+    );
 
     const lines = ['| read | mock req/s | bare req/s | Prism req/s | mock/bare | mock/Prism |', '|---|---:|---:|---:|---:|---:|'];
     const verdicts: string[] = [];
@@ -79,7 +93,10 @@ async function main(): Promise<void> {
         for (const { server, key: own } of order) {
           const ownScenario = scenarios(own)[index] as Scenario;
           const result = await runLoad(server.baseUrl, ownScenario, { connections: settings.connections, duration: settings.duration });
-          if (result.unexpected > 0 || result.errors > 0) throw new Error(`${server.name} ${scenario.label}: ${result.unexpected} unexpected statuses ${JSON.stringify(result.statuses)}, ${result.errors} errors`);
+          if (result.unexpected > 0 || result.errors > 0)
+            throw new Error(
+              `${server.name} ${scenario.label}: ${result.unexpected} unexpected statuses ${JSON.stringify(result.statuses)}, ${result.errors} errors`,
+            );
           (rps[server.name] as number[]).push(result.rps);
         }
       }

@@ -19,7 +19,10 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 
 function resolveRef(root: unknown, ref: string): { node: unknown; path: string[] } | null {
   if (!ref.startsWith('#/')) return null;
-  const path = ref.slice(2).split('/').map((k) => decodeURIComponent(k).replace(/~1/g, '/').replace(/~0/g, '~'));
+  const path = ref
+    .slice(2)
+    .split('/')
+    .map((k) => decodeURIComponent(k).replace(/~1/g, '/').replace(/~0/g, '~'));
   let node: unknown = root;
   for (const key of path) {
     if (!isObject(node) || !(key in node)) return null;

@@ -140,11 +140,10 @@ function accessFindings(spec: ParsedSpec): Finding[] {
 /** Step 2: Spectral's CLI with JSON output, parsed into findings. */
 function spectral(ruleset: string, specs: string[]): Promise<Finding[]> {
   return new Promise((done, fail) => {
-    const child = spawn(
-      process.execPath,
-      [SPECTRAL_BIN, 'lint', '--quiet', '--format', 'json', '--ruleset', ruleset, ...specs],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(process.execPath, [SPECTRAL_BIN, 'lint', '--quiet', '--format', 'json', '--ruleset', ruleset, ...specs], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
@@ -224,17 +223,18 @@ async function main(): Promise<number> {
   });
   for (const spec of parsed.values()) {
     for (const problem of unusedExceptions(spec.data, used)) {
-      findings.push({ file: spec.file, ...position(spec, problem.path), severity: 'error', rule: 'org-lint-exception', message: problem.message, path: problem.path });
+      findings.push({
+        file: spec.file,
+        ...position(spec, problem.path),
+        severity: 'error',
+        rule: 'org-lint-exception',
+        message: problem.message,
+        path: problem.path,
+      });
     }
   }
 
-  findings.sort(
-    (a, b) =>
-      a.file.localeCompare(b.file) ||
-      a.line - b.line ||
-      a.column - b.column ||
-      a.rule.localeCompare(b.rule),
-  );
+  findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
   findings.forEach(print);
 
   const count = (severity: Severity) => findings.filter((f) => f.severity === severity).length;

@@ -69,8 +69,4 @@ export function createToursClient(options: ToursClientOptions): ToursClient {
 /** Flashback's types, under their original names (kept for compatibility) and under explicit ones. */
 export type { paths, components, operations } from './generated/organization.js';
 export type { paths as OrganizationPaths, components as OrganizationComponents } from './generated/organization.js';
-export type {
-  paths as ToursPaths,
-  components as ToursComponents,
-  operations as ToursOperations,
-} from './generated/tours-organizations.js';
+export type { paths as ToursPaths, components as ToursComponents, operations as ToursOperations } from './generated/tours-organizations.js';

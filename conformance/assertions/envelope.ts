@@ -28,7 +28,15 @@ export function checkEnvelope(exchange: Exchange, ctx: EnvelopeContext): Exchang
     const found = op?.responses.get(response.status);
     if (!op || !found) {
       const statuses = op ? [...op.responses.keys()] : [];
-      return [{ type: 'undocumented-status', kind: 'envelope', reason: `${subject.operationId} documents only these statuses`, expected: statuses, received: response.status }];
+      return [
+        {
+          type: 'undocumented-status',
+          kind: 'envelope',
+          reason: `${subject.operationId} documents only these statuses`,
+          expected: statuses,
+          received: response.status,
+        },
+      ];
     }
     documented = found;
     pointer = ctx.validators.response(op.operationId, response.status) ? found.schemaPointer : null;
@@ -55,7 +63,15 @@ function checkBody(exchange: Exchange, documented: ResponseSpec, pointer: string
   if (!response || !pointer) return [];
   const schemaName = schemaLabel(documented, pointer);
   if (response.jsonError !== null) {
-    return [{ type: 'schema', kind: 'envelope', reason: `section 4: the envelope of ${where}`, expected: schemaName, received: `a body that is not JSON (${response.jsonError})` }];
+    return [
+      {
+        type: 'schema',
+        kind: 'envelope',
+        reason: `section 4: the envelope of ${where}`,
+        expected: schemaName,
+        received: `a body that is not JSON (${response.jsonError})`,
+      },
+    ];
   }
   const validate = ctx.validators.schema(pointer);
   let body = response.json;
@@ -65,7 +81,9 @@ function checkBody(exchange: Exchange, documented: ResponseSpec, pointer: string
     if (pinned === undefined) break;
     body = { ...(body as object), message: pinned };
   }
-  return [{ type: 'schema', kind: 'envelope', reason: `section 4: the envelope of ${where}`, expected: schemaName, received: describeSchemaErrors(validate.errors) }];
+  return [
+    { type: 'schema', kind: 'envelope', reason: `section 4: the envelope of ${where}`, expected: schemaName, received: describeSchemaErrors(validate.errors) },
+  ];
 }
 
 /** With lenient messages, a non-empty top-level message the schema pins is swapped for the pinned value and checked again. */
@@ -86,7 +104,14 @@ function checkHeaders(exchange: Exchange, documented: ResponseSpec, where: strin
     const pinned = header.schema?.const;
     const expected = typeof pinned === 'string' ? pinned : 'present';
     if (value === null ? header.required : typeof pinned === 'string' && value.trim().toLowerCase() !== pinned.toLowerCase()) {
-      failures.push({ type: 'header', kind: 'envelope', reason: `${where} documents the ${displayName(name)} header`, header: displayName(name), expected, received: value });
+      failures.push({
+        type: 'header',
+        kind: 'envelope',
+        reason: `${where} documents the ${displayName(name)} header`,
+        header: displayName(name),
+        expected,
+        received: value,
+      });
     }
   }
   return failures;

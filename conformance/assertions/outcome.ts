@@ -22,7 +22,15 @@ export interface OutcomeOptions {
 export function checkOutcome(exchange: Exchange, expected: Expected, options: OutcomeOptions): ExchangeFailure[] {
   const response = exchange.response;
   if (!response) {
-    return [{ type: 'transport', kind: 'robustness', reason: `W3: no request may drop the connection; ${expected.reason}`, expected: `a ${expected.status} response`, received: exchange.error ?? 'no response' }];
+    return [
+      {
+        type: 'transport',
+        kind: 'robustness',
+        reason: `W3: no request may drop the connection; ${expected.reason}`,
+        expected: `a ${expected.status} response`,
+        received: exchange.error ?? 'no response',
+      },
+    ];
   }
   if (response.status !== expected.status) {
     return [{ type: 'status', ...statusFiling(expected, response.status), expected: expected.status, received: response.status }];
@@ -36,7 +44,8 @@ function statusFiling(expected: Pick<Expected, 'status' | 'kind' | 'reason'>, re
   if (expected.status < 200 || expected.status >= 300) return { kind: expected.kind, reason: expected.reason };
   if (received === 401) return { kind: 'auth', reason: `a 401 refused credentials the rules accept; ${expected.reason}` };
   if (received === 403) return { kind: 'role', reason: expected.reason };
-  if (received >= 200 && received < 300) return { kind: 'envelope', reason: `the call succeeded, but ${expected.status} is its documented status; ${expected.reason}` };
+  if (received >= 200 && received < 300)
+    return { kind: 'envelope', reason: `the call succeeded, but ${expected.status} is its documented status; ${expected.reason}` };
   return { kind: 'business', reason: expected.reason };
 }
 

@@ -58,11 +58,13 @@ const WEAK_PASSWORDS: readonly (readonly [string, string])[] = [
 ];
 
 export async function runBusiness(ctx: RunContext): Promise<void> {
-  const run = (name: string, mutates: boolean, body: (scope: CaseScope) => Promise<void>): Promise<unknown> => ctx.recorder.run('business', name, { mutates }, body);
+  const run = (name: string, mutates: boolean, body: (scope: CaseScope) => Promise<void>): Promise<unknown> =>
+    ctx.recorder.run('business', name, { mutates }, body);
   const rule = (id: string, says: string): Because => because('business', id, says);
   const fixed = (status: number, message: string | null, id: string, says: string): Expected => byRule('business', id, says, status, message);
   const owner = (scope: CaseScope): Actor => ctx.need(scope, 'owner');
-  const disposable = (scope: CaseScope, role: RoleValue, label: string, deleted = false): Promise<DisposableUser> => ctx.fixtures.user(ctx, scope, { role, label, deleted });
+  const disposable = (scope: CaseScope, role: RoleValue, label: string, deleted = false): Promise<DisposableUser> =>
+    ctx.fixtures.user(ctx, scope, { role, label, deleted });
 
   await run('create defaults to USER and sends the invite (U3)', true, async (scope) => {
     const body = ctx.fixtures.createBody('defaults');
@@ -72,7 +74,12 @@ export async function runBusiness(ctx: RunContext): Promise<void> {
     const data = (bodyField(exchange, 'data') ?? {}) as Json;
     expectEqual(scope, exchange, 'orgRole', data.orgRole, USER, rule('U3', 'orgRole defaults to 0 (USER)'));
     // The wording is the only sign over HTTP that the invitation went out; --lenient-messages gives that up.
-    ctx.expectMessage(scope, exchange, exampleMessage(ctx.spec, OP.createUser, 201, 'created'), rule('U3', 'sendInvite defaults to true: the 201 message says the verification e-mail was sent'));
+    ctx.expectMessage(
+      scope,
+      exchange,
+      exampleMessage(ctx.spec, OP.createUser, 201, 'created'),
+      rule('U3', 'sendInvite defaults to true: the 201 message says the verification e-mail was sent'),
+    );
   });
 
   for (const [name, grant] of GRANTS) {
@@ -112,7 +119,15 @@ export async function runBusiness(ctx: RunContext): Promise<void> {
       const current = bodyField(read, 'name');
       if (typeof current !== 'string') scope.skip(`could not read the current name: ${answer(read)}`);
       const { exchange, ok } = await ctx.callExpecting(scope, actor, OP.updateUser, { params: { userId: self.id }, json: { name: current } }, { user: self });
-      if (ok) expectEqual(scope, exchange, 'data.name', (bodyField(exchange, 'data') as Json | undefined)?.name, current, rule('R7', 'editing your own name is allowed'));
+      if (ok)
+        expectEqual(
+          scope,
+          exchange,
+          'data.name',
+          (bodyField(exchange, 'data') as Json | undefined)?.name,
+          current,
+          rule('R7', 'editing your own name is allowed'),
+        );
     });
   }
 
@@ -136,10 +151,17 @@ export async function runBusiness(ctx: RunContext): Promise<void> {
 
   await run('U3: an e-mail already in use, in any letter case, is a 409', true, async (scope) => {
     const actor = owner(scope);
-    const conflict = fixed(409, exampleMessage(ctx.spec, OP.createUser, 409, 'duplicate'), 'U3', 'e-mails are unique on the platform, in any letter case, soft-deleted users included');
+    const conflict = fixed(
+      409,
+      exampleMessage(ctx.spec, OP.createUser, 409, 'duplicate'),
+      'U3',
+      'e-mails are unique on the platform, in any letter case, soft-deleted users included',
+    );
     const first = await disposable(scope, USER, 'duplicate');
     const again = (email: string, why: string): Promise<unknown> =>
-      ctx.call(scope, actor, OP.createUser, { json: { ...ctx.fixtures.createBody('duplicate'), email } }).then((e) => ctx.expect(scope, e, { ...conflict, reason: `${conflict.reason}: ${why}` }));
+      ctx
+        .call(scope, actor, OP.createUser, { json: { ...ctx.fixtures.createBody('duplicate'), email } })
+        .then((e) => ctx.expect(scope, e, { ...conflict, reason: `${conflict.reason}: ${why}` }));
     await again(first.email.toUpperCase(), 'the same e-mail in upper case');
     const outsider = ctx.principals.byName.get('outsider')?.email;
     if (outsider) await again(capitalize(outsider), "the outsider's e-mail, in another organization");
@@ -202,7 +224,12 @@ export async function runBusiness(ctx: RunContext): Promise<void> {
     for (const json of [{}, { domain: current.domain, reposDisabled: current.reposDisabled, conformance: true }]) {
       ctx.expect(scope, await ctx.call(scope, actor, OP.updateOrganization, { params: { orgId: home }, json }), org);
     }
-    const wrongType = fixed(400, exampleMessage(ctx.spec, OP.updateOrganization, 400, 'wrongType'), 'O2', 'a writable field of the wrong type is a 400 naming the field');
+    const wrongType = fixed(
+      400,
+      exampleMessage(ctx.spec, OP.updateOrganization, 400, 'wrongType'),
+      'O2',
+      'a writable field of the wrong type is a 400 naming the field',
+    );
     ctx.expect(scope, await ctx.call(scope, actor, OP.updateOrganization, { params: { orgId: home }, json: { mfaEnforced: 'yes' } }), wrongType);
     const user = await disposable(scope, USER, 'no-valid-fields');
     const none = fixed(400, exampleMessage(ctx.spec, OP.updateUser, 400, 'noValidFields'), 'U5', 'an update with no writable field changes nothing');
@@ -219,7 +246,10 @@ export async function runBusiness(ctx: RunContext): Promise<void> {
     ctx.expect(scope, await ctx.call(scope, actor, OP.getUser, { params: { userId: missing } }), userGone);
     ctx.expect(scope, await ctx.call(scope, actor, OP.deleteUser, { params: { userId: missing } }), userGone);
     ctx.expect(scope, await ctx.call(scope, actor, OP.activateUser, { params: { userId: missing } }), userGone);
-    ctx.expect(scope, await ctx.call(scope, actor, OP.updateUser, { params: { userId: missing }, json: { name: 'Nobody' } }), { ...userGone, message: exampleMessage(ctx.spec, OP.updateUser, 404, 'notFound') });
+    ctx.expect(scope, await ctx.call(scope, actor, OP.updateUser, { params: { userId: missing }, json: { name: 'Nobody' } }), {
+      ...userGone,
+      message: exampleMessage(ctx.spec, OP.updateUser, 404, 'notFound'),
+    });
     ctx.expect(scope, await ctx.call(scope, actor, OP.getOrganization, { params: { orgId: missing } }), orgGone);
     ctx.expect(scope, await ctx.call(scope, actor, OP.updateOrganization, { params: { orgId: missing }, json: { name: 'Nobody' } }), orgGone);
   });
@@ -264,7 +294,13 @@ async function partialOrganizationUpdate(ctx: RunContext, scope: CaseScope): Pro
     const again = await ctx.call(scope, actor, OP.getOrganization, { params: { orgId: home } });
     expectEqual(scope, again, 'data', bodyField(again, 'data'), changed, why);
     // Not `id`: a target that applied it would move the organization away from its path.
-    const ignored = { city, domain: `conf-${ctx.runId}.invalid`, reposDisabled: !before.reposDisabled, deletedAt: '2020-01-01T00:00:00.000Z', conformance: true };
+    const ignored = {
+      city,
+      domain: `conf-${ctx.runId}.invalid`,
+      reposDisabled: !before.reposDisabled,
+      deletedAt: '2020-01-01T00:00:00.000Z',
+      conformance: true,
+    };
     await put(ignored, changed, 'writing domain, reposDisabled, deletedAt and an unknown field');
     await put({ address2: null }, { ...changed, address2: null }, 'clearing address2 with null');
   } finally {

@@ -47,7 +47,13 @@ export async function runLifecycle(ctx: RunContext): Promise<void> {
     await ctx.callExpecting(scope, s.manager, OP.deleteUser, { params: { userId: s.target.id } }, { user: { ...s.target, deleted: true } });
   });
   await step('update of a deleted user is a 400 (U5)', async (scope, s) => {
-    await ctx.callExpecting(scope, s.manager, OP.updateUser, { params: { userId: s.target.id }, json: { name: 'Deleted' } }, { user: { ...s.target, deleted: true } });
+    await ctx.callExpecting(
+      scope,
+      s.manager,
+      OP.updateUser,
+      { params: { userId: s.target.id }, json: { name: 'Deleted' } },
+      { user: { ...s.target, deleted: true } },
+    );
   });
   await step('activate clears deletedAt and changes nothing else (U7)', (scope, s) => activate(ctx, scope, s));
   await step('activate again is a 400 (U7)', async (scope, s) => {
@@ -78,7 +84,7 @@ async function create(ctx: RunContext, scope: CaseScope): Promise<Subject> {
     orgRoleDescription: roleName(ROLES.USER),
     orgRoles: rolesUpTo(ROLES.USER),
   };
-  const why = rule('U3', 'firstName comes back as name; a new user is not validated, not deleted, in the caller\'s organization (R2, R3)');
+  const why = rule('U3', "firstName comes back as name; a new user is not validated, not deleted, in the caller's organization (R2, R3)");
   for (const [key, value] of Object.entries(expected)) expectEqual(scope, exchange, key, data[key], value, why);
   return {
     manager,
@@ -105,13 +111,23 @@ async function listed(ctx: RunContext, scope: CaseScope, s: Subject, growth: num
   if (!now) return null;
   const why = rule('U1', 'the list holds every user of the organization, soft-deleted ones included, oldest first; total is its length');
   const index = now.users.findIndex((u) => u.id === s.target.id);
-  expectThat(scope, now.exchange, index >= 0, { ...why, expected: `user ${s.target.id} in the list`, received: `a list of ${now.users.length} users without it` });
+  expectThat(scope, now.exchange, index >= 0, {
+    ...why,
+    expected: `user ${s.target.id} in the list`,
+    received: `a list of ${now.users.length} users without it`,
+  });
   expectEqual(scope, now.exchange, 'total', now.total, now.users.length, rule('U1', 'total equals the length of data'));
   if (s.listTotal >= 0 && growth !== 0) expectEqual(scope, now.exchange, 'total', now.total, s.listTotal + growth, why);
   if (s.listTotal >= 0 && growth === 0) expectEqual(scope, now.exchange, 'total', now.total, s.listTotal, why);
   if (index >= 0 && growth > 0) {
-    const newer = now.users.slice(index + 1).filter((u) => typeof u.id === 'string' && !(typeof u.email === 'string' && u.email.startsWith(`conf-${ctx.runId}-`)));
-    expectThat(scope, now.exchange, newer.length === 0, { ...why, expected: 'the new user after every older user (oldest first)', received: `older users after it: ${newer.map((u) => String(u.email)).join(', ')}` });
+    const newer = now.users
+      .slice(index + 1)
+      .filter((u) => typeof u.id === 'string' && !(typeof u.email === 'string' && u.email.startsWith(`conf-${ctx.runId}-`)));
+    expectThat(scope, now.exchange, newer.length === 0, {
+      ...why,
+      expected: 'the new user after every older user (oldest first)',
+      received: `older users after it: ${newer.map((u) => String(u.email)).join(', ')}`,
+    });
   }
   s.listTotal = now.total;
   return { exchange: now.exchange, user: index >= 0 ? (now.users[index] as Json) : null };
@@ -142,13 +158,21 @@ async function softDelete(ctx: RunContext, scope: CaseScope, s: Subject): Promis
   const why = rule('U6', 'delete is soft: it sets deletedAt and keeps the record');
   const got = await readUser(ctx, scope, s, 'delete is soft: the deleted user stays readable', 'U6');
   if (got) {
-    expectThat(scope, got.exchange, typeof got.user.deletedAt === 'string', { ...why, expected: 'deletedAt set to the time of deletion', received: `deletedAt ${show(got.user.deletedAt)}` });
+    expectThat(scope, got.exchange, typeof got.user.deletedAt === 'string', {
+      ...why,
+      expected: 'deletedAt set to the time of deletion',
+      received: `deletedAt ${show(got.user.deletedAt)}`,
+    });
     expectEqual(scope, got.exchange, 'the user apart from deletedAt', { ...got.user, deletedAt: null }, s.record, why);
   }
   const inList = await listed(ctx, scope, s, 0);
   if (inList?.user) {
     const deletedAt = inList.user.deletedAt;
-    expectThat(scope, inList.exchange, typeof deletedAt === 'string', { ...rule('U1', 'the list shows soft-deleted users with deletedAt set'), expected: 'deletedAt set in the list', received: `deletedAt ${show(deletedAt)}` });
+    expectThat(scope, inList.exchange, typeof deletedAt === 'string', {
+      ...rule('U1', 'the list shows soft-deleted users with deletedAt set'),
+      expected: 'deletedAt set in the list',
+      received: `deletedAt ${show(deletedAt)}`,
+    });
   }
 }
 
@@ -157,7 +181,15 @@ async function activate(ctx: RunContext, scope: CaseScope, s: Subject): Promise<
   const { ok } = await ctx.callExpecting(scope, s.manager, OP.activateUser, { params: { userId: s.target.id } }, { user: deleted });
   if (!ok) return;
   const got = await readUser(ctx, scope, s, 'the activated user is readable');
-  if (got) expectEqual(scope, got.exchange, 'the user', got.user, s.record, rule('U7', 'activate clears deletedAt and changes nothing else, validated and orgRole included'));
+  if (got)
+    expectEqual(
+      scope,
+      got.exchange,
+      'the user',
+      got.user,
+      s.record,
+      rule('U7', 'activate clears deletedAt and changes nothing else, validated and orgRole included'),
+    );
   const inList = await listed(ctx, scope, s, 0);
   if (inList?.user) expectEqual(scope, inList.exchange, 'deletedAt in the list', inList.user.deletedAt, null, rule('U7', 'activate clears deletedAt'));
 }
@@ -170,13 +202,22 @@ const servedCache = new WeakMap<RunContext, Promise<boolean>>();
 async function needLogin(ctx: RunContext, scope: CaseScope): Promise<void> {
   let served = servedCache.get(ctx);
   if (!served) {
-    served = ctx.call(scope, null, OP.login, { json: { email: ctx.fixtures.email('probe'), password: 'Probe-Passw0rd' } }).then((e) => e.response?.status !== 404);
+    served = ctx
+      .call(scope, null, OP.login, { json: { email: ctx.fixtures.email('probe'), password: 'Probe-Passw0rd' } })
+      .then((e) => e.response?.status !== 404);
     servedCache.set(ctx, served);
   }
   if (!(await served)) scope.skip('the target does not serve POST /user/login');
 }
 
-async function expectLoginRefused(ctx: RunContext, scope: CaseScope, credentials: { email: string; password: string }, example: string, id: string, says: string): Promise<void> {
+async function expectLoginRefused(
+  ctx: RunContext,
+  scope: CaseScope,
+  credentials: { email: string; password: string },
+  example: string,
+  id: string,
+  says: string,
+): Promise<void> {
   const exchange = await ctx.call(scope, null, OP.login, { json: credentials });
   const expected = byRule('business', id, says, 401, exampleMessage(ctx.spec, OP.login, 401, example));
   if (ctx.expect(scope, exchange, expected)) {
@@ -184,7 +225,13 @@ async function expectLoginRefused(ctx: RunContext, scope: CaseScope, credentials
   }
 }
 
-async function logIn(ctx: RunContext, scope: CaseScope, credentials: { email: string; password: string }, id: string, says: string): Promise<{ token: string; refreshToken: string; exchange: Exchange } | null> {
+async function logIn(
+  ctx: RunContext,
+  scope: CaseScope,
+  credentials: { email: string; password: string },
+  id: string,
+  says: string,
+): Promise<{ token: string; refreshToken: string; exchange: Exchange } | null> {
   const exchange = await ctx.call(scope, null, OP.login, { json: credentials });
   const ok = ctx.expect(scope, exchange, byRule('business', id, says, 200));
   const token = bodyField(exchange, 'accessToken');
@@ -213,7 +260,14 @@ async function loginRules(ctx: RunContext): Promise<void> {
       const p = ctx.principals.byName.get(name);
       const email = p?.email ?? scope.skip(`needs the ${name} account's e-mail and password`);
       const password = p?.password ?? scope.skip(`needs the ${name} account's e-mail and password`);
-      await expectLoginRefused(ctx, scope, { email, password }, 'inactive', 'A3', `a ${name === 'deleted' ? 'soft-deleted' : 'not validated'} user cannot log in`);
+      await expectLoginRefused(
+        ctx,
+        scope,
+        { email, password },
+        'inactive',
+        'A3',
+        `a ${name === 'deleted' ? 'soft-deleted' : 'not validated'} user cannot log in`,
+      );
     });
   }
   await run('a wrong password is INVALID_PASSWORD and an unknown e-mail USER_NOT_FOUND (A3)', false, async (scope) => {
@@ -225,7 +279,8 @@ async function loginRules(ctx: RunContext): Promise<void> {
     const p = withPassword(ctx, scope);
     const session = await logIn(ctx, scope, { email: p.email.toUpperCase(), password: p.password }, 'A3', 'e-mail matching is case-insensitive');
     const user = session ? (bodyField(session.exchange, 'user') as Json | undefined) : undefined;
-    if (session && p.userId) expectEqual(scope, session.exchange, 'user.id', user?.id, p.userId, rule('A3', `the login answer names the user who logged in (${p.name})`));
+    if (session && p.userId)
+      expectEqual(scope, session.exchange, 'user.id', user?.id, p.userId, rule('A3', `the login answer names the user who logged in (${p.name})`));
   });
   await run('refresh rotates the refresh token and logout revokes it (A4)', true, async (scope) => {
     const p = withPassword(ctx, scope);
@@ -237,8 +292,14 @@ async function loginRules(ctx: RunContext): Promise<void> {
 }
 
 /** A disposable user of this role who has logged in, acting with its own token; needs the mock's control plane. */
-async function sessionUser(ctx: RunContext, scope: CaseScope, role: RoleValue, label: string): Promise<{ user: DisposableUser; actor: Actor; refreshToken: string }> {
-  if (!ctx.principals.mockControlPlane) scope.skip('needs a user the run may change and log in as: only the mock control plane (POST /__mock/users/{id}/validate) can validate one');
+async function sessionUser(
+  ctx: RunContext,
+  scope: CaseScope,
+  role: RoleValue,
+  label: string,
+): Promise<{ user: DisposableUser; actor: Actor; refreshToken: string }> {
+  if (!ctx.principals.mockControlPlane)
+    scope.skip('needs a user the run may change and log in as: only the mock control plane (POST /__mock/users/{id}/validate) can validate one');
   const user = await ctx.fixtures.user(ctx, scope, { role, label });
   const validated = await ctx.internal(scope, { method: 'POST', path: `/__mock/users/${encodeURIComponent(user.id)}/validate` });
   if (validated.response?.status !== 200) scope.skip(`could not validate the user: ${answer(validated)}`);
@@ -256,7 +317,13 @@ async function sessionUser(ctx: RunContext, scope: CaseScope, role: RoleValue, l
 async function roleChangeSession(ctx: RunContext, scope: CaseScope): Promise<void> {
   const { user, actor } = await sessionUser(ctx, scope, ROLES.WORKSPACES, 'demoted');
   if (!(await ctx.callExpecting(scope, actor, OP.listUsers, {}, {})).ok) return;
-  const demote = await ctx.callExpecting(scope, user.creator, OP.updateUser, { params: { userId: user.id }, json: { orgRole: ROLES.USER } }, { user, grant: ROLES.USER });
+  const demote = await ctx.callExpecting(
+    scope,
+    user.creator,
+    OP.updateUser,
+    { params: { userId: user.id }, json: { orgRole: ROLES.USER } },
+    { user, grant: ROLES.USER },
+  );
   if (!demote.ok) return;
   const demoted: Actor = { ...actor, member: { role: ROLES.USER, orgId: user.orgId, userId: user.id } };
   await ctx.callExpecting(scope, demoted, OP.listUsers, {}, {});
@@ -288,7 +355,11 @@ async function deletedUserSession(ctx: RunContext, scope: CaseScope): Promise<vo
   const { ok } = await ctx.callExpecting(scope, user.creator, OP.deleteUser, { params: { userId: user.id } }, { user });
   if (!ok) return;
   ctx.expect(scope, await readOrg(), byRule('auth', 'U6', "a deleted user's access token stops working at once (A2)", 401));
-  ctx.expect(scope, await ctx.call(scope, null, OP.refresh, { json: { refreshToken } }), byRule('auth', 'U6', "a deleted user's refresh tokens are revoked", 401));
+  ctx.expect(
+    scope,
+    await ctx.call(scope, null, OP.refresh, { json: { refreshToken } }),
+    byRule('auth', 'U6', "a deleted user's refresh tokens are revoked", 401),
+  );
   await expectLoginRefused(ctx, scope, user, 'inactive', 'A3', 'a soft-deleted user cannot log in');
   const back = await ctx.callExpecting(scope, user.creator, OP.activateUser, { params: { userId: user.id } }, { user: { ...user, deleted: true } });
   if (back.ok) await logIn(ctx, scope, user, 'U7', 'an activated user logs in again');

@@ -49,7 +49,10 @@ async function bearerPlacement(ctx: RunContext): Promise<void> {
     const lower: Actor = { ...owner, name: 'owner (bearer)', authorization: { value: `bearer ${token}`, label: "bearer <owner's token>" } };
     const expected = expectedOutcome(ctx.spec, list, lower, {});
     if (expected.status === null) return scope.skip(expected.why);
-    ctx.expect(scope, await ctx.call(scope, lower, list.operationId), { ...expected, reason: `A1: the scheme word is case-insensitive, so "bearer" works; ${expected.reason}` });
+    ctx.expect(scope, await ctx.call(scope, lower, list.operationId), {
+      ...expected,
+      reason: `A1: the scheme word is case-insensitive, so "bearer" works; ${expected.reason}`,
+    });
   });
   await ctx.recorder.run('matrix', 'A1: a token in the query or a cookie is not read', { mutates: false }, async (scope) => {
     const token = ctx.principals.byName.get('owner')?.token ?? scope.skip('needs the owner token');

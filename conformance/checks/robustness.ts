@@ -17,7 +17,8 @@ import { expectThat } from './targets.js';
 const OVERSIZED_BYTES = 1024 * 1024 + 4096;
 
 export async function runRobustness(ctx: RunContext): Promise<void> {
-  const run = (name: string, mutates: boolean, body: (scope: CaseScope) => Promise<void>): Promise<unknown> => ctx.recorder.run('robustness', name, { mutates }, body);
+  const run = (name: string, mutates: boolean, body: (scope: CaseScope) => Promise<void>): Promise<unknown> =>
+    ctx.recorder.run('robustness', name, { mutates }, body);
   const invalidJson = (op: string): Expected =>
     status(400, exampleMessage(ctx.spec, OP.createUser, 400, 'invalidJson'), 'W1', `a body that is not JSON is a 400 in the error envelope of ${op}`);
   const broken: RequestSpec['raw'] = { body: '{"email": "conf-', contentType: 'application/json', summary: '{"email": "conf-  (cut short: not JSON)' };
@@ -34,7 +35,10 @@ export async function runRobustness(ctx: RunContext): Promise<void> {
     ] as const) {
       ctx.expect(scope, await ctx.call(scope, owner, operationId, { params, raw: broken }), invalidJson(operationId));
     }
-    ctx.expect(scope, await ctx.call(scope, null, OP.login, { raw: broken }), { ...invalidJson(OP.login), message: componentMessage(ctx.spec, 'AuthBadRequest') });
+    ctx.expect(scope, await ctx.call(scope, null, OP.login, { raw: broken }), {
+      ...invalidJson(OP.login),
+      message: componentMessage(ctx.spec, 'AuthBadRequest'),
+    });
   });
 
   await run('authentication and role come before the body (section 3)', false, async (scope) => {
@@ -50,14 +54,18 @@ export async function runRobustness(ctx: RunContext): Promise<void> {
   await run('another content type is a 415 (W1)', true, async (scope) => {
     const owner = ctx.need(scope, 'owner');
     const body = JSON.stringify(ctx.fixtures.createBody('text-plain'));
-    const exchange = await ctx.call(scope, owner, OP.createUser, { raw: { body, contentType: 'text/plain', summary: `${body.replace(/"password":"[^"]*"/, '"password":"***"')} (as text/plain)` } });
+    const exchange = await ctx.call(scope, owner, OP.createUser, {
+      raw: { body, contentType: 'text/plain', summary: `${body.replace(/"password":"[^"]*"/, '"password":"***"')} (as text/plain)` },
+    });
     ctx.expect(scope, exchange, status(415, componentMessage(ctx.spec, 'NullDataUnsupportedMediaType'), 'W1', 'a body that is not application/json is a 415'));
   });
 
   await run('a body over 1 MiB is a 413 (W1)', true, async (scope) => {
     const owner = ctx.need(scope, 'owner');
     const padded = JSON.stringify({ ...ctx.fixtures.createBody('oversized'), padding: 'x'.repeat(OVERSIZED_BYTES) });
-    const exchange = await ctx.call(scope, owner, OP.createUser, { raw: { body: padded, contentType: 'application/json', summary: `a valid create body padded to ${padded.length} bytes` } });
+    const exchange = await ctx.call(scope, owner, OP.createUser, {
+      raw: { body: padded, contentType: 'application/json', summary: `a valid create body padded to ${padded.length} bytes` },
+    });
     ctx.expect(scope, exchange, status(413, componentMessage(ctx.spec, 'NullDataPayloadTooLarge'), 'W1', 'a body over 1 MiB is a 413'));
   });
 
@@ -92,7 +100,12 @@ function status(code: number, message: string, rule: string, says: string): Expe
 /** W2: `Allow` lists the methods the path serves (and not the one that was refused). */
 function checkAllow(scope: CaseScope, exchange: Exchange, served: readonly string[], sent: string): void {
   const header = exchange.response?.headers.allow ?? null;
-  const listed = new Set((header ?? '').split(',').map((m) => m.trim().toUpperCase()).filter(Boolean));
+  const listed = new Set(
+    (header ?? '')
+      .split(',')
+      .map((m) => m.trim().toUpperCase())
+      .filter(Boolean),
+  );
   const missing = served.filter((m) => !listed.has(m));
   expectThat(scope, exchange, header !== null && missing.length === 0 && !listed.has(sent), {
     ...because('robustness', 'W2', 'a 405 carries an Allow header listing the methods the path serves'),
@@ -122,9 +135,21 @@ export async function sweepServerErrors(ctx: RunContext): Promise<void> {
       scope.attach(exchange);
       if (reported.has(exchange.id)) folded.push(exchange);
       else if (exchange.response && code !== undefined) {
-        scope.failOn(exchange, { type: 'state', kind: 'robustness', reason: 'W3: no request, however malformed, yields a 5xx', expected: 'a status below 500', received: `${code} ${exchange.response.text.slice(0, 120)}` });
+        scope.failOn(exchange, {
+          type: 'state',
+          kind: 'robustness',
+          reason: 'W3: no request, however malformed, yields a 5xx',
+          expected: 'a status below 500',
+          received: `${code} ${exchange.response.text.slice(0, 120)}`,
+        });
       } else {
-        scope.failOn(exchange, { type: 'transport', kind: 'robustness', reason: 'W3: no request drops the connection', expected: 'an HTTP response', received: exchange.error ?? 'no response' });
+        scope.failOn(exchange, {
+          type: 'transport',
+          kind: 'robustness',
+          reason: 'W3: no request drops the connection',
+          expected: 'an HTTP response',
+          received: exchange.error ?? 'no response',
+        });
       }
     }
     if (folded.length === 0) return;
@@ -164,7 +189,10 @@ function answers(exchanges: readonly Exchange[]): string {
     .map(([answer, ops]) => {
       const total = [...ops.values()].reduce((a, b) => a + b, 0);
       const top = [...ops].sort((a, b) => b[1] - a[1]);
-      return `${answer} ×${total} (${preview(top.map(([op, n]) => `${op} ×${n}`), 4)})`;
+      return `${answer} ×${total} (${preview(
+        top.map(([op, n]) => `${op} ×${n}`),
+        4,
+      )})`;
     })
     .join('; ');
 }

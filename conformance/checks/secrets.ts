@@ -16,7 +16,9 @@ export async function sweepSecrets(ctx: RunContext): Promise<void> {
   const inspected = ctx.spec.operations.filter((op) => op.access.authenticated || op.operationId === OP.login);
   for (const op of inspected) {
     await ctx.recorder.run('secrets', `no password, hash or token in a ${op.operationId} response (E1)`, { mutates: false }, async (scope) => {
-      const exchanges = ctx.http.exchanges.filter((e) => e.meta.subject.kind === 'operation' && e.meta.subject.operationId === op.operationId && e.response?.json !== undefined);
+      const exchanges = ctx.http.exchanges.filter(
+        (e) => e.meta.subject.kind === 'operation' && e.meta.subject.operationId === op.operationId && e.response?.json !== undefined,
+      );
       if (exchanges.length === 0) scope.skip(`no ${op.operationId} response in this run`);
       for (const exchange of exchanges) {
         scope.attach(exchange);

@@ -48,7 +48,13 @@ export function expectEqual(
   context: { readonly kind: FailureKind; readonly reason: string },
 ): boolean {
   if (sameJson(actual, expected)) return true;
-  scope.failOn(exchange, { type: 'state', kind: context.kind, reason: context.reason, expected: `${what} ${show(expected)}`, received: `${what} ${show(actual)}` });
+  scope.failOn(exchange, {
+    type: 'state',
+    kind: context.kind,
+    reason: context.reason,
+    expected: `${what} ${show(expected)}`,
+    received: `${what} ${show(actual)}`,
+  });
   return false;
 }
 

@@ -25,7 +25,8 @@ export async function runTenancy(ctx: RunContext): Promise<void> {
 async function againstOrganization(ctx: RunContext, name: PrincipalName, which: 'home' | 'other'): Promise<void> {
   const label = which === 'other' ? "the outsider's organization" : "the members' organization";
   const orgIdOf = (scope: CaseScope): string =>
-    (which === 'other' ? ctx.otherOrgId : ctx.homeOrgId) ?? scope.skip(`the id of ${label} is unknown${which === 'other' ? ' (needs the outsider principal)' : ''}`);
+    (which === 'other' ? ctx.otherOrgId : ctx.homeOrgId) ??
+    scope.skip(`the id of ${label} is unknown${which === 'other' ? ' (needs the outsider principal)' : ''}`);
   const run = (title: string, mutates: boolean, body: (scope: CaseScope, actor: Actor) => Promise<void>): Promise<unknown> =>
     ctx.recorder.run('tenancy', `${title} of ${label} as ${name}`, { mutates }, async (scope) => body(scope, ctx.need(scope, name)));
 

@@ -99,7 +99,12 @@ export class RunContext {
   }
 
   /** Sends a request that is no operation of the spec (unknown route, wrong method). */
-  async stray(scope: CaseScope, actor: Actor | null, component: 'RouteNotFound' | 'MethodNotAllowed', request: { method: string; path: string }): Promise<Exchange> {
+  async stray(
+    scope: CaseScope,
+    actor: Actor | null,
+    component: 'RouteNotFound' | 'MethodNotAllowed',
+    request: { method: string; path: string },
+  ): Promise<Exchange> {
     return this.send(scope, actor, { kind: 'route', component }, request);
   }
 
@@ -108,8 +113,16 @@ export class RunContext {
     return this.send(scope, null, { kind: 'internal' }, request);
   }
 
-  private async send(scope: CaseScope, actor: Actor | null, subject: Exchange['meta']['subject'], request: Omit<RequestSpec, 'authorization'>): Promise<Exchange> {
-    const exchange = await this.http.send({ ...request, authorization: actor?.authorization }, { subject, principal: actor?.name ?? 'no-token', caseId: scope.id });
+  private async send(
+    scope: CaseScope,
+    actor: Actor | null,
+    subject: Exchange['meta']['subject'],
+    request: Omit<RequestSpec, 'authorization'>,
+  ): Promise<Exchange> {
+    const exchange = await this.http.send(
+      { ...request, authorization: actor?.authorization },
+      { subject, principal: actor?.name ?? 'no-token', caseId: scope.id },
+    );
     return scope.attach(exchange);
   }
 

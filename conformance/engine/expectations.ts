@@ -62,7 +62,9 @@ export interface CallFacts {
 }
 
 /** The state rules of the user operations, with the example that documents each message. */
-const STATE_RULES: Readonly<Record<string, { readonly when: (deleted: boolean) => boolean; readonly example: string; readonly rule: string; readonly says: string }>> = {
+const STATE_RULES: Readonly<
+  Record<string, { readonly when: (deleted: boolean) => boolean; readonly example: string; readonly rule: string; readonly says: string }>
+> = {
   [OP.updateUser]: { when: (d) => d, example: 'deleted', rule: 'U5', says: 'a soft-deleted user cannot be updated' },
   [OP.deleteUser]: { when: (d) => d, example: 'alreadyDeleted', rule: 'U6', says: 'a user who is already deleted cannot be deleted again' },
   [OP.activateUser]: { when: (d) => !d, example: 'notDeleted', rule: 'U7', says: 'only a deleted user can be activated' },
@@ -73,7 +75,13 @@ export function expectedOutcome(spec: LoadedSpec, op: OperationSpec, actor: Acto
   if (!access.authenticated) throw new Error(`${op.operationId} needs no authentication; expectedOutcome is for the organization operations`);
   const action = actionPhrase(op);
   if (!actor.member) {
-    return { status: 401, message: componentMessage(spec, 'Unauthorized'), kind: 'auth', rule: 'A2', reason: `${actor.description} must be refused with a 401 (A2)` };
+    return {
+      status: 401,
+      message: componentMessage(spec, 'Unauthorized'),
+      kind: 'auth',
+      rule: 'A2',
+      reason: `${actor.description} must be refused with a 401 (A2)`,
+    };
   }
   const { role, orgId, userId } = actor.member;
   const deny = (status: number, message: string, kind: FailureKind, rule: string, reason: string): Expected => ({
@@ -127,11 +135,23 @@ export function expectedOutcome(spec: LoadedSpec, op: OperationSpec, actor: Acto
       return { status: null, why: 'the spec does not say whether R6 or U7 answers a caller who activates themselves' };
     }
     if (!self && targetRank && !mayManage(role, user.role)) {
-      return deny(403, targetRank.message, 'business', targetRank.rule, `${roleName(role)} may not manage a ${roleName(user.role)} user (${targetRank.rule}: the target must rank strictly lower, OWNER excepted)`);
+      return deny(
+        403,
+        targetRank.message,
+        'business',
+        targetRank.rule,
+        `${roleName(role)} may not manage a ${roleName(user.role)} user (${targetRank.rule}: the target must rank strictly lower, OWNER excepted)`,
+      );
     }
   }
   if (grantedRank && facts.grant !== undefined && !mayGrant(role, facts.grant)) {
-    return deny(403, grantedRank.message, 'business', grantedRank.rule, `${roleName(role)} may not grant ${roleName(facts.grant)} (${grantedRank.rule}: only a role strictly below one's own, OWNER excepted)`);
+    return deny(
+      403,
+      grantedRank.message,
+      'business',
+      grantedRank.rule,
+      `${roleName(role)} may not grant ${roleName(facts.grant)} (${grantedRank.rule}: only a role strictly below one's own, OWNER excepted)`,
+    );
   }
   const state = STATE_RULES[op.operationId];
   if (user && state?.when(user.deleted)) {

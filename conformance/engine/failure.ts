@@ -59,11 +59,7 @@ export type Failure =
   | (FailureBase & { readonly type: 'transport'; readonly expected: string; readonly received: string });
 
 /** A failure before the engine has numbered it and placed it in a case. */
-export type FailureDraft = Failure extends infer F
-  ? F extends Failure
-    ? Omit<F, 'id' | 'check' | 'caseId' | 'message'>
-    : never
-  : never;
+export type FailureDraft = Failure extends infer F ? (F extends Failure ? Omit<F, 'id' | 'check' | 'caseId' | 'message'> : never) : never;
 
 /** `Received: <what> Expected: <what> (<reason>)`. */
 export function formatFailureMessage(draft: FailureDraft): string {

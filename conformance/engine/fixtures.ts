@@ -68,11 +68,14 @@ export class Fixtures {
   /** Creates a disposable user through the API, or skips the case saying why it could not. */
   async user(ctx: RunContext, scope: CaseScope, request: UserRequest): Promise<DisposableUser> {
     const org = request.org ?? 'home';
-    const creator = this.creatorFor(ctx, request.role, org) ?? scope.skip(`no principal may create a ${roleName(request.role)} user in the ${org === 'home' ? "members'" : "outsider's"} organization to aim at`);
+    const creator =
+      this.creatorFor(ctx, request.role, org) ??
+      scope.skip(`no principal may create a ${roleName(request.role)} user in the ${org === 'home' ? "members'" : "outsider's"} organization to aim at`);
     const body = this.createBody(request.label, request.role);
     const created = await ctx.call(scope, creator, OP.createUser, { json: body });
     const id = (bodyField(created, 'data') as { id?: unknown } | undefined)?.id;
-    if (created.response?.status !== 201 || typeof id !== 'string') scope.skip(`could not create a disposable ${roleName(request.role)} user: ${answer(created)}`);
+    if (created.response?.status !== 201 || typeof id !== 'string')
+      scope.skip(`could not create a disposable ${roleName(request.role)} user: ${answer(created)}`);
     const user: DisposableUser = {
       id,
       orgId: creator.member?.orgId ?? null,

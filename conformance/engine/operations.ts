@@ -43,7 +43,8 @@ export function successStatus(op: OperationSpec): number {
 
 function exampleValue(response: ResponseSpec | undefined, example: string, where: string): Record<string, unknown> {
   const value = response?.examples.get(example);
-  if (typeof value !== 'object' || value === null) throw new Error(`The spec has no example "${example}" at ${where}; the conformance suite reads its message from there.`);
+  if (typeof value !== 'object' || value === null)
+    throw new Error(`The spec has no example "${example}" at ${where}; the conformance suite reads its message from there.`);
   return value as Record<string, unknown>;
 }
 

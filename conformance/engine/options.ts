@@ -74,7 +74,10 @@ function parseTarget(raw: string): string {
 
 function parseOnly(raw: ConformanceOptions['only']): readonly GroupName[] {
   if (raw === undefined) return GROUP_NAMES;
-  const names = (typeof raw === 'string' ? [raw] : raw).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  const names = (typeof raw === 'string' ? [raw] : raw)
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names.length === 0) throw new SetupError(`--only needs at least one group: ${GROUP_NAMES.join(', ')}`);
   const unknown = names.filter((n) => !isGroupName(n));
   if (unknown.length > 0) throw new SetupError(`Unknown group "${unknown.join('", "')}" in --only; use ${GROUP_NAMES.join(', ')}`);
@@ -89,6 +92,7 @@ function parseTimeout(raw: number | undefined): number {
 
 function parseRunId(raw: string | undefined): string {
   if (raw === undefined) return randomBytes(4).toString('hex');
-  if (!/^[a-z0-9]{1,16}$/.test(raw)) throw new SetupError(`--run-id must be 1 to 16 lower-case letters or digits (it goes into e-mail addresses), got "${raw}"`);
+  if (!/^[a-z0-9]{1,16}$/.test(raw))
+    throw new SetupError(`--run-id must be 1 to 16 lower-case letters or digits (it goes into e-mail addresses), got "${raw}"`);
   return raw;
 }

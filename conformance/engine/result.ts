@@ -53,7 +53,12 @@ export interface ExchangeRecord {
     readonly contentType: string | null;
     readonly body: string | null;
   };
-  readonly response: { readonly status: number; readonly contentType: string | null; readonly headers: Readonly<Record<string, string>>; readonly body: string } | null;
+  readonly response: {
+    readonly status: number;
+    readonly contentType: string | null;
+    readonly headers: Readonly<Record<string, string>>;
+    readonly body: string;
+  } | null;
   readonly error: string | null;
   readonly durationMs: number;
 }
@@ -86,7 +91,14 @@ export interface RunResult {
   };
   readonly exchanges: readonly ExchangeRecord[];
   readonly notes: readonly string[];
-  readonly totals: { readonly cases: number; readonly passed: number; readonly failed: number; readonly skipped: number; readonly failures: number; readonly requests: number };
+  readonly totals: {
+    readonly cases: number;
+    readonly passed: number;
+    readonly failed: number;
+    readonly skipped: number;
+    readonly failures: number;
+    readonly requests: number;
+  };
   /** 0: every check passed (skips allowed); 1: at least one failed. Setup problems throw SetupError (exit 2). */
   readonly exitCode: 0 | 1;
 }

@@ -94,7 +94,14 @@ function buildResult(ctx: RunContext, run: { startedAt: Date; durationMs: number
     },
     exchanges: ctx.http.exchanges.map((e) => exchangeRecord(e, ctx.secrets)),
     notes: run.notes,
-    totals: { cases: cases.length, passed: count('passed'), failed, skipped: count('skipped'), failures: recorder.failures.length, requests: ctx.http.exchanges.length },
+    totals: {
+      cases: cases.length,
+      passed: count('passed'),
+      failed,
+      skipped: count('skipped'),
+      failures: recorder.failures.length,
+      requests: ctx.http.exchanges.length,
+    },
     exitCode: failed > 0 ? 1 : 0,
   };
 }

@@ -54,7 +54,10 @@ export async function pseudoActors(model: Principal | undefined): Promise<readon
     .setIssuedAt(now)
     .setExpirationTime(now + 3600)
     .sign(randomBytes(32));
-  const unsigned = [{ alg: 'none', typ: 'JWT' }, { ...claims, iat: now, exp: now + 3600 }]
+  const unsigned = [
+    { alg: 'none', typ: 'JWT' },
+    { ...claims, iat: now, exp: now + 3600 },
+  ]
     .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
     .join('.')
     .concat('.');
@@ -67,7 +70,13 @@ export async function pseudoActors(model: Principal | undefined): Promise<readon
       model?.token ? { value: model.token, label: `<${model.name}'s token> with no scheme` } : { value: 'Bearer', label: 'Bearer (no token)' },
     ),
     pseudo('garbage-token', 'a bearer token that is not a JWT', { value: 'Bearer not-a-jwt.conformance', label: 'Bearer not-a-jwt.conformance' }),
-    pseudo('wrong-signature', `a JWT with ${whose} claims signed with another key`, { value: `Bearer ${forged}`, label: `Bearer <HS256 JWT with ${whose} claims, random key>` }),
-    pseudo('alg-none', `an unsigned JWT (alg: none) with ${whose} claims`, { value: `Bearer ${unsigned}`, label: `Bearer <alg:none JWT with ${whose} claims>` }),
+    pseudo('wrong-signature', `a JWT with ${whose} claims signed with another key`, {
+      value: `Bearer ${forged}`,
+      label: `Bearer <HS256 JWT with ${whose} claims, random key>`,
+    }),
+    pseudo('alg-none', `an unsigned JWT (alg: none) with ${whose} claims`, {
+      value: `Bearer ${unsigned}`,
+      label: `Bearer <alg:none JWT with ${whose} claims>`,
+    }),
   ];
 }

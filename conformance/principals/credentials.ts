@@ -120,7 +120,14 @@ export function parseMockPrincipals(body: unknown): CredentialMap | null {
 
 function makeCredentials(
   source: CredentialSource,
-  v: { token?: string | undefined; email?: string | undefined; password?: string | undefined; role: RoleValue | null | undefined; userId?: string | undefined; orgId?: string | undefined },
+  v: {
+    token?: string | undefined;
+    email?: string | undefined;
+    password?: string | undefined;
+    role: RoleValue | null | undefined;
+    userId?: string | undefined;
+    orgId?: string | undefined;
+  },
 ): Credentials {
   return Object.freeze({
     source,

@@ -55,7 +55,17 @@ export async function resolvePrincipals(input: ResolveInput): Promise<ResolvedPr
   const { credentials, source, mockControlPlane } = await gatherCredentials(input);
   const drafts = new Map<CredentialName, Draft>();
   for (const [name, c] of credentials) {
-    drafts.set(name, { name, source: c.source, token: null, refreshToken: null, email: c.email, password: c.password, role: c.role, userId: c.userId, orgId: c.orgId });
+    drafts.set(name, {
+      name,
+      source: c.source,
+      token: null,
+      refreshToken: null,
+      email: c.email,
+      password: c.password,
+      role: c.role,
+      userId: c.userId,
+      orgId: c.orgId,
+    });
   }
   for (const name of PRINCIPAL_NAMES) {
     const draft = drafts.get(name);
@@ -144,7 +154,9 @@ async function fillFromLists(input: ResolveInput, drafts: Map<CredentialName, Dr
     draft.userId ??= found.id;
     if (draft.orgId === null && draft.name !== 'orgless') draft.orgId = found.orgId;
     if (isMemberName(draft.name) && found.orgRole !== memberRoleValue(draft.name)) {
-      notes.push(`The list shows ${draft.name} (${draft.email}) with orgRole ${String(found.orgRole)}; the suite expects ${memberRoleValue(draft.name)} for a principal of that name.`);
+      notes.push(
+        `The list shows ${draft.name} (${draft.email}) with orgRole ${String(found.orgRole)}; the suite expects ${memberRoleValue(draft.name)} for a principal of that name.`,
+      );
     }
   }
 }
@@ -167,7 +179,8 @@ function assignRoles(drafts: Map<CredentialName, Draft>, notes: string[]): void 
     const draft = drafts.get(name);
     if (!draft) continue;
     const role = memberRoleValue(name);
-    if (draft.role !== undefined && draft.role !== role) notes.push(`${name} was given role ${String(draft.role)}; the suite uses ${role}, the role the name stands for.`);
+    if (draft.role !== undefined && draft.role !== role)
+      notes.push(`${name} was given role ${String(draft.role)}; the suite uses ${role}, the role the name stands for.`);
     draft.role = role;
   }
   const orgless = drafts.get('orgless');
@@ -186,7 +199,11 @@ async function resolveOutsiderRole(input: ResolveInput, outsider: Draft | undefi
   if (!outsider?.token || outsider.role !== undefined || !outsider.userId) return;
   const op = operation(input.spec, OP.getUser);
   const exchange = await input.http.send(
-    { method: op.method, path: operationPath(op, { userId: outsider.userId }), authorization: { value: `Bearer ${outsider.token}`, label: "Bearer <outsider's token>" } },
+    {
+      method: op.method,
+      path: operationPath(op, { userId: outsider.userId }),
+      authorization: { value: `Bearer ${outsider.token}`, label: "Bearer <outsider's token>" },
+    },
     setupOp(op.operationId, 'outsider'),
   );
   const orgRole = bodyField(exchange, 'orgRole');
@@ -194,7 +211,7 @@ async function resolveOutsiderRole(input: ResolveInput, outsider: Draft | undefi
   else if (exchange.response?.status === 403) {
     outsider.role = ROLES.USER;
     notes.push('The outsider may not read its own user record, so its role is below WORKSPACES; the suite treats it as USER.');
-  } else notes.push("The outsider's role is unknown; give \"role\" in the config to check its list and create cells.");
+  } else notes.push('The outsider\'s role is unknown; give "role" in the config to check its list and create cells.');
 }
 
 function checkOrganizations(drafts: Map<CredentialName, Draft>): void {
@@ -204,5 +221,6 @@ function checkOrganizations(drafts: Map<CredentialName, Draft>): void {
     throw new SetupError(`The outsider must belong to another organization, but its orgId ${outsider.orgId} is the members' own.`);
   }
   const orgIds = new Set(MEMBER_NAMES.map((n) => drafts.get(n)?.orgId).filter((id): id is string => !!id));
-  if (orgIds.size > 1) throw new SetupError(`The members (owner, administrator, workspaces, billing, user) must share one organization; got ${[...orgIds].join(', ')}.`);
+  if (orgIds.size > 1)
+    throw new SetupError(`The members (owner, administrator, workspaces, billing, user) must share one organization; got ${[...orgIds].join(', ')}.`);
 }

@@ -24,7 +24,11 @@ export function formatConsoleReport(result: RunResult, options: ConsoleOptions =
   const lines: string[] = [];
   lines.push(c.bold(`Conformance of ${result.target}`) + c.dim(` (spec ${result.spec.version}, run ${result.runId})`));
   lines.push(c.dim(`Principals from ${result.principalSource}: `) + principalLine(result));
-  const flags = [result.options.readOnly && '--read-only', result.options.lenientMessages && '--lenient-messages', result.options.only.length < result.groups.length && `--only ${result.options.only.join(',')}`].filter(Boolean);
+  const flags = [
+    result.options.readOnly && '--read-only',
+    result.options.lenientMessages && '--lenient-messages',
+    result.options.only.length < result.groups.length && `--only ${result.options.only.join(',')}`,
+  ].filter(Boolean);
   if (flags.length) lines.push(c.dim(`Options: ${flags.join(' ')}`));
   lines.push('');
   for (const g of result.groups) {
@@ -110,6 +114,7 @@ interface Palette {
 function palette(color: boolean): Palette {
   const wrap =
     (open: number, close: number): Paint =>
-    (s) => (color ? `\u001b[${open}m${s}\u001b[${close}m` : s);
+    (s) =>
+      color ? `\u001b[${open}m${s}\u001b[${close}m` : s;
   return { bold: wrap(1, 22), dim: wrap(2, 22), red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39) };
 }

@@ -38,7 +38,10 @@ ${notesSection(result)}
 function groupsTable(result: RunResult): string {
   const rows = result.groups
     .filter((g) => g.selected)
-    .map((g) => `<tr class="${g.failed ? 'fail' : 'pass'}"><th>${esc(g.name)}</th><td>${g.passed}</td><td>${g.failed}</td><td>${g.skipped}</td><td class="title">${esc(g.title)}</td></tr>`)
+    .map(
+      (g) =>
+        `<tr class="${g.failed ? 'fail' : 'pass'}"><th>${esc(g.name)}</th><td>${g.passed}</td><td>${g.failed}</td><td>${g.skipped}</td><td class="title">${esc(g.title)}</td></tr>`,
+    )
     .join('\n');
   return `<table class="groups"><thead><tr><th>group</th><th>passed</th><th>failed</th><th>skipped</th><th></th></tr></thead><tbody>${rows}</tbody></table>`;
 }
@@ -116,7 +119,10 @@ function skipsSection(result: RunResult): string {
   const skips = groupSkips(result.cases);
   if (skips.length === 0) return '';
   const items = skips
-    .map((s) => `<li><b>${esc(s.reason)}</b> (${s.cases.length})<details><summary>cases</summary><ul>${s.cases.map((c) => `<li>${esc(c.id)}</li>`).join('')}</ul></details></li>`)
+    .map(
+      (s) =>
+        `<li><b>${esc(s.reason)}</b> (${s.cases.length})<details><summary>cases</summary><ul>${s.cases.map((c) => `<li>${esc(c.id)}</li>`).join('')}</ul></details></li>`,
+    )
     .join('\n');
   return `<section><h2>Skipped (${result.totals.skipped})</h2><ul class="skips">${items}</ul></section>`;
 }

@@ -19,7 +19,9 @@ export function formatJunitReport(result: RunResult): string {
     const failed = cases.filter((c) => c.status === 'failed').length;
     const skipped = cases.filter((c) => c.status === 'skipped').length;
     const time = cases.reduce((ms, c) => ms + c.durationMs, 0);
-    out.push(`  <testsuite name="${group}" tests="${cases.length}" failures="${failed}" skipped="${skipped}" errors="0" time="${seconds(time)}" timestamp="${attr(result.startedAt)}">`);
+    out.push(
+      `  <testsuite name="${group}" tests="${cases.length}" failures="${failed}" skipped="${skipped}" errors="0" time="${seconds(time)}" timestamp="${attr(result.startedAt)}">`,
+    );
     out.push('    <properties>');
     out.push(`      <property name="target" value="${attr(result.target)}"/>`);
     out.push(`      <property name="runId" value="${attr(result.runId)}"/>`);

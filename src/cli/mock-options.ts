@@ -31,10 +31,15 @@ export const FLAGS: readonly Flag[] = [
   { name: 'seed', type: 'string', value: 'N', help: `Seed of the generated data, the signing key and the fault generator. Default: ${DEFAULTS.seed}.` },
   { name: 'users', type: 'string', value: 'N', help: `Extra generated users in the first organization. Default: ${DEFAULTS.users}.` },
   { name: 'token-ttl', type: 'string', value: 'SECONDS', help: `Lifetime of access tokens. Default: ${DEFAULTS.tokenTtlSeconds}.` },
-  { name: 'rate-limit', type: 'string', value: 'N/SECONDS|off', help: 'Requests per window of one credential, for an API with rate limits (tours). Default: its documented 100/60.' },
+  {
+    name: 'rate-limit',
+    type: 'string',
+    value: 'N/SECONDS|off',
+    help: 'Requests per window of one credential, for an API with rate limits (tours). Default: its documented 100/60.',
+  },
   { name: 'state-file', type: 'string', value: 'PATH', help: 'Load the state from PATH at start and write it there after every change.' },
   { name: 'latency', type: 'string', value: 'MIN[-MAX]', help: 'Delay every API answer by MIN ms, or by MIN to MAX ms (seeded).' },
-  { name: 'error-rate', type: 'string', value: 'P', help: "Answer an API request with its documented 500 with probability P (0..1, seeded)." },
+  { name: 'error-rate', type: 'string', value: 'P', help: 'Answer an API request with its documented 500 with probability P (0..1, seeded).' },
   { name: 'cors-origin', type: 'string', value: 'ORIGINS', help: 'Origins allowed by CORS, comma-separated. Default: * (any).' },
   { name: 'no-control-plane', type: 'boolean', help: 'Switch off /__mock (health, reset, principals, outbox, state).' },
   { name: 'quiet', type: 'boolean', help: 'No start-up banner and no request log.' },
@@ -111,7 +116,10 @@ function apiName(text: string): ApiName {
 }
 
 function origins(text: string): CorsOrigins {
-  const list = text.split(',').map((o) => o.trim()).filter(Boolean);
+  const list = text
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   if (list.length === 0) throw new UsageError('--cors-origin needs * or a comma-separated list of origins');
   if (list.includes('*')) return '*';
   const bad = list.find((o) => !/^https?:\/\/[^/\s]+$/.test(o));
@@ -130,7 +138,8 @@ function usageFrom(error: unknown): UsageError {
     if (/ambiguous/.test(message)) return new UsageError(`${option} needs a value; write ${option}=-... for one that starts with -`);
     return new UsageError(`${option} takes no value`);
   }
-  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return new UsageError(`unexpected argument ${/'([^']*)'/.exec(message)?.[1] ?? ''}: every option starts with --`);
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL')
+    return new UsageError(`unexpected argument ${/'([^']*)'/.exec(message)?.[1] ?? ''}: every option starts with --`);
   return new UsageError(message.split('\n')[0] ?? message);
 }
 
@@ -160,10 +169,14 @@ export function parseMockArgs(argv: readonly string[], env: Readonly<Record<stri
     users: flag('users', (t) => integer('--users', t, 0, 100_000), DEFAULTS.users),
     rateLimit: flag('rate-limit', rateLimit, undefined as RateLimitSetting | null | undefined),
     tokenTtlSeconds: flag('token-ttl', (t) => integer('--token-ttl', t, 1, 10 * 365 * 24 * 3600), DEFAULTS.tokenTtlSeconds),
-    stateFile: flag('state-file', (t) => {
-      if (t.trim() === '') throw new UsageError('--state-file needs a path');
-      return resolve(cwd, t);
-    }, null as string | null),
+    stateFile: flag(
+      'state-file',
+      (t) => {
+        if (t.trim() === '') throw new UsageError('--state-file needs a path');
+        return resolve(cwd, t);
+      },
+      null as string | null,
+    ),
     latency: flag('latency', latency, null as LatencyRange | null),
     errorRate: flag('error-rate', probability, DEFAULTS.errorRate),
     corsOrigins: flag('cors-origin', origins, DEFAULTS.corsOrigins as CorsOrigins),

@@ -11,6 +11,9 @@ export function principalTable(principals: readonly PrincipalInfo[], credential 
   // The credential is the last column and is never padded: it is long, and copied whole.
   const widths = columns.slice(0, -1).map((title, i) => Math.max(title.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (cells: readonly string[]): string =>
-    cells.map((cell, i) => (i < widths.length ? cell.padEnd(widths[i] as number) : cell)).join('  ').trimEnd();
+    cells
+      .map((cell, i) => (i < widths.length ? cell.padEnd(widths[i] as number) : cell))
+      .join('  ')
+      .trimEnd();
   return [line(columns), ...rows.map(line)].join('\n');
 }

@@ -77,7 +77,7 @@ export function collectAccessModel(document: Record<string, unknown>, problems: 
     return empty;
   }
   problems.onlyKeys(raw, at, MODEL_KEYS);
-  const schemes = (((document.components as Record<string, unknown> | undefined)?.securitySchemes ?? {}) as Record<string, unknown>);
+  const schemes = ((document.components as Record<string, unknown> | undefined)?.securitySchemes ?? {}) as Record<string, unknown>;
 
   const credentials = new Map<CredentialKind, string>();
   // An empty map is an API with no credential at all (the mock's control plane).
@@ -86,8 +86,10 @@ export function collectAccessModel(document: Record<string, unknown>, problems: 
   } else {
     for (const [kind, scheme] of Object.entries(raw.credentials)) {
       const where = [...at, 'credentials', kind];
-      if (!(CREDENTIAL_KINDS as readonly string[]).includes(kind)) problems.add(where, `unknown credential kind "${kind}"; the kinds are ${CREDENTIAL_KINDS.join(', ')}`);
-      else if (typeof scheme !== 'string' || !Object.hasOwn(schemes, scheme)) problems.add(where, `must name a scheme of components.securitySchemes, got ${JSON.stringify(scheme)}`);
+      if (!(CREDENTIAL_KINDS as readonly string[]).includes(kind))
+        problems.add(where, `unknown credential kind "${kind}"; the kinds are ${CREDENTIAL_KINDS.join(', ')}`);
+      else if (typeof scheme !== 'string' || !Object.hasOwn(schemes, scheme))
+        problems.add(where, `must name a scheme of components.securitySchemes, got ${JSON.stringify(scheme)}`);
       else credentials.set(kind as CredentialKind, scheme);
     }
   }
@@ -115,8 +117,10 @@ export function collectAccessModel(document: Record<string, unknown>, problems: 
   }
 
   const permissions = readPermissions(problems, raw.permissions, [...at, 'permissions']);
-  const roles: RoleModel = raw.roles === undefined ? { kind: 'none' } : readRoles(problems, raw.roles, [...at, 'roles'], new Set(permissions.map((p) => p.key)));
-  if (roles.kind === 'system' && raw.permissions === undefined) problems.add([...at, 'permissions'], 'system roles need the permission catalogue `permissions`');
+  const roles: RoleModel =
+    raw.roles === undefined ? { kind: 'none' } : readRoles(problems, raw.roles, [...at, 'roles'], new Set(permissions.map((p) => p.key)));
+  if (roles.kind === 'system' && raw.permissions === undefined)
+    problems.add([...at, 'permissions'], 'system roles need the permission catalogue `permissions`');
 
   const platformFlags: string[] = [];
   if (raw.platformFlags !== undefined) {

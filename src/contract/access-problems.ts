@@ -13,8 +13,7 @@ export interface AccessProblem {
   readonly operationId: string | null;
 }
 
-export const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Collects problems for one rule (and one operation); small checks that report and return a usable value. */
 export class ProblemList {

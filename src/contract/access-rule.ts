@@ -130,7 +130,14 @@ function readCredentials(problems: ProblemList, raw: unknown, at: JsonPath, mode
 }
 
 /** The operation's `security` must list exactly the schemes of its credential kinds (and `{}` when optional). */
-function checkSecurityAgrees(problems: ProblemList, security: unknown, kinds: readonly CredentialKind[], optional: boolean, model: AccessModel, at: JsonPath): void {
+function checkSecurityAgrees(
+  problems: ProblemList,
+  security: unknown,
+  kinds: readonly CredentialKind[],
+  optional: boolean,
+  model: AccessModel,
+  at: JsonPath,
+): void {
   const requirements = Array.isArray(security) ? security.filter(isObject) : [];
   const schemes = new Set(requirements.flatMap((r) => Object.keys(r)));
   const anonymous = requirements.some((r) => Object.keys(r).length === 0) || requirements.length === 0;
@@ -142,7 +149,9 @@ function checkSecurityAgrees(problems: ProblemList, security: unknown, kinds: re
   if (kinds.length > 0 && anonymous !== optional) {
     problems.add(
       [...at, optional ? 'optional' : 'credentials'],
-      optional ? '`optional: true` needs `{}` among the operation\'s security requirements' : 'the operation\'s security allows no credential (`{}` or `security: []`), so set `optional: true` or drop it',
+      optional
+        ? "`optional: true` needs `{}` among the operation's security requirements"
+        : "the operation's security allows no credential (`{}` or `security: []`), so set `optional: true` or drop it",
     );
   }
 }
@@ -155,14 +164,14 @@ function readGate(problems: ProblemList, raw: unknown, at: JsonPath, model: Acce
   }
   const roles = roleNames(model);
   if (raw.minRole !== undefined) {
-    if (model.roles.kind !== 'ranked') return problems.add([...at, 'minRole'], '`minRole` needs ranked roles (x-access-model.roles.ranked)'), null;
+    if (model.roles.kind !== 'ranked') return (problems.add([...at, 'minRole'], '`minRole` needs ranked roles (x-access-model.roles.ranked)'), null);
     const role = model.roles.ranked.find((r) => r.name === raw.minRole);
-    if (!role) return problems.add([...at, 'minRole'], `must be one of ${roles.join(', ')}`), null;
+    if (!role) return (problems.add([...at, 'minRole'], `must be one of ${roles.join(', ')}`), null);
     return { kind: 'minRole', role: role.name, rank: role.value };
   }
   if (raw.permission !== undefined) {
     if (!model.permissions.some((p) => p.key === raw.permission)) {
-      return problems.add([...at, 'permission'], `${JSON.stringify(raw.permission)} is not in x-access-model.permissions`), null;
+      return (problems.add([...at, 'permission'], `${JSON.stringify(raw.permission)} is not in x-access-model.permissions`), null);
     }
     return { kind: 'permission', permission: raw.permission as string };
   }
@@ -174,13 +183,13 @@ function readGate(problems: ProblemList, raw: unknown, at: JsonPath, model: Acce
     return { kind: 'roles', roles: named };
   }
   if (!model.platformFlags.includes(raw.platform as string)) {
-    return problems.add([...at, 'platform'], `${JSON.stringify(raw.platform)} is not in x-access-model.platformFlags`), null;
+    return (problems.add([...at, 'platform'], `${JSON.stringify(raw.platform)} is not in x-access-model.platformFlags`), null);
   }
   return { kind: 'platform', flag: raw.platform as string };
 }
 
 function readTenant(problems: ProblemList, raw: unknown, at: JsonPath, op: OperationContext, denied: Refusal | null): TenantRule | null {
-  if (!isObject(raw)) return problems.add(at, 'must be an object `{from, foreign, ...}`'), null;
+  if (!isObject(raw)) return (problems.add(at, 'must be an object `{from, foreign, ...}`'), null);
   problems.onlyKeys(raw, at, ['from', 'param', 'foreign', 'notFound', 'message']);
   if (raw.from !== 'caller' && raw.from !== 'path') problems.add([...at, 'from'], 'must be caller or path');
   if (raw.foreign !== 403 && raw.foreign !== 404) problems.add([...at, 'foreign'], 'must be 403 or 404');
@@ -198,7 +207,7 @@ function readTenant(problems: ProblemList, raw: unknown, at: JsonPath, op: Opera
 }
 
 function readTarget(problems: ProblemList, raw: unknown, at: JsonPath, op: OperationContext): TargetRule | null {
-  if (!isObject(raw)) return problems.add(at, 'must be an object `{param, owner, notFound}`'), null;
+  if (!isObject(raw)) return (problems.add(at, 'must be an object `{param, owner, notFound}`'), null);
   problems.onlyKeys(raw, at, ['param', 'owner', 'notFound']);
   const owner = raw.owner;
   if (owner !== 'tenant' && owner !== 'caller' && owner !== 'any') problems.add([...at, 'owner'], 'must be tenant, caller or any');
@@ -218,18 +227,22 @@ function readPathParam(problems: ProblemList, raw: unknown, at: JsonPath, op: Op
 }
 
 function readEscalation(problems: ProblemList, raw: unknown, at: JsonPath, model: AccessModel): EscalationRule[] {
-  if (!Array.isArray(raw) || raw.length === 0) return problems.add(at, 'must be a non-empty list of `{rule, check, field?, message, reason?}`'), [];
+  if (!Array.isArray(raw) || raw.length === 0) return (problems.add(at, 'must be a non-empty list of `{rule, check, field?, message, reason?}`'), []);
   return raw.flatMap((entry: unknown, i): EscalationRule[] => {
     const where = [...at, i];
-    if (!isObject(entry)) return problems.add(where, 'must be `{rule, check, field?, message, reason?}`'), [];
+    if (!isObject(entry)) return (problems.add(where, 'must be `{rule, check, field?, message, reason?}`'), []);
     const refusal = readRefusal(problems, entry, where, ['rule', 'check', 'field']);
     const rule = problems.nonEmptyString(entry.rule, [...where, 'rule']);
     const check = entry.check as EscalationCheck;
-    if (!(ESCALATION_CHECKS as readonly string[]).includes(check)) return problems.add([...where, 'check'], `must be one of ${ESCALATION_CHECKS.join(', ')}`), [];
+    if (!(ESCALATION_CHECKS as readonly string[]).includes(check))
+      return (problems.add([...where, 'check'], `must be one of ${ESCALATION_CHECKS.join(', ')}`), []);
     const ranked = model.roles.kind === 'ranked';
     if (model.roles.kind === 'none') problems.add([...where, 'check'], 'escalation needs roles (x-access-model.roles)');
     else if (RANK_CHECKS.includes(check) !== ranked) {
-      problems.add([...where, 'check'], `\`${check}\` needs ${ranked ? 'named roles with permissions' : 'ranked roles'}, and this API has ${ranked ? 'ranked roles' : 'named roles'}`);
+      problems.add(
+        [...where, 'check'],
+        `\`${check}\` needs ${ranked ? 'named roles with permissions' : 'ranked roles'}, and this API has ${ranked ? 'ranked roles' : 'named roles'}`,
+      );
     }
     const field = check === 'targetRank' ? null : problems.nonEmptyString(entry.field, [...where, 'field']);
     if (check === 'targetRank' && entry.field !== undefined) problems.add([...where, 'field'], '`targetRank` reads the target, not a body field');

@@ -20,7 +20,16 @@ function readRankedRoles(): Readonly<Record<RoleName, RoleValue>> {
   if (roles.kind !== 'ranked') throw new Error(`${SPEC_FILE}: x-access-model.roles must be ranked`);
   const schemas = (document.components as { schemas: Record<string, { enum?: unknown[] }> }).schemas;
   const same = (a: readonly unknown[], b: readonly unknown[] = []): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
-  if (!same(roles.ranked.map((r) => r.name), schemas.RoleName?.enum) || !same(roles.ranked.map((r) => r.value), schemas.RoleValue?.enum)) {
+  if (
+    !same(
+      roles.ranked.map((r) => r.name),
+      schemas.RoleName?.enum,
+    ) ||
+    !same(
+      roles.ranked.map((r) => r.value),
+      schemas.RoleValue?.enum,
+    )
+  ) {
     throw new Error(`${SPEC_FILE}: x-access-model.roles.ranked must list the names of RoleName and the values of RoleValue, in the same order`);
   }
   return Object.freeze(Object.fromEntries(roles.ranked.map((r) => [r.name, r.value]))) as Record<RoleName, RoleValue>;

@@ -11,8 +11,8 @@ import type { LoadedSpec } from './spec.js';
 
 // ajv-formats is CommonJS with `exports.default`; under NodeNext the function sits one level down.
 type AddFormats = (ajv: Ajv2020, formats: string[]) => Ajv2020;
-const addFormats = ((ajvFormats as unknown as { default: { default?: AddFormats } & AddFormats }).default.default ??
-  (ajvFormats as unknown as { default: AddFormats }).default);
+const addFormats =
+  (ajvFormats as unknown as { default: { default?: AddFormats } & AddFormats }).default.default ?? (ajvFormats as unknown as { default: AddFormats }).default;
 
 export interface ContractValidators {
   /** The request body validator of an operation, or null when it takes no body. */

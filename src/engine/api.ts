@@ -50,9 +50,7 @@ export interface ApiResponse {
 export type Credentials = Pick<ApiRequest, 'authorization' | 'cookie'>;
 
 /** The result of checking a request's credentials, for the server's `Prefer` handling: the caller, or the API's answer refusing them (its 401). */
-export type Authentication =
-  | { readonly ok: true; readonly userId: string; readonly email: string }
-  | { readonly ok: false; readonly response: ApiResponse };
+export type Authentication = { readonly ok: true; readonly userId: string; readonly email: string } | { readonly ok: false; readonly response: ApiResponse };
 
 /**
  * A seeded principal as the control plane lists it: what every API's principals have, and beside it

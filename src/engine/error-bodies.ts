@@ -12,7 +12,14 @@ import type { ApiResponse } from './api.js';
 /** The field of an error body that carries its message, in the order they are looked for. */
 const MESSAGE_FIELDS = ['message', 'error'] as const;
 
-export type ErrorAnswer = (op: OperationSpec, status: number, message: string, reason: string | null, principal: string, extra?: Readonly<Record<string, unknown>>) => ApiResponse;
+export type ErrorAnswer = (
+  op: OperationSpec,
+  status: number,
+  message: string,
+  reason: string | null,
+  principal: string,
+  extra?: Readonly<Record<string, unknown>>,
+) => ApiResponse;
 
 /** The template of each documented error status of one operation. */
 function templatesOf(op: OperationSpec): { byStatus: Map<number, JsonObject>; fallback: JsonObject } {

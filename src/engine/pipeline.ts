@@ -33,8 +33,10 @@ export function checkHandlers(spec: LoadedSpec, handlers: HandlerTable): void {
     const handler: AnyHandler | undefined = handlers[op.operationId];
     if (!handler) throw new Error(`The mock has no handler for operation ${op.operationId}; add one to the API's handler table`);
     const expected = op.access.credentials.length > 0 ? 'member' : 'public';
-    if (handler.kind !== expected) throw new Error(`Operation ${op.operationId} needs a ${expected} handler (x-access.credentials is [${op.access.credentials.join(', ')}])`);
-    if (op.access.target && handler.kind === 'member' && !handler.findTarget) throw new Error(`Operation ${op.operationId} has an x-access.target, so its handler needs findTarget`);
+    if (handler.kind !== expected)
+      throw new Error(`Operation ${op.operationId} needs a ${expected} handler (x-access.credentials is [${op.access.credentials.join(', ')}])`);
+    if (op.access.target && handler.kind === 'member' && !handler.findTarget)
+      throw new Error(`Operation ${op.operationId} has an x-access.target, so its handler needs findTarget`);
   }
 }
 
@@ -103,7 +105,12 @@ export function createPipeline<Caller, Tenant>(backend: AccessBackend<Caller, Te
   }
 
   /** Steps 4 to 8, for a caller whose credential is accepted here. */
-  function checkAccess(handler: MemberHandler<unknown, Caller, unknown, Tenant>, request: ApiRequest, caller: Caller, facts: CallerFacts): ApiResponse | Promise<ApiResponse> {
+  function checkAccess(
+    handler: MemberHandler<unknown, Caller, unknown, Tenant>,
+    request: ApiRequest,
+    caller: Caller,
+    facts: CallerFacts,
+  ): ApiResponse | Promise<ApiResponse> {
     const op = request.operation;
     const rule = op.access;
     const fail = (status: number, message: string, reason: string | null = null): ApiResponse => backend.error(op, status, message, reason, facts.label);

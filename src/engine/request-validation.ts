@@ -88,7 +88,11 @@ export function createBodyChecker(spec: LoadedSpec, validators: ContractValidato
   };
 }
 
-function describe(error: ErrorObject, limits: ReadonlyMap<string, LengthLimits> | undefined, special: Readonly<Record<string, string>> | undefined): FieldProblem {
+function describe(
+  error: ErrorObject,
+  limits: ReadonlyMap<string, LengthLimits> | undefined,
+  special: Readonly<Record<string, string>> | undefined,
+): FieldProblem {
   const field = error.instancePath.split('/')[1];
   return {
     field,
@@ -119,7 +123,13 @@ function shapeChecker(document: JsonObject, pointer: string): (body: unknown) =>
     const items = field.items === undefined ? null : flatten(document, field.items);
     return { name, types: typeList(field.type), itemTypes: items ? typeList(items.type) : null };
   });
-  const problem = (field: string | undefined, keyword: string, params: Record<string, unknown>): FieldProblem => ({ field, keyword, params, limits: undefined, replacement: undefined });
+  const problem = (field: string | undefined, keyword: string, params: Record<string, unknown>): FieldProblem => ({
+    field,
+    keyword,
+    params,
+    limits: undefined,
+    replacement: undefined,
+  });
   return (body) => {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return problem(undefined, 'type', { type: 'object' });
     const object = body as JsonObject;

@@ -223,7 +223,7 @@ export interface components {
         };
         /**
          * @description A seeded principal of the Tours & Events mock (`--api tours`) with a live session and a live API
-         *     key (`docs/decisions/tours.md`, section 9).
+         *     key (the seeded principals of `docs/decisions/tours.md`).
          */
         ToursPrincipal: {
             /** @description The principal's handle (`acme-owner`, `globex-coordinator`, `orgless`, `superadmin`, ...). */

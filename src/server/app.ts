@@ -80,7 +80,13 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
   }
 
   /** `Prefer` (README.md, "Prefer"): the documented answer asked for, or a refused credential's own answer. */
-  async function servePreference(res: ServerResponse, route: OperationRoute, preference: Preference, credentials: Credentials, extra: HeaderMap | null): Promise<Answered> {
+  async function servePreference(
+    res: ServerResponse,
+    route: OperationRoute,
+    preference: Preference,
+    credentials: Credentials,
+    extra: HeaderMap | null,
+  ): Promise<Answered> {
     const choice = route.prefer.choose(preference);
     let principal = ANONYMOUS;
     // A documented 401 needs no credential; anything else on an authenticated operation needs a valid one,
@@ -102,7 +108,13 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
     return answered(400, principal);
   }
 
-  async function serveOperation(req: IncomingMessage, res: ServerResponse, route: OperationRoute, params: Readonly<Record<string, string>>, extra: HeaderMap | null): Promise<Answered> {
+  async function serveOperation(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: OperationRoute,
+    params: Readonly<Record<string, string>>,
+    extra: HeaderMap | null,
+  ): Promise<Answered> {
     if (faults) {
       const ms = faults.nextLatency();
       if (ms > 0) await faults.delay(ms);
@@ -135,7 +147,13 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
     return answered(response.status, principal);
   }
 
-  async function serveControl(req: IncomingMessage, res: ServerResponse, route: ControlRoute, params: Readonly<Record<string, string>>, extra: HeaderMap | null): Promise<Answered> {
+  async function serveControl(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: ControlRoute,
+    params: Readonly<Record<string, string>>,
+    extra: HeaderMap | null,
+  ): Promise<Answered> {
     const { body, problem } = route.bodyLimit > 0 ? await readJsonBody(req, route.bodyLimit) : NO_BODY;
     const result = await route.handler(api, { params, body, problem });
     if (result.mutated && !(await persisted(route.operationId))) {

@@ -11,7 +11,8 @@ import type { HeaderMap } from './json-response.js';
 /** Request headers always allowed. `Prefer` is the mock's own (`docs/decisions/flashback.md`, section 8). */
 const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Prefer'];
 /** Response headers a browser script may read. */
-const EXPOSED_HEADERS = 'WWW-Authenticate, Allow, Preference-Applied, X-Mock-Prefer-Error, X-Request-Id, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset';
+const EXPOSED_HEADERS =
+  'WWW-Authenticate, Allow, Preference-Applied, X-Mock-Prefer-Error, X-Request-Id, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset';
 const MAX_AGE = '600';
 /** A header name (RFC 9110 token characters); a preflight asking for anything else gets only the usual list. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
@@ -31,7 +32,10 @@ export type CorsOrigins = '*' | readonly string[];
 /** The allowed request headers: the usual ones, and those the preflight asks for. */
 function allowedHeaders(requested: string | undefined): string {
   if (!requested) return ALLOWED_HEADERS.join(', ');
-  const names = requested.split(',').map((h) => h.trim()).filter(Boolean);
+  const names = requested
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
   if (names.length > 32 || !names.every((h) => HEADER_NAME.test(h))) return ALLOWED_HEADERS.join(', ');
   const known = new Set(ALLOWED_HEADERS.map((h) => h.toLowerCase()));
   return [...ALLOWED_HEADERS, ...names.filter((h) => !known.has(h.toLowerCase()))].join(', ');

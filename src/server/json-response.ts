@@ -36,7 +36,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 /** Writes a JSON body that is already serialised: text, UTF-8 bytes, or UTF-8 bytes in chunks (written in order, no copy). */
-export function sendJsonText(res: ServerResponse, status: number, text: string | Buffer | readonly Buffer[], headers: HeaderMap | undefined, extra: HeaderMap | null): void {
+export function sendJsonText(
+  res: ServerResponse,
+  status: number,
+  text: string | Buffer | readonly Buffer[],
+  headers: HeaderMap | undefined,
+  extra: HeaderMap | null,
+): void {
   const chunks = typeof text !== 'string' && !Buffer.isBuffer(text) ? text : null;
   res.writeHead(status, {
     ...headers,

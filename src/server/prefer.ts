@@ -38,8 +38,7 @@ function unquote(value: string): string {
 }
 
 export type PreferChoice =
-  | { readonly ok: true; readonly response: PreparedResponse; readonly status: number }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly response: PreparedResponse; readonly status: number } | { readonly ok: false; readonly reason: string };
 
 /** The documented answers of one operation, by status, by example name, and by both. */
 export interface PreferTable {
@@ -80,7 +79,10 @@ export function buildPreferTable(operation: OperationSpec): PreferTable {
   const documented = [...byCode.keys()].join(', ');
   const id = operation.operationId;
   const examplesOf = (code: string): string =>
-    [...byBoth.keys()].filter((k) => k.startsWith(`${code} `)).map((k) => k.slice(code.length + 1)).join(', ');
+    [...byBoth.keys()]
+      .filter((k) => k.startsWith(`${code} `))
+      .map((k) => k.slice(code.length + 1))
+      .join(', ');
 
   return {
     choose({ code, example }) {

@@ -33,10 +33,7 @@ const noop = (): void => undefined;
  * Builds the path entries from `template → method → target`. `methodNotAllowedBody` is the body of
  * every 405 (components.responses.MethodNotAllowed).
  */
-export function buildPathEntries<T>(
-  routes: ReadonlyMap<string, ReadonlyMap<string, T>>,
-  methodNotAllowedBody: unknown,
-): PathEntry<T>[] {
+export function buildPathEntries<T>(routes: ReadonlyMap<string, ReadonlyMap<string, T>>, methodNotAllowedBody: unknown): PathEntry<T>[] {
   return [...routes].map(([template, targets]) => {
     const byMethod = Object.create(null) as Record<string, T>;
     for (const [method, target] of targets) byMethod[method] = target;

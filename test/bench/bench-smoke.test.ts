@@ -74,7 +74,13 @@ describe('the bench on its tiny configuration (npm run bench -- --tiny)', () => 
     expect((json['config'] as Record<string, unknown>)['rounds']).toBe(1);
     for (const row of rows) {
       expect(row).toEqual(
-        expect.objectContaining({ request: expect.any(String), server: expect.any(String), rps: expect.any(Number), p50Ms: expect.any(Number), p99Ms: expect.any(Number) }),
+        expect.objectContaining({
+          request: expect.any(String),
+          server: expect.any(String),
+          rps: expect.any(Number),
+          p50Ms: expect.any(Number),
+          p99Ms: expect.any(Number),
+        }),
       );
       expect(row['rounds']).toEqual([expect.objectContaining({ round: 1, rps: expect.any(Number), p50Ms: expect.any(Number), p99Ms: expect.any(Number) })]);
       // CPU time per request: a number, or null where the server's pid or /proc is unavailable.
@@ -90,9 +96,7 @@ describe('the bench on its tiny configuration (npm run bench -- --tiny)', () => 
       );
       expect(Object.keys(ratio)).toContain('cpuBareOverMock');
     }
-    expect(new Set(rows.map((r) => r['request']))).toEqual(
-      new Set(['get-org', 'list-users', 'get-user', 'create-user', 'forbidden', 'login']),
-    );
+    expect(new Set(rows.map((r) => r['request']))).toEqual(new Set(['get-org', 'list-users', 'get-user', 'create-user', 'forbidden', 'login']));
     for (const target of json['targets'] as { status: string }[]) expect(['PASS', 'MISS', 'SKIP']).toContain(target.status);
   });
 });

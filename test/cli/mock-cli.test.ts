@@ -20,7 +20,11 @@ const CLI = projectPath('src/cli/mock.ts');
 
 function run(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: projectPath(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+      cwd: projectPath(),
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -44,7 +48,20 @@ describe('npm start (src/cli/mock.ts)', () => {
   it('--help lists every flag and exits 0', async () => {
     const result = await run(['--help']);
     expect(result.code).toBe(0);
-    for (const flag of ['--port', '--host', '--seed', '--users', '--token-ttl', '--state-file', '--latency', '--error-rate', '--cors-origin', '--no-control-plane', '--quiet', '--help']) {
+    for (const flag of [
+      '--port',
+      '--host',
+      '--seed',
+      '--users',
+      '--token-ttl',
+      '--state-file',
+      '--latency',
+      '--error-rate',
+      '--cors-origin',
+      '--no-control-plane',
+      '--quiet',
+      '--help',
+    ]) {
       expect(result.stdout).toContain(flag);
     }
   });

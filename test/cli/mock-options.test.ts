@@ -25,7 +25,30 @@ describe('parseMockArgs', () => {
 
   it('reads every flag', () => {
     expect(
-      parse('--api', 'flashback', '--port', '0', '--host', '0.0.0.0', '--seed', '7', '--users', '25', '--token-ttl', '60', '--state-file', 'data/state.json', '--latency', '5-50', '--error-rate', '0.25', '--cors-origin', 'https://a.example, http://localhost:5173', '--no-control-plane', '--quiet'),
+      parse(
+        '--api',
+        'flashback',
+        '--port',
+        '0',
+        '--host',
+        '0.0.0.0',
+        '--seed',
+        '7',
+        '--users',
+        '25',
+        '--token-ttl',
+        '60',
+        '--state-file',
+        'data/state.json',
+        '--latency',
+        '5-50',
+        '--error-rate',
+        '0.25',
+        '--cors-origin',
+        'https://a.example, http://localhost:5173',
+        '--no-control-plane',
+        '--quiet',
+      ),
     ).toEqual({
       apiName: 'flashback',
       help: false,
@@ -97,7 +120,22 @@ describe('--help', () => {
   it('lists every flag', () => {
     const help = helpText();
     for (const flag of FLAGS) expect(help).toContain(`--${flag.name}`);
-    for (const name of ['api', 'rate-limit', 'port', 'host', 'seed', 'users', 'token-ttl', 'state-file', 'latency', 'error-rate', 'cors-origin', 'no-control-plane', 'quiet', 'help']) {
+    for (const name of [
+      'api',
+      'rate-limit',
+      'port',
+      'host',
+      'seed',
+      'users',
+      'token-ttl',
+      'state-file',
+      'latency',
+      'error-rate',
+      'cors-origin',
+      'no-control-plane',
+      'quiet',
+      'help',
+    ]) {
       expect(help).toMatch(new RegExp(`^  --${name}\\b`, 'm'));
     }
   });

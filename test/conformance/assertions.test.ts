@@ -63,7 +63,12 @@ describe('checkEnvelope', () => {
     ['another content type is flagged', exchange('getOrganizationUser', 200, user, { 'content-type': 'text/plain' }), strict, 'content-type'],
     ['a body that is not JSON is flagged', exchange('getOrganizationUser', 200, 'oops'), strict, 'schema'],
     ['an unknown route answer passes', exchange({ kind: 'route', component: 'RouteNotFound' }, 404, { success: false, message: 'Not found' }), strict, null],
-    ['a 405 without Allow is flagged', exchange({ kind: 'route', component: 'MethodNotAllowed' }, 405, { success: false, message: 'Method not allowed' }), strict, 'header'],
+    [
+      'a 405 without Allow is flagged',
+      exchange({ kind: 'route', component: 'MethodNotAllowed' }, 405, { success: false, message: 'Method not allowed' }),
+      strict,
+      'header',
+    ],
     ['another message pinned by the schema is flagged', exchange('deleteOrganizationUser', 200, { success: true, message: 'Deleted' }), strict, 'schema'],
     ['... and passes with lenient messages', exchange('deleteOrganizationUser', 200, { success: true, message: 'Deleted' }), lenient, null],
     ['an empty pinned message fails even lenient', exchange('deleteOrganizationUser', 200, { success: true, message: '' }), lenient, 'schema'],
@@ -103,7 +108,7 @@ describe('checkOutcome', () => {
   const ex = (status: number, message?: string): Exchange => exchange('getOrganizationUser', status, { success: false, message });
   const rows: [string, Exchange, boolean, string[]][] = [
     ['the expected status and message pass', ex(403, 'Insufficient permissions to view users'), false, []],
-    ['another status is a status failure of the rule\'s kind', ex(200, 'x'), false, ['status']],
+    ["another status is a status failure of the rule's kind", ex(200, 'x'), false, ['status']],
     ['another message is a message failure', ex(403, 'Forbidden'), false, ['message']],
     ['another message passes with lenient messages', ex(403, 'Forbidden'), true, []],
     ['no message fails even lenient', ex(403), true, ['message']],

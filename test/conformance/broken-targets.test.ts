@@ -19,7 +19,9 @@ async function runAgainst(breakage: Breakage, options: Omit<Parameters<typeof ru
 }
 
 function caughtBy(result: RunResult, broken: BrokenCase): RunResult['failures'] {
-  return result.failures.filter((f) => f.kind === broken.kind && f.check === broken.check && broken.caught.test(f.caseId) && (!broken.says || broken.says.test(f.message)));
+  return result.failures.filter(
+    (f) => f.kind === broken.kind && f.check === broken.check && broken.caught.test(f.caseId) && (!broken.says || broken.says.test(f.message)),
+  );
 }
 
 /** The cases each broken target failed (ids without the ` #n` of repeated names), for the coverage test. */
@@ -33,14 +35,18 @@ describe('the suite catches a deliberately broken target', () => {
     expect(new Set(BROKEN_TARGETS.map((b) => b.name)).size).toBe(BROKEN_TARGETS.length);
   });
 
-  it.each(BROKEN_TARGETS.map((b) => [b.name, b] as const))('%s: exit 1, reported under the right kind and check', async (_name, broken) => {
-    const result = await runAgainst(broken.breakage, { only: [...(broken.only ?? [broken.check])] });
-    failedCases.set(broken.name, new Set(result.cases.filter((c) => c.status === 'failed').map((c) => caseKey(c.id))));
-    expect(result.exitCode).toBe(1);
-    const seen = [...new Set(result.failures.map((f) => `${KIND_TITLES[f.kind]} by "${f.caseId}": ${f.message.slice(0, 160)}`))];
-    const wanted = `"${KIND_TITLES[broken.kind]}" from ${broken.check}, case ${String(broken.caught)}${broken.says ? `, saying ${String(broken.says)}` : ''}`;
-    expect(caughtBy(result, broken).length, `expected ${wanted}; got:\n${seen.slice(0, 12).join('\n')}`).toBeGreaterThan(0);
-  }, 60_000);
+  it.each(BROKEN_TARGETS.map((b) => [b.name, b] as const))(
+    '%s: exit 1, reported under the right kind and check',
+    async (_name, broken) => {
+      const result = await runAgainst(broken.breakage, { only: [...(broken.only ?? [broken.check])] });
+      failedCases.set(broken.name, new Set(result.cases.filter((c) => c.status === 'failed').map((c) => caseKey(c.id))));
+      expect(result.exitCode).toBe(1);
+      const seen = [...new Set(result.failures.map((f) => `${KIND_TITLES[f.kind]} by "${f.caseId}": ${f.message.slice(0, 160)}`))];
+      const wanted = `"${KIND_TITLES[broken.kind]}" from ${broken.check}, case ${String(broken.caught)}${broken.says ? `, saying ${String(broken.says)}` : ''}`;
+      expect(caughtBy(result, broken).length, `expected ${wanted}; got:\n${seen.slice(0, 12).join('\n')}`).toBeGreaterThan(0);
+    },
+    60_000,
+  );
 
   // The project standard: every check has a case where it must pass (mock-passes.test.ts) and one where it must fail.
   it('every case the suite runs against the mock fails against at least one broken target', async (context) => {
@@ -78,7 +84,9 @@ describe('--lenient-messages', () => {
     expect(lenient.exitCode).toBe(0);
     const strict = await runAgainst(reworded.breakage, {});
     // A documented message compared by a check, or pinned by the response schema (`const`, `enum`).
-    const messages = strict.failures.filter((f) => (f.type === 'message' && f.received === 'Something else') || (f.type === 'schema' && f.received.startsWith('/message must be equal to')));
+    const messages = strict.failures.filter(
+      (f) => (f.type === 'message' && f.received === 'Something else') || (f.type === 'schema' && f.received.startsWith('/message must be equal to')),
+    );
     expect(new Set(messages.map((f) => f.check))).toEqual(new Set(['matrix', 'envelopes', 'tenancy', 'lifecycle', 'business', 'robustness']));
     expect(strict.failures.filter((f) => !messages.includes(f)).map((f) => `${f.caseId}: ${f.message}`)).toEqual([]);
   }, 60_000);

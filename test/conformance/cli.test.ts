@@ -38,12 +38,18 @@ describe('conformance CLI', () => {
 
   it('an unreachable target: one line, exit 2', async () => {
     const port = await closedPort();
-    expectOneLineError(await runCli(['--target', `http://127.0.0.1:${port}`]), new RegExp(`^conformance: Cannot reach http://127\\.0\\.0\\.1:${port}: connection refused$`));
+    expectOneLineError(
+      await runCli(['--target', `http://127.0.0.1:${port}`]),
+      new RegExp(`^conformance: Cannot reach http://127\\.0\\.0\\.1:${port}: connection refused$`),
+    );
   });
 
   it('a config file that cannot be used: one line, exit 2', async () => {
     const port = await closedPort();
-    expectOneLineError(await runCli(['--target', `http://127.0.0.1:${port}`, '--config', join(dir, 'missing.json')]), /^conformance: Cannot read the config file .*missing\.json: ENOENT$/);
+    expectOneLineError(
+      await runCli(['--target', `http://127.0.0.1:${port}`, '--config', join(dir, 'missing.json')]),
+      /^conformance: Cannot read the config file .*missing\.json: ENOENT$/,
+    );
   });
 
   it('--help prints the usage and exits 0', async () => {
@@ -62,7 +68,7 @@ describe('conformance CLI', () => {
       expect(run.stdout).toContain('Wrong role (1)');
       expect(run.stdout).toContain('listOrganizationUsers as billing');
       expect(run.stdout).toContain('Received: 200. Expected: 403 (BILLING may not list organization users');
-      expect(run.stdout).toContain('request: GET /organization/users  (Authorization: Bearer <billing\'s token>)');
+      expect(run.stdout).toContain("request: GET /organization/users  (Authorization: Bearer <billing's token>)");
       expect(run.stdout.trimEnd().split('\n').at(-1)).toMatch(/^conformance: FAILED, /);
     } finally {
       await target.close();

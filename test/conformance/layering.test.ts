@@ -38,6 +38,8 @@ describe('conformance/ layering', () => {
   it('would catch a module that reaches the mock only through another one', () => {
     // The broken-target catalogue imports proxy.ts, which starts the mock: two steps away.
     const found = offenders([projectPath('test', 'conformance', 'helpers', 'broken-targets.ts')]);
-    expect(found).toContainEqual(expect.stringMatching(/^test\/conformance\/helpers\/broken-targets\.ts → test\/conformance\/helpers\/proxy\.ts → src\/server\/index\.ts$/));
+    expect(found).toContainEqual(
+      expect.stringMatching(/^test\/conformance\/helpers\/broken-targets\.ts → test\/conformance\/helpers\/proxy\.ts → src\/server\/index\.ts$/),
+    );
   });
 });

@@ -32,7 +32,20 @@ describe('the suite against the mock', () => {
 
   it('fills the whole operation × principal matrix', () => {
     const { operations, principals, cells } = result.matrix;
-    expect(principals).toEqual(['owner', 'administrator', 'workspaces', 'billing', 'user', 'outsider', 'orgless', 'no-token', 'malformed-header', 'garbage-token', 'wrong-signature', 'alg-none']);
+    expect(principals).toEqual([
+      'owner',
+      'administrator',
+      'workspaces',
+      'billing',
+      'user',
+      'outsider',
+      'orgless',
+      'no-token',
+      'malformed-header',
+      'garbage-token',
+      'wrong-signature',
+      'alg-none',
+    ]);
     expect(cells).toHaveLength(operations.length * principals.length);
     expect(cells.every((c) => c.outcome === 'pass' && c.expected?.status === c.received)).toBe(true);
   });

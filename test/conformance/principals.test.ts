@@ -13,7 +13,9 @@ import { projectPath } from '../../src/contract/index.js';
 import { answer, startBrokenTarget, type BrokenTarget, type MockPrincipal } from './helpers/proxy.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'conformance-principals-'));
-const fixture = JSON.parse(readFileSync(projectPath('fixtures/principals.json'), 'utf8')) as { principals: { name: string; email: string; password: string }[] };
+const fixture = JSON.parse(readFileSync(projectPath('fixtures/principals.json'), 'utf8')) as {
+  principals: { name: string; email: string; password: string }[];
+};
 const credentials = Object.fromEntries(fixture.principals.map((p) => [p.name, { email: p.email, password: p.password }]));
 
 /** The mock with its control plane hidden, as a real backend would be. */
@@ -62,7 +64,9 @@ describe('config and environment parsing', () => {
     expect([...env.keys()]).toEqual(['owner', 'billing', 'outsider']);
     expect(env.get('billing')).toMatchObject({ source: 'env', email: 'b@x.test', password: 'pw', token: null });
     expect(env.get('outsider')?.role).toBe(255);
-    expect(() => readEnvironment({ CONFORMANCE_USER_EMAIL: 'u@x.test' })).toThrow(/CONFORMANCE_USER_\*: needs CONFORMANCE_USER_TOKEN, or CONFORMANCE_USER_EMAIL and CONFORMANCE_USER_PASSWORD/);
+    expect(() => readEnvironment({ CONFORMANCE_USER_EMAIL: 'u@x.test' })).toThrow(
+      /CONFORMANCE_USER_\*: needs CONFORMANCE_USER_TOKEN, or CONFORMANCE_USER_EMAIL and CONFORMANCE_USER_PASSWORD/,
+    );
   });
 });
 
@@ -86,7 +90,12 @@ describe('principals against a backend without /__mock', () => {
     const controlPlane = 'needs a user the run may change and log in as: only the mock control plane (POST /__mock/users/{id}/validate) can validate one';
     expect(result.cases.filter((c) => c.status === 'skipped').map((c) => c.skipReason)).toEqual([controlPlane, controlPlane]);
     const owner = result.principals.find((p) => p.name === 'owner');
-    expect(owner).toMatchObject({ source: 'config', role: 'OWNER', userId: '11111111-1111-4111-8111-111111111111', orgId: '123e4567-e89b-12d3-a456-426614174000' });
+    expect(owner).toMatchObject({
+      source: 'config',
+      role: 'OWNER',
+      userId: '11111111-1111-4111-8111-111111111111',
+      orgId: '123e4567-e89b-12d3-a456-426614174000',
+    });
     expect(result.principals.find((p) => p.name === 'outsider')?.role).toBe('OWNER');
   }, 60_000);
 
@@ -94,14 +103,27 @@ describe('principals against a backend without /__mock', () => {
     const file = configFile('tokens.json', { owner: { token: tokens.get('owner')?.accessToken }, billing: { token: tokens.get('billing')?.accessToken } });
     const result = await runConformance({ target: backend.url, configFile: file, only: 'matrix' });
     expect(result.exitCode).toBe(0);
-    expect(result.principals.find((p) => p.name === 'billing')).toMatchObject({ userId: '44444444-4444-4444-8444-444444444444', orgId: '123e4567-e89b-12d3-a456-426614174000' });
+    expect(result.principals.find((p) => p.name === 'billing')).toMatchObject({
+      userId: '44444444-4444-4444-8444-444444444444',
+      orgId: '123e4567-e89b-12d3-a456-426614174000',
+    });
     const skipped = result.cases.filter((c) => c.status === 'skipped');
-    expect(skipped.some((c) => c.name === 'listOrganizationUsers as workspaces' && c.skipReason === 'needs the workspaces principal: give it in --config or as CONFORMANCE_WORKSPACES_TOKEN')).toBe(true);
+    expect(
+      skipped.some(
+        (c) =>
+          c.name === 'listOrganizationUsers as workspaces' &&
+          c.skipReason === 'needs the workspaces principal: give it in --config or as CONFORMANCE_WORKSPACES_TOKEN',
+      ),
+    ).toBe(true);
     expect(result.cases.find((c) => c.name === 'listOrganizationUsers as billing')?.status).toBe('passed');
   }, 60_000);
 
   it('reads principals from the environment', async () => {
-    const env = { CONFORMANCE_OWNER_EMAIL: credentials.owner?.email, CONFORMANCE_OWNER_PASSWORD: credentials.owner?.password, CONFORMANCE_USER_TOKEN: tokens.get('user')?.accessToken ?? undefined };
+    const env = {
+      CONFORMANCE_OWNER_EMAIL: credentials.owner?.email,
+      CONFORMANCE_OWNER_PASSWORD: credentials.owner?.password,
+      CONFORMANCE_USER_TOKEN: tokens.get('user')?.accessToken ?? undefined,
+    };
     const result = await runConformance({ target: backend.url, env, only: 'tenancy' });
     expect(result.principalSource).toBe('environment');
     expect(result.principals.filter((p) => p.available).map((p) => p.name)).toEqual(['owner', 'user']);

@@ -59,9 +59,7 @@ describe('the generated types follow the spec', () => {
   });
 
   it('the client offers exactly the documented paths for each method', () => {
-    expectTypeOf<PathsWithMethod<paths, 'get'>>().toEqualTypeOf<
-      '/organization/{orgId}' | '/organization/users' | '/organization/users/{userId}'
-    >();
+    expectTypeOf<PathsWithMethod<paths, 'get'>>().toEqualTypeOf<'/organization/{orgId}' | '/organization/users' | '/organization/users/{userId}'>();
     expectTypeOf<PathsWithMethod<paths, 'post'>>().toEqualTypeOf<
       '/organization/users' | '/organization/users/{userId}/activate' | '/user/login' | '/user/refresh' | '/user/logout'
     >();

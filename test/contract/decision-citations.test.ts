@@ -43,7 +43,14 @@ describe('every decision a spec cites resolves inside the repository', () => {
   }
 
   it('nothing in the project points at a decisions file outside it', () => {
-    for (const file of ['README.md', 'openapi/README.md', 'openapi/organization.yaml', 'openapi/tours-organizations.yaml', 'openapi/mock-control.yaml', 'openapi/.spectral.yaml']) {
+    for (const file of [
+      'README.md',
+      'openapi/README.md',
+      'openapi/organization.yaml',
+      'openapi/tours-organizations.yaml',
+      'openapi/mock-control.yaml',
+      'openapi/.spectral.yaml',
+    ]) {
       expect(read(file), file).not.toMatch(/contract-decisions/);
     }
   });

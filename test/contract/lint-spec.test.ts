@@ -182,7 +182,9 @@ interface ToursFixture {
 }
 
 const TOURS_FIXTURES = join(root, 'fixtures/lint/tours');
-const toursFixtures = readdirSync(TOURS_FIXTURES).filter((name) => name.endsWith('.yaml')).sort();
+const toursFixtures = readdirSync(TOURS_FIXTURES)
+  .filter((name) => name.endsWith('.yaml'))
+  .sort();
 
 describe('the spec lint gate on broken Tours & Events specs', () => {
   let folder = '';
@@ -209,7 +211,19 @@ describe('the spec lint gate on broken Tours & Events specs', () => {
   it('has a fixture for each house rule', () => {
     const rules = toursFixtures.map((name) => (parse(readFileSync(join(TOURS_FIXTURES, name), 'utf8')) as ToursFixture).rule);
     expect(new Set(rules)).toEqual(
-      new Set(['org-operation-id', 'org-operation-summary', 'org-operation-tag', 'org-access-model', 'org-access-extension', 'org-401-response', 'org-403-response', 'org-500-response', 'org-error-envelope', 'org-example-valid', 'org-lint-exception']),
+      new Set([
+        'org-operation-id',
+        'org-operation-summary',
+        'org-operation-tag',
+        'org-access-model',
+        'org-access-extension',
+        'org-401-response',
+        'org-403-response',
+        'org-500-response',
+        'org-error-envelope',
+        'org-example-valid',
+        'org-lint-exception',
+      ]),
     );
   });
 

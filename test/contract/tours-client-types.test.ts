@@ -6,14 +6,7 @@
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { PathsWithMethod } from 'openapi-typescript-helpers';
-import {
-  createToursClient,
-  type ToursClient,
-  type ToursClientOptions,
-  type ToursComponents,
-  type ToursOperations,
-  type ToursPaths,
-} from '../../src/client.js';
+import { createToursClient, type ToursClient, type ToursClientOptions, type ToursComponents, type ToursOperations, type ToursPaths } from '../../src/client.js';
 
 type Schemas = ToursComponents['schemas'];
 type JsonOf<R> = R extends { content: { 'application/json': infer B } } ? B : never;
@@ -155,11 +148,7 @@ describe('the Tours types follow the spec', () => {
       | '/api/auth/sign-out'
     >();
     expectTypeOf<PathsWithMethod<ToursPaths, 'patch'>>().toEqualTypeOf<
-      | '/api/organizations/me'
-      | '/api/organizations/{id}'
-      | '/api/organizations/members/{memberId}'
-      | '/api/organizations/roles/{id}'
-      | '/api/api-keys/{id}'
+      '/api/organizations/me' | '/api/organizations/{id}' | '/api/organizations/members/{memberId}' | '/api/organizations/roles/{id}' | '/api/api-keys/{id}'
     >();
     expectTypeOf<PathsWithMethod<ToursPaths, 'delete'>>().toEqualTypeOf<
       | '/api/organizations/{id}'

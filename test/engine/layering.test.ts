@@ -11,14 +11,19 @@ import { projectPath } from '../../src/contract/index.js';
 import { reachable, tsFiles } from '../helpers/imports.js';
 
 const APIS = projectPath('src', 'apis');
-const apiFolders = readdirSync(APIS, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+const apiFolders = readdirSync(APIS, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name);
 
 /** The chains from `entries` to any reached file that `forbidden` refuses. */
 function offenders(entries: readonly string[], forbidden: (file: string) => boolean): string[] {
   return [...reachable(entries)].filter(([file]) => forbidden(file)).map(([, chain]) => chain.map((f) => relative(projectPath(), f)).join(' → '));
 }
 
-const under = (...parts: string[]) => (file: string): boolean => file.startsWith(projectPath(...parts) + sep);
+const under =
+  (...parts: string[]) =>
+  (file: string): boolean =>
+    file.startsWith(projectPath(...parts) + sep);
 
 describe('the engine and the API folders', () => {
   it('has the API folders it serves', () => {

@@ -16,7 +16,9 @@ function compilerOptions(): ts.CompilerOptions {
 }
 
 export function tsFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 /** Every project file the entries reach, each with the chain of imports that first reached it. */
@@ -38,4 +40,3 @@ export function reachable(entries: readonly string[]): Map<string, string[]> {
   }
   return chains;
 }
-

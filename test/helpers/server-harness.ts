@@ -50,7 +50,10 @@ const templates = checked
   .sort((a, b) => a.template.split('{').length - b.template.split('{').length);
 
 /** What the specs say about `method path`: its operation, or that the path or method is unknown. */
-export function resolveRoute(method: string, path: string):
+export function resolveRoute(
+  method: string,
+  path: string,
+):
   | { kind: 'operation'; operation: OperationSpec; validators: Checked['validators'] }
   | { kind: 'method-not-allowed'; allow: readonly string[] }
   | { kind: 'not-found' } {
@@ -77,17 +80,20 @@ export function contractProblems(method: string, path: string, answer: Answer, u
     if (answer.status !== expected) problems.push(`${where}: expected ${expected}`);
     return problems;
   }
-  if (answer.headers['content-type'] !== 'application/json; charset=utf-8') problems.push(`${where}: content-type is ${String(answer.headers['content-type'])}`);
+  if (answer.headers['content-type'] !== 'application/json; charset=utf-8')
+    problems.push(`${where}: content-type is ${String(answer.headers['content-type'])}`);
   if (Number(answer.headers['content-length']) !== Buffer.byteLength(answer.text)) problems.push(`${where}: content-length does not match the body`);
   const check = (validate: ((body: unknown) => boolean) & { errors?: unknown }, what: string): void => {
-    if (!validate(answer.body)) problems.push(`${where}: body does not match ${what}: ${describeSchemaErrors(validate.errors as never)} in ${answer.text.slice(0, 300)}`);
+    if (!validate(answer.body))
+      problems.push(`${where}: body does not match ${what}: ${describeSchemaErrors(validate.errors as never)} in ${answer.text.slice(0, 300)}`);
   };
   if (route.kind === 'not-found' || (route.kind === 'method-not-allowed' && answer.status === 404)) {
     if (answer.status !== 404) problems.push(`${where}: an unknown path must be a 404`);
     check(organizationValidators.schema('#/components/responses/RouteNotFound/content/application~1json/schema'), 'RouteNotFound');
   } else if (route.kind === 'method-not-allowed') {
     if (answer.status !== 405) problems.push(`${where}: a method the path does not serve must be a 405`);
-    if (answer.headers.allow !== route.allow.join(', ')) problems.push(`${where}: Allow is ${String(answer.headers.allow)}, expected ${route.allow.join(', ')}`);
+    if (answer.headers.allow !== route.allow.join(', '))
+      problems.push(`${where}: Allow is ${String(answer.headers.allow)}, expected ${route.allow.join(', ')}`);
     check(organizationValidators.schema('#/components/responses/MethodNotAllowed/content/application~1json/schema'), 'MethodNotAllowed');
   } else {
     const { operation, validators } = route;

@@ -113,9 +113,7 @@ function fillPath(template: string, params: readonly unknown[]): string {
 }
 
 function describeErrors(errors: readonly ErrorObject[] | null | undefined): string {
-  return (errors ?? [])
-    .map((e) => `${e.instancePath || '(body)'} ${e.message ?? e.keyword} ${JSON.stringify(e.params)}`)
-    .join('; ');
+  return (errors ?? []).map((e) => `${e.instancePath || '(body)'} ${e.message ?? e.keyword} ${JSON.stringify(e.params)}`).join('; ');
 }
 
 export async function loadSpecForTests(file: string): Promise<LoadedSpecForTests> {

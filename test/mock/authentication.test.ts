@@ -1,15 +1,7 @@
 /** docs/decisions/flashback.md, section 2: authentication (A1 to A5), through the in-process harness. */
 import { SignJWT } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  authenticatedOperations,
-  createHarness,
-  decodeJwt,
-  fixturePrincipal,
-  manualClock,
-  ORG_A,
-  type Harness,
-} from '../helpers/mock-harness.js';
+import { authenticatedOperations, createHarness, decodeJwt, fixturePrincipal, manualClock, ORG_A, type Harness } from '../helpers/mock-harness.js';
 
 const UNAUTHORIZED = { success: false, error_code: 'NO_AUTH_USER', message: 'Authentication required' };
 const SIGNING_KEY = 'a-test-signing-key-of-reasonable-length';
@@ -59,7 +51,10 @@ describe('section 2: authentication', () => {
       ['the scheme alone', 'Bearer'],
       ['a malformed token', 'Bearer not-a-jwt'],
       ['two tokens', 'Bearer a.b.c d.e.f'],
-      ['an unsigned token (alg none, empty signature)', `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ userId: '11111111-1111-4111-8111-111111111111', type: 'access' })}.`],
+      [
+        'an unsigned token (alg none, empty signature)',
+        `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ userId: '11111111-1111-4111-8111-111111111111', type: 'access' })}.`,
+      ],
     ])('A2: %s is a 401', async (_label, authorization) => {
       await expectUnauthorized(authorization);
     });
@@ -178,7 +173,7 @@ describe('section 2: authentication', () => {
       expect((await h.call('listOrganizationUsers', { token: response.body.accessToken })).status).toBe(200);
     });
 
-    it('A4: refresh_token (the official client\'s field) is accepted too', async () => {
+    it("A4: refresh_token (the official client's field) is accepted too", async () => {
       const login = await h.loginBody('owner');
       const response = await h.call('refreshToken', { body: { refresh_token: login.refreshToken } });
       expect(response.status).toBe(200);

@@ -81,13 +81,21 @@ describe('section 4: envelopes', () => {
     expect(response.body).toEqual(expected);
   });
 
-  it('E3: the 404 messages are User not found and Organization not found, each in its endpoint\'s envelope', async () => {
+  it("E3: the 404 messages are User not found and Organization not found, each in its endpoint's envelope", async () => {
     const token = await h.login('owner');
     const missing = { userId: 'missing' };
     expect((await h.call('getOrganizationUser', { token, params: missing })).body).toEqual({ success: false, message: 'User not found' });
-    expect((await h.call('updateOrganizationUser', { token, params: missing, body: { name: 'X' } })).body).toEqual({ success: false, data: {}, message: 'User not found' });
+    expect((await h.call('updateOrganizationUser', { token, params: missing, body: { name: 'X' } })).body).toEqual({
+      success: false,
+      data: {},
+      message: 'User not found',
+    });
     expect((await h.call('activateOrganizationUser', { token, params: missing })).body).toEqual({ success: false, message: 'User not found' });
-    expect((await h.call('getOrganization', { token, params: { orgId: 'missing' } })).body).toEqual({ success: false, data: null, message: 'Organization not found' });
+    expect((await h.call('getOrganization', { token, params: { orgId: 'missing' } })).body).toEqual({
+      success: false,
+      data: null,
+      message: 'Organization not found',
+    });
   });
 
   it('E3: the envelope of every documented error status of every operation, built from the spec, matches its schema (500 Internal server error included)', () => {
@@ -108,7 +116,7 @@ describe('section 4: envelopes', () => {
     expect(checked).toBeGreaterThan(30);
   });
 
-  it('E3: every answer carries principal and mutated for the server\'s log and persistence', async () => {
+  it("E3: every answer carries principal and mutated for the server's log and persistence", async () => {
     const token = await h.login('owner');
     const created = await h.call('createOrganizationUser', { token, body: newUserBody() });
     expect(created).toMatchObject({ principal: 'owner@acme.test', mutated: true });

@@ -99,36 +99,58 @@ describe('section 3: the order of checks', () => {
   });
 
   it('section 3 (6: self before rank): an ADMINISTRATOR making themself OWNER gets the 400 self rule, not the 403 grant rule', async () => {
-    const response = await h.call('updateOrganizationUser', { token: await h.login('administrator'), params: { userId: h.userId('administrator') }, body: { orgRole: 255 } });
+    const response = await h.call('updateOrganizationUser', {
+      token: await h.login('administrator'),
+      params: { userId: h.userId('administrator') },
+      body: { orgRole: 255 },
+    });
     expect(response.status).toBe(400);
     expect(response.body.message).toBe('Cannot change your own role');
   });
 
   it('section 3 (6: R6 before R5): a WORKSPACES user changing an ADMINISTRATOR to OWNER gets the R6 message', async () => {
-    const response = await h.call('updateOrganizationUser', { token: await h.login('workspaces'), params: { userId: h.userId('administrator') }, body: { orgRole: 255 } });
+    const response = await h.call('updateOrganizationUser', {
+      token: await h.login('workspaces'),
+      params: { userId: h.userId('administrator') },
+      body: { orgRole: 255 },
+    });
     expect(response.status).toBe(403);
     expect(response.body.message).toBe('Insufficient permissions to update users');
   });
 
   it('section 3 (6: rank before state): a WORKSPACES user updating a deleted ADMINISTRATOR gets the 403, not the 400', async () => {
     await h.call('deleteOrganizationUser', { token: await h.login('owner'), params: { userId: h.userId('administrator') } });
-    const response = await h.call('updateOrganizationUser', { token: await h.login('workspaces'), params: { userId: h.userId('administrator') }, body: { name: 'A' } });
+    const response = await h.call('updateOrganizationUser', {
+      token: await h.login('workspaces'),
+      params: { userId: h.userId('administrator') },
+      body: { name: 'A' },
+    });
     expect(response.status).toBe(403);
   });
 
   it('section 3 (6: state rules): updating a deleted user the caller outranks is the 400 Cannot update a deleted user', async () => {
-    const response = await h.call('updateOrganizationUser', { token: await h.login('workspaces'), params: { userId: h.userId('deleted') }, body: { name: 'D' } });
+    const response = await h.call('updateOrganizationUser', {
+      token: await h.login('workspaces'),
+      params: { userId: h.userId('deleted') },
+      body: { name: 'D' },
+    });
     expect(response.status).toBe(400);
     expect(response.body).toEqual({ success: false, data: {}, message: 'Cannot update a deleted user' });
   });
 
   it('section 3 (3 before 7): a duplicate email with a weak password is the 400, not the 409', async () => {
-    const response = await h.call('createOrganizationUser', { token: await h.login('owner'), body: newUserBody({ email: 'user@acme.test', password: 'weak' }) });
+    const response = await h.call('createOrganizationUser', {
+      token: await h.login('owner'),
+      body: newUserBody({ email: 'user@acme.test', password: 'weak' }),
+    });
     expect(response.status).toBe(400);
   });
 
   it('section 3 (6 before 7): a duplicate email granting too high a role is the 403, not the 409', async () => {
-    const response = await h.call('createOrganizationUser', { token: await h.login('workspaces'), body: newUserBody({ email: 'user@acme.test', orgRole: 254 }) });
+    const response = await h.call('createOrganizationUser', {
+      token: await h.login('workspaces'),
+      body: newUserBody({ email: 'user@acme.test', orgRole: 254 }),
+    });
     expect(response.status).toBe(403);
   });
 
@@ -152,7 +174,7 @@ describe('section 3: the order of checks', () => {
       }
     });
 
-    it('section 3: another organization\'s id is a 403 tenant message, before the role (a USER gets it too)', async () => {
+    it("section 3: another organization's id is a 403 tenant message, before the role (a USER gets it too)", async () => {
       const token = await h.login('user');
       const get = await h.call('getOrganization', { token, params: { orgId: ORG_B } });
       expect(get.body).toEqual({ success: false, data: null, message: 'Access denied: you can only view your own organization' });

@@ -8,11 +8,19 @@ beforeEach(() => {
   h = createHarness();
 });
 
-const A_PRINCIPALS = ['owner@acme.test', 'administrator@acme.test', 'workspaces@acme.test', 'billing@acme.test', 'user@acme.test', 'deleted@acme.test', 'unvalidated@acme.test'];
+const A_PRINCIPALS = [
+  'owner@acme.test',
+  'administrator@acme.test',
+  'workspaces@acme.test',
+  'billing@acme.test',
+  'user@acme.test',
+  'deleted@acme.test',
+  'unvalidated@acme.test',
+];
 
 describe('section 6: organization users', () => {
   describe('U1: the list', () => {
-    it('U1: holds every user of the caller\'s organization, soft-deleted included, oldest first, total = length', async () => {
+    it("U1: holds every user of the caller's organization, soft-deleted included, oldest first, total = length", async () => {
       const { body } = await h.call('listOrganizationUsers', { token: await h.login('workspaces') });
       expect(body.total).toBe(body.data.length);
       expect(body.total).toBe(A_PRINCIPALS.length + 20);
@@ -39,7 +47,12 @@ describe('section 6: organization users', () => {
     it('U1: the cached list bytes are exactly the JSON of the list, multi-byte names included', async () => {
       const token = await h.login('owner');
       await h.call('createOrganizationUser', { token, body: newUserBody({ firstName: 'Zoë', lastName: 'Ōtsuka 山田 😀' }) });
-      const raw = await h.api.handle({ operation: loadSpec().byId.get('listOrganizationUsers')!, params: {}, authorization: `Bearer ${token}`, body: undefined });
+      const raw = await h.api.handle({
+        operation: loadSpec().byId.get('listOrganizationUsers')!,
+        params: {},
+        authorization: `Bearer ${token}`,
+        body: undefined,
+      });
       expect(raw.bodyJson).toBeDefined();
       expect(bodyJsonText(raw)).toBe(JSON.stringify(raw.body));
     });
@@ -48,7 +61,12 @@ describe('section 6: organization users', () => {
       const big = createHarness({ extraUsers: 1500 });
       const token = await big.login('owner');
       const list = async () => {
-        const raw = await big.api.handle({ operation: loadSpec().byId.get('listOrganizationUsers')!, params: {}, authorization: `Bearer ${token}`, body: undefined });
+        const raw = await big.api.handle({
+          operation: loadSpec().byId.get('listOrganizationUsers')!,
+          params: {},
+          authorization: `Bearer ${token}`,
+          body: undefined,
+        });
         expect(Array.isArray(raw.bodyJson)).toBe(true); // chunked: 1,500 users do not fit one chunk
         expect(bodyJsonText(raw)).toBe(JSON.stringify(raw.body));
         return raw.body as { data: { id: string; name: string }[]; total: number };
@@ -92,7 +110,7 @@ describe('section 6: organization users', () => {
   });
 
   describe('U3: create', () => {
-    it('U3: defaults orgRole 0 and sendInvite true; firstName comes back as name; validated false, deletedAt null, the caller\'s orgId', async () => {
+    it("U3: defaults orgRole 0 and sendInvite true; firstName comes back as name; validated false, deletedAt null, the caller's orgId", async () => {
       const response = await h.call('createOrganizationUser', {
         token: await h.login('workspaces'),
         body: { email: 'jane.smith@acme.test', password: 'SecurePassword123!', firstName: 'Jane', lastName: 'Smith', nickname: 'ignored' },
@@ -151,9 +169,9 @@ describe('section 6: organization users', () => {
 
     it.each([
       ['another letter case', 'USER@ACME.TEST'],
-      ['a soft-deleted user\'s', 'deleted@acme.test'],
-      ['another organization\'s', 'outsider@globex.test'],
-      ['an orgless user\'s', 'Orgless@Nowhere.test'],
+      ["a soft-deleted user's", 'deleted@acme.test'],
+      ["another organization's", 'outsider@globex.test'],
+      ["an orgless user's", 'Orgless@Nowhere.test'],
     ])('U3: an email already in use (%s) is a 409 Email already in use', async (_label, email) => {
       const response = await h.call('createOrganizationUser', { token: await h.login('owner'), body: newUserBody({ email }) });
       expect(response.status).toBe(409);
@@ -219,8 +237,12 @@ describe('section 6: organization users', () => {
   });
 
   describe('U5: update', () => {
-    it('U5: name, lastName and orgRole are written (the docs\' example: orgRole 1 gives BILLING, [0, 1])', async () => {
-      const response = await h.call('updateOrganizationUser', { token: await h.login('owner'), params: { userId: h.userId('user') }, body: { name: ' Ursula ', lastName: 'Updated', orgRole: 1 } });
+    it("U5: name, lastName and orgRole are written (the docs' example: orgRole 1 gives BILLING, [0, 1])", async () => {
+      const response = await h.call('updateOrganizationUser', {
+        token: await h.login('owner'),
+        params: { userId: h.userId('user') },
+        body: { name: ' Ursula ', lastName: 'Updated', orgRole: 1 },
+      });
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ success: true, message: 'User updated successfully' });
       expect(response.body.data).toMatchObject({ name: 'Ursula', lastName: 'Updated', orgRole: 1, orgRoleDescription: 'BILLING', orgRoles: [0, 1] });
@@ -249,7 +271,11 @@ describe('section 6: organization users', () => {
       ['lastName', 'L'.repeat(101), 'Invalid field: lastName must be 1 to 100 characters'],
       ['name', false, 'Invalid field: name must be a string'],
     ])('U5: %s = %j is a 400', async (field, value, message) => {
-      const response = await h.call('updateOrganizationUser', { token: await h.login('owner'), params: { userId: h.userId('user') }, body: { [field]: value } });
+      const response = await h.call('updateOrganizationUser', {
+        token: await h.login('owner'),
+        params: { userId: h.userId('user') },
+        body: { [field]: value },
+      });
       expect(response.status).toBe(400);
       expect(response.body.message).toBe(message);
     });
@@ -261,8 +287,8 @@ describe('section 6: organization users', () => {
     });
   });
 
-  describe('U6: delete is soft and ends the user\'s tokens', () => {
-    it('U6: sets deletedAt (the clock\'s time), keeps the record in the list', async () => {
+  describe("U6: delete is soft and ends the user's tokens", () => {
+    it("U6: sets deletedAt (the clock's time), keeps the record in the list", async () => {
       const clock = manualClock(Date.parse('2026-03-04T05:06:07.089Z'));
       const timed = createHarness({ now: clock.now });
       const token = await timed.login('owner');
@@ -273,7 +299,7 @@ describe('section 6: organization users', () => {
       expect(list.body.data.find((u: any) => u.id === timed.userId('billing')).deletedAt).toBe('2026-03-04T05:06:07.089Z');
     });
 
-    it('U6: the deleted user\'s access token is a 401 and their refresh tokens are revoked', async () => {
+    it("U6: the deleted user's access token is a 401 and their refresh tokens are revoked", async () => {
       const billing = await h.loginBody('billing');
       await h.call('deleteOrganizationUser', { token: await h.login('owner'), params: { userId: h.userId('billing') } });
       expect((await h.call('getOrganization', { token: billing.accessToken, params: { orgId: ORG_A } })).status).toBe(401);

@@ -8,13 +8,16 @@ beforeEach(() => {
 });
 
 describe('section 5: organization', () => {
-  it.each(['owner', 'administrator', 'workspaces', 'billing', 'user'] as PrincipalName[])('O1: GET is open to every member: %s reads organization A', async (name) => {
-    const response = await h.call('getOrganization', { token: await h.login(name), params: { orgId: ORG_A } });
-    expect(response.status).toBe(200);
-    expect(response.body.success).toBe(true);
-    expect(response.body.data.id).toBe(ORG_A);
-    expect(response.body).not.toHaveProperty('message');
-  });
+  it.each(['owner', 'administrator', 'workspaces', 'billing', 'user'] as PrincipalName[])(
+    'O1: GET is open to every member: %s reads organization A',
+    async (name) => {
+      const response = await h.call('getOrganization', { token: await h.login(name), params: { orgId: ORG_A } });
+      expect(response.status).toBe(200);
+      expect(response.body.success).toBe(true);
+      expect(response.body.data.id).toBe(ORG_A);
+      expect(response.body).not.toHaveProperty('message');
+    },
+  );
 
   it('O1: the outsider (OWNER of B) cannot read organization A', async () => {
     const response = await h.call('getOrganization', { token: await h.login('outsider'), params: { orgId: ORG_A } });
@@ -58,7 +61,14 @@ describe('section 5: organization', () => {
 
     it('O2: id, domain, reposDisabled, deletedAt and unknown fields are ignored', async () => {
       const before = (await h.call('getOrganization', { token: await h.login('owner'), params: { orgId: ORG_A } })).body.data;
-      const response = await put({ name: 'Renamed', id: 'other', domain: 'evil.test', reposDisabled: true, deletedAt: '2026-01-01T00:00:00.000Z', color: 'red' });
+      const response = await put({
+        name: 'Renamed',
+        id: 'other',
+        domain: 'evil.test',
+        reposDisabled: true,
+        deletedAt: '2026-01-01T00:00:00.000Z',
+        color: 'red',
+      });
       expect(response.status).toBe(200);
       expect(response.body.data).toEqual({ ...before, name: 'Renamed' });
     });

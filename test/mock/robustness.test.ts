@@ -8,7 +8,7 @@ import { createHarness, ORG_A, spec } from '../helpers/mock-harness.js';
 
 const withBody = () => spec().operations.filter((op) => op.requestBody);
 
-describe('W1 (in-process): body problems in the endpoint\'s own envelope', () => {
+describe("W1 (in-process): body problems in the endpoint's own envelope", () => {
   it('W1: every operation with a body answers 413, 415 and 400 Invalid JSON body, documented and in its envelope', async () => {
     const h = createHarness();
     const owner = await h.login('owner');
@@ -29,7 +29,12 @@ describe('W1 (in-process): body problems in the endpoint\'s own envelope', () =>
 
   it('W1: an operation without a request body ignores a body and its problems', async () => {
     const h = createHarness();
-    const response = await h.call('getOrganizationUser', { token: await h.login('owner'), params: { userId: h.userId('user') }, body: { junk: true }, bodyProblem: 'invalid-json' });
+    const response = await h.call('getOrganizationUser', {
+      token: await h.login('owner'),
+      params: { userId: h.userId('user') },
+      body: { junk: true },
+      bodyProblem: 'invalid-json',
+    });
     expect(response.status).toBe(200);
   });
 });

@@ -91,13 +91,21 @@ describe('section 1: roles', () => {
     });
 
     it('R5: an ADMINISTRATOR cannot raise a USER to ADMINISTRATOR (403 Insufficient permissions to assign this role)', async () => {
-      const response = await h.call('updateOrganizationUser', { token: await h.login('administrator'), params: { userId: h.userId('user') }, body: { orgRole: 254 } });
+      const response = await h.call('updateOrganizationUser', {
+        token: await h.login('administrator'),
+        params: { userId: h.userId('user') },
+        body: { orgRole: 254 },
+      });
       expect(response.status).toBe(403);
       expect(response.body).toEqual({ success: false, data: {}, message: 'Insufficient permissions to assign this role' });
     });
 
     it('R5: an OWNER may make another user OWNER', async () => {
-      const response = await h.call('updateOrganizationUser', { token: await h.login('owner'), params: { userId: h.userId('administrator') }, body: { orgRole: 255 } });
+      const response = await h.call('updateOrganizationUser', {
+        token: await h.login('owner'),
+        params: { userId: h.userId('administrator') },
+        body: { orgRole: 255 },
+      });
       expect(response.status).toBe(200);
       expect(response.body.data.orgRoleDescription).toBe('OWNER');
     });
@@ -105,7 +113,11 @@ describe('section 1: roles', () => {
 
   describe('R6: managing another user needs a strictly higher role; an OWNER manages anyone; viewing has no limit', () => {
     it('R6: a WORKSPACES user cannot update an ADMINISTRATOR (403 Insufficient permissions to update users)', async () => {
-      const response = await h.call('updateOrganizationUser', { token: await h.login('workspaces'), params: { userId: h.userId('administrator') }, body: { name: 'Adam' } });
+      const response = await h.call('updateOrganizationUser', {
+        token: await h.login('workspaces'),
+        params: { userId: h.userId('administrator') },
+        body: { name: 'Adam' },
+      });
       expect(response.status).toBe(403);
       expect(response.body).toEqual({ success: false, data: {}, message: 'Insufficient permissions to update users' });
     });
@@ -149,14 +161,25 @@ describe('section 1: roles', () => {
   });
 
   describe('R7: nobody changes their own role or deletes themself', () => {
-    it.each(['owner', 'administrator', 'workspaces'] as const)('R7: %s carrying orgRole on themself is a 400 Cannot change your own role, even unchanged', async (name) => {
-      const response = await h.call('updateOrganizationUser', { token: await h.login(name), params: { userId: h.userId(name) }, body: { orgRole: ROLE_OF[name] } });
-      expect(response.status).toBe(400);
-      expect(response.body).toEqual({ success: false, data: {}, message: 'Cannot change your own role' });
-    });
+    it.each(['owner', 'administrator', 'workspaces'] as const)(
+      'R7: %s carrying orgRole on themself is a 400 Cannot change your own role, even unchanged',
+      async (name) => {
+        const response = await h.call('updateOrganizationUser', {
+          token: await h.login(name),
+          params: { userId: h.userId(name) },
+          body: { orgRole: ROLE_OF[name] },
+        });
+        expect(response.status).toBe(400);
+        expect(response.body).toEqual({ success: false, data: {}, message: 'Cannot change your own role' });
+      },
+    );
 
     it('R7: editing your own name and lastName is allowed', async () => {
-      const response = await h.call('updateOrganizationUser', { token: await h.login('workspaces'), params: { userId: h.userId('workspaces') }, body: { name: 'Wendy', lastName: 'Works' } });
+      const response = await h.call('updateOrganizationUser', {
+        token: await h.login('workspaces'),
+        params: { userId: h.userId('workspaces') },
+        body: { name: 'Wendy', lastName: 'Works' },
+      });
       expect(response.status).toBe(200);
       expect(response.body.data).toMatchObject({ name: 'Wendy', lastName: 'Works', orgRole: 2 });
     });

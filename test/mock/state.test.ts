@@ -152,13 +152,36 @@ describe('section 8: exportState / importState', () => {
     ['another format', (s) => ({ ...s, format: 'other' }), /format/],
     ['a user without an email', (s) => ({ ...s, users: s.users.map((u: any, i: number) => (i === 2 ? { ...u, email: undefined } : u)) }), /users\/2/],
     ['an invalid role', (s) => ({ ...s, users: s.users.map((u: any, i: number) => (i === 0 ? { ...u, orgRole: 3 } : u)) }), /users\/0\/orgRole/],
-    ['a duplicate email in another case', (s) => ({ ...s, users: [...s.users, { ...s.users[1], id: 'dup', email: 'OWNER@acme.test' }] }), /email OWNER@acme.test is used twice/],
+    [
+      'a duplicate email in another case',
+      (s) => ({ ...s, users: [...s.users, { ...s.users[1], id: 'dup', email: 'OWNER@acme.test' }] }),
+      /email OWNER@acme.test is used twice/,
+    ],
     ['a duplicate user id', (s) => ({ ...s, users: [...s.users, { ...s.users[1], email: 'x@acme.test' }] }), /is used twice/],
     ['a dangling orgId', (s) => ({ ...s, users: s.users.map((u: any, i: number) => (i === 0 ? { ...u, orgId: 'nowhere' } : u)) }), /names no organization/],
-    ['a refresh token of nobody', (s) => ({ ...s, refreshTokens: [{ id: 't', userId: 'nobody', issuedAt: '2026-01-01T00:00:00.000Z', expiresAt: '2026-02-01T00:00:00.000Z', revoked: false }] }), /names no user/],
-    ['a plain-text password', (s) => ({ ...s, users: s.users.map((u: any, i: number) => (i === 0 ? { ...u, passwordHash: 'Owner-Passw0rd' } : u)) }), /passwordHash/],
-    ['a token epoch too large to bump (U6 would not end the tokens)', (s) => ({ ...s, users: s.users.map((u: any, i: number) => (i === 0 ? { ...u, tokenEpoch: 1e308 } : u)) }), /users\/0\/tokenEpoch/],
-    ['a timestamp without milliseconds', (s) => ({ ...s, users: s.users.map((u: any, i: number) => (i === 0 ? { ...u, deletedAt: '2026-01-01T00:00:00Z' } : u)) }), /deletedAt/],
+    [
+      'a refresh token of nobody',
+      (s) => ({
+        ...s,
+        refreshTokens: [{ id: 't', userId: 'nobody', issuedAt: '2026-01-01T00:00:00.000Z', expiresAt: '2026-02-01T00:00:00.000Z', revoked: false }],
+      }),
+      /names no user/,
+    ],
+    [
+      'a plain-text password',
+      (s) => ({ ...s, users: s.users.map((u: any, i: number) => (i === 0 ? { ...u, passwordHash: 'Owner-Passw0rd' } : u)) }),
+      /passwordHash/,
+    ],
+    [
+      'a token epoch too large to bump (U6 would not end the tokens)',
+      (s) => ({ ...s, users: s.users.map((u: any, i: number) => (i === 0 ? { ...u, tokenEpoch: 1e308 } : u)) }),
+      /users\/0\/tokenEpoch/,
+    ],
+    [
+      'a timestamp without milliseconds',
+      (s) => ({ ...s, users: s.users.map((u: any, i: number) => (i === 0 ? { ...u, deletedAt: '2026-01-01T00:00:00Z' } : u)) }),
+      /deletedAt/,
+    ],
   ];
 
   it.each(malformed)('importState rejects %s with a StateImportError and changes nothing', async (_label, corrupt, message) => {

@@ -18,7 +18,14 @@ const api: MockApi = {
     }
     return { status: 401, body: { success: false, error_code: 'NO_AUTH_USER', message: 'Authentication required' }, headers: { 'WWW-Authenticate': 'Bearer' } };
   },
-  authenticate: () => ({ ok: false, response: { status: 401, body: { success: false, error_code: 'NO_AUTH_USER', message: 'Authentication required' }, headers: { 'WWW-Authenticate': 'Bearer' } } }),
+  authenticate: () => ({
+    ok: false,
+    response: {
+      status: 401,
+      body: { success: false, error_code: 'NO_AUTH_USER', message: 'Authentication required' },
+      headers: { 'WWW-Authenticate': 'Bearer' },
+    },
+  }),
   reset: () => undefined,
   advanceClock: () => ({ now: new Date(0).toISOString(), offsetSeconds: 0 }),
   principals: async () => [],

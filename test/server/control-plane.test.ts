@@ -103,7 +103,12 @@ describe('section 8: the /__mock control plane', () => {
 
   it.each([
     ['not JSON', 400, 'Invalid JSON body', { body: '{"format":', headers: { 'content-type': 'application/json' } }],
-    ['no body', 400, 'Invalid state: the body must be a snapshot from GET /__mock/state', { headers: { 'content-type': 'application/json', 'content-length': 0 } }],
+    [
+      'no body',
+      400,
+      'Invalid state: the body must be a snapshot from GET /__mock/state',
+      { headers: { 'content-type': 'application/json', 'content-length': 0 } },
+    ],
     ['text/plain', 415, 'Unsupported content type: send application/json', { body: '{}', headers: { 'content-type': 'text/plain' } }],
   ])('PUT /__mock/state with %s is a %s and changes nothing', async (_name, status, message, request) => {
     const before = (await server.send('GET', '/__mock/state')).body;
@@ -142,7 +147,15 @@ describe('section 8: --no-control-plane switches /__mock off', () => {
   it('makes every /__mock path a 404 and leaves the API alone', async () => {
     const off = await startTestServer({ controlPlane: false });
     try {
-      for (const [method, path] of [['GET', '/__mock/health'], ['POST', '/__mock/reset'], ['GET', '/__mock/principals'], ['GET', '/__mock/state'], ['PUT', '/__mock/state'], ['GET', '/__mock/outbox'], ['POST', '/__mock/users/x/validate']] as const) {
+      for (const [method, path] of [
+        ['GET', '/__mock/health'],
+        ['POST', '/__mock/reset'],
+        ['GET', '/__mock/principals'],
+        ['GET', '/__mock/state'],
+        ['PUT', '/__mock/state'],
+        ['GET', '/__mock/outbox'],
+        ['POST', '/__mock/users/x/validate'],
+      ] as const) {
         // sendRaw: the harness would read these paths as mock-control.yaml's, which is switched off here.
         const answer = await off.sendRaw(method, path);
         expect(answer.status).toBe(404);

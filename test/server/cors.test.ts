@@ -28,7 +28,12 @@ describe('W4: CORS, any origin (the default)', () => {
   });
 
   it('lets a browser read every answer, errors included, and the headers it needs', async () => {
-    for (const [method, path] of [['GET', '/organization/users'], ['GET', '/nope'], ['DELETE', '/user/login'], ['GET', '/__mock/health']] as const) {
+    for (const [method, path] of [
+      ['GET', '/organization/users'],
+      ['GET', '/nope'],
+      ['DELETE', '/user/login'],
+      ['GET', '/__mock/health'],
+    ] as const) {
       const answer = await server.send(method, path, { headers: { origin: 'https://app.example.com' } });
       expect(answer.headers['access-control-allow-origin']).toBe('*');
       expect(answer.headers['access-control-expose-headers']).toMatch(/WWW-Authenticate/);
@@ -58,7 +63,9 @@ describe('W4: CORS restricted with --cors-origin', () => {
   it('gives another origin no allow header, in preflight or not', async () => {
     const simple = await server.send('GET', '/__mock/health', { headers: { origin: 'https://evil.example' } });
     expect(simple.headers['access-control-allow-origin']).toBeUndefined();
-    const preflight = await server.send('OPTIONS', '/organization/users', { headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    const preflight = await server.send('OPTIONS', '/organization/users', {
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
   });
@@ -73,7 +80,11 @@ describe('CORS: the request headers a preflight asks for', () => {
 
   it('allows a tracing header or X-Request-Id beside Authorization, Content-Type and Prefer', async () => {
     const answer = await server.send('OPTIONS', '/organization/users', {
-      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization, x-request-id, sentry-trace, baggage' },
+      headers: {
+        origin: 'https://app.example.com',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization, x-request-id, sentry-trace, baggage',
+      },
     });
     expect(answer.status).toBe(204);
     expect(answer.headers['access-control-allow-headers']).toBe('Authorization, Content-Type, Prefer, x-request-id, sentry-trace, baggage');

@@ -25,7 +25,33 @@ type Random = () => number;
 const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 
 function junk(random: Random, max = 40): string {
-  const alphabet = ['a', 'Z', '0', '-', '_', '.', '~', '%20', '%2F', '%00', '%E2%82%AC', '%25', '%', ';', ',', '..', '@', '$', '!', "'", '(', ')', '*', '+', '='];
+  const alphabet = [
+    'a',
+    'Z',
+    '0',
+    '-',
+    '_',
+    '.',
+    '~',
+    '%20',
+    '%2F',
+    '%00',
+    '%E2%82%AC',
+    '%25',
+    '%',
+    ';',
+    ',',
+    '..',
+    '@',
+    '$',
+    '!',
+    "'",
+    '(',
+    ')',
+    '*',
+    '+',
+    '=',
+  ];
   let out = '';
   const length = Math.floor(random() * max);
   for (let i = 0; i < length; i++) out += pick(random, alphabet);
@@ -62,7 +88,15 @@ function bodyFor(random: Random): string | undefined {
 }
 
 function pathFor(random: Random): string {
-  const id = pick(random, ['11111111-1111-4111-8111-111111111111', '123e4567-e89b-12d3-a456-426614174000', junk(random), 'x'.repeat(300), '%', '%ZZ', '..%2F..%2Fetc%2Fpasswd']);
+  const id = pick(random, [
+    '11111111-1111-4111-8111-111111111111',
+    '123e4567-e89b-12d3-a456-426614174000',
+    junk(random),
+    'x'.repeat(300),
+    '%',
+    '%ZZ',
+    '..%2F..%2Fetc%2Fpasswd',
+  ]);
   const paths = [
     '/organization/users',
     `/organization/users/${id}`,
@@ -94,9 +128,27 @@ function headersFor(random: Random): Record<string, string> {
     `Bearer ${(tokens.owner ?? '').slice(0, -3)}abc`,
   ]);
   if (auth !== undefined) headers.authorization = auth;
-  const type = pick(random, [undefined, 'application/json', 'text/plain', 'application/json; charset=latin1', 'multipart/form-data; boundary=x', '', 'application/problem+json']);
+  const type = pick(random, [
+    undefined,
+    'application/json',
+    'text/plain',
+    'application/json; charset=latin1',
+    'multipart/form-data; boundary=x',
+    '',
+    'application/problem+json',
+  ]);
   if (type !== undefined) headers['content-type'] = type;
-  if (random() < 0.2) headers.prefer = pick(random, ['code=abc', 'code=200', 'example=nope', 'code=500, example=internal', 'code=', 'example="', ';;,,', `code=${Math.floor(random() * 1000)}`]);
+  if (random() < 0.2)
+    headers.prefer = pick(random, [
+      'code=abc',
+      'code=200',
+      'example=nope',
+      'code=500, example=internal',
+      'code=',
+      'example="',
+      ';;,,',
+      `code=${Math.floor(random() * 1000)}`,
+    ]);
   if (random() < 0.1) headers.origin = pick(random, ['https://evil.example', 'null', junk(random)]);
   if (random() < 0.1) headers['x-filler'] = 'y'.repeat(Math.floor(random() * 8000));
   return headers;
@@ -119,7 +171,8 @@ describe('W3: malformed requests never yield a 5xx', () => {
         continue;
       }
       const preferRefused = answer.status === 400 && answer.headers['x-mock-prefer-error'] !== undefined;
-      const problems = answer.status >= 500 ? [`${method} ${path} → ${answer.status}: ${answer.text.slice(0, 200)}`] : contractProblems(method, path, answer, preferRefused);
+      const problems =
+        answer.status >= 500 ? [`${method} ${path} → ${answer.status}: ${answer.text.slice(0, 200)}`] : contractProblems(method, path, answer, preferRefused);
       for (const p of problems) failures.push(`round ${round}: ${p}`);
     }
     expect(failures).toEqual([]);
@@ -144,7 +197,11 @@ describe('W3: malformed requests never yield a 5xx', () => {
     ['two different Content-Lengths', 'POST /user/login HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n{}', 400],
     ['headers over 16 KiB', `GET /organization/users HTTP/1.1\r\nHost: x\r\nX-Big: ${'z'.repeat(20_000)}\r\n\r\n`, 431],
     ['a control character in a header', 'GET /__mock/health HTTP/1.1\r\nHost: x\r\nX-Bad: a\u0001b\r\n\r\n', 400],
-    ['a bad chunk size', 'POST /user/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n', 400],
+    [
+      'a bad chunk size',
+      'POST /user/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n',
+      400,
+    ],
     ['CONNECT to a host (the mock tunnels nothing)', 'CONNECT 127.0.0.1:443 HTTP/1.1\r\nHost: x\r\n\r\n', 404],
     ['CONNECT to a known path', 'CONNECT /organization/users HTTP/1.1\r\nHost: x\r\n\r\n', 405],
   ])('answers %s with a JSON %s and keeps serving', async (_name, bytes, status) => {

@@ -12,7 +12,14 @@ const brokenApi: MockApi = {
     if (request.operation.method === 'GET') throw new TypeError('boom: sync');
     return Promise.reject(new Error('boom: async'));
   },
-  authenticate: () => ({ ok: false, response: { status: 401, body: { success: false, error_code: 'NO_AUTH_USER', message: 'Authentication required' }, headers: { 'WWW-Authenticate': 'Bearer' } } }),
+  authenticate: () => ({
+    ok: false,
+    response: {
+      status: 401,
+      body: { success: false, error_code: 'NO_AUTH_USER', message: 'Authentication required' },
+      headers: { 'WWW-Authenticate': 'Bearer' },
+    },
+  }),
   reset: () => {
     throw new Error('boom: reset');
   },

@@ -45,7 +45,11 @@ describe('section 8: Prefer', () => {
   });
 
   it('example=NAME alone answers the status that documents it', async () => {
-    const answer = await server.send('PUT', `/organization/users/${USER_ID}`, { token: tokens.owner, body: { name: 'Ignored' }, headers: { prefer: 'example=ownRole' } });
+    const answer = await server.send('PUT', `/organization/users/${USER_ID}`, {
+      token: tokens.owner,
+      body: { name: 'Ignored' },
+      headers: { prefer: 'example=ownRole' },
+    });
     expect(answer.status).toBe(400);
     expect(answer.body).toEqual({ success: false, data: {}, message: 'Cannot change your own role' });
   });
@@ -136,7 +140,9 @@ describe('section 8: a preference the operation does not document', () => {
     const answer = await server.sendRaw('POST', '/user/login', { body: {}, headers: { prefer: 'code=401, example=nope' } });
     expect(answer.status).toBe(400);
     expect(answer.body).toMatchObject({ success: false, error_code: 'INVALID_REQUEST' });
-    expect(answer.headers['x-mock-prefer-error']).toBe('Prefer example=nope is not documented for response 401 of login; documented: notFound, invalidPassword, inactive');
+    expect(answer.headers['x-mock-prefer-error']).toBe(
+      'Prefer example=nope is not documented for response 401 of login; documented: notFound, invalidPassword, inactive',
+    );
   });
 
   it('changes nothing, and without a valid token is the plain 401', async () => {
@@ -149,7 +155,7 @@ describe('section 8: a preference the operation does not document', () => {
 });
 
 describe('section 8: Prefer with a refused credential', () => {
-  it('answers the API\'s 401 after checking the credential once, without reaching the handler', async () => {
+  it("answers the API's 401 after checking the credential once, without reaching the handler", async () => {
     const api = flashbackApi.create({ seed: 42, extraUsers: 0, tokenTtlSeconds: 3600 }, organizationSpec);
     const calls = { authenticate: 0, handle: 0 };
     const counted: MockApi = {

@@ -101,14 +101,21 @@ describe('W1: bodies', () => {
 });
 
 describe('W2: routing', () => {
-  it.each(['/', '/nope', '/organization', '/organization/users/', '/ORGANIZATION/users', '/organization/users/x/y/z', '/__mock', '/__mock/nope', '/user/login/'])(
-    'answers the unknown path %s with a 404 Not found',
-    async (path) => {
-      const answer = await server.send('GET', path, { token: tokens.owner });
-      expect(answer.status).toBe(404);
-      expect(answer.body).toEqual({ success: false, message: 'Not found' });
-    },
-  );
+  it.each([
+    '/',
+    '/nope',
+    '/organization',
+    '/organization/users/',
+    '/ORGANIZATION/users',
+    '/organization/users/x/y/z',
+    '/__mock',
+    '/__mock/nope',
+    '/user/login/',
+  ])('answers the unknown path %s with a 404 Not found', async (path) => {
+    const answer = await server.send('GET', path, { token: tokens.owner });
+    expect(answer.status).toBe(404);
+    expect(answer.body).toEqual({ success: false, message: 'Not found' });
+  });
 
   it.each([
     ['DELETE', '/organization/users', 'GET, POST'],

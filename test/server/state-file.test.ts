@@ -151,7 +151,9 @@ describe('--state-file through the server', () => {
         await new Promise((resolve) => setImmediate(resolve));
       }
     })();
-    const answers = await Promise.all(Array.from({ length: 30 }, (_, n) => server.send('POST', '/organization/users', { token: tokens.owner, body: newUser(n) })));
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, n) => server.send('POST', '/organization/users', { token: tokens.owner, body: newUser(n) })),
+    );
     reading = false;
     await reader;
     expect(answers.every((a) => a.status === 201)).toBe(true);
@@ -224,7 +226,9 @@ describe('an unusable state file at start', () => {
   });
 
   it('a folder that does not exist is refused at start', async () => {
-    const failure = await startServer({ definition: flashbackApi, spec: organizationSpec, stateFile: join(dir, 'nope', 'state.json') }).catch((error: unknown) => error);
+    const failure = await startServer({ definition: flashbackApi, spec: organizationSpec, stateFile: join(dir, 'nope', 'state.json') }).catch(
+      (error: unknown) => error,
+    );
     expect(failure).toBeInstanceOf(StateFileError);
     expect((failure as Error).message).toMatch(/does not exist/);
   });

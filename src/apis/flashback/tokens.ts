@@ -79,7 +79,11 @@ export class TokenService {
     const iat = this.nowSeconds();
     const exp = iat + this.accessTtlSeconds;
     const payload = { userId: user.id, email: user.email, orgId: user.orgId, type: 'access', epoch: user.tokenEpoch };
-    const token = await new SignJWT(payload).setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' }).setIssuedAt(iat).setExpirationTime(exp).sign(await this.hmacKey());
+    const token = await new SignJWT(payload)
+      .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+      .setIssuedAt(iat)
+      .setExpirationTime(exp)
+      .sign(await this.hmacKey());
     return { token, expiresAtMs: exp * 1000 };
   }
 

@@ -59,7 +59,8 @@ export function newApiKey(random: Buffer = randomBytes(24)): string {
 
 // ---- sessions -----------------------------------------------------------------------------------
 
-export type SignInResult = { readonly ok: true; readonly token: string; readonly session: SessionRecord; readonly user: UserRecord } | { readonly ok: false; readonly error: string };
+export type SignInResult =
+  { readonly ok: true; readonly token: string; readonly session: SessionRecord; readonly user: UserRecord } | { readonly ok: false; readonly error: string };
 
 /** TA2: email (any case) and password → a new 7-day session; one answer for an unknown email and a wrong password. */
 export function signIn(store: ToursStore, clock: Clock, email: string, password: string): SignInResult {
@@ -68,7 +69,14 @@ export function signIn(store: ToursStore, clock: Clock, email: string, password:
   if (!user || !valid) return { ok: false, error: MESSAGES.invalidEmailOrPassword };
   const token = newToken();
   const now = clock.now();
-  const session: SessionRecord = { id: randomUUID(), tokenHash: sha256Hex(token), userId: user.id, createdAt: isoAt(now), expiresAt: isoAt(now + SESSION_TTL_MS), ended: false };
+  const session: SessionRecord = {
+    id: randomUUID(),
+    tokenHash: sha256Hex(token),
+    userId: user.id,
+    createdAt: isoAt(now),
+    expiresAt: isoAt(now + SESSION_TTL_MS),
+    ended: false,
+  };
   store.write(() => store.sessions.insert(session));
   return { ok: true, token, session, user };
 }
@@ -100,7 +108,14 @@ export interface CreatedApiKey {
 }
 
 /** TA6: a new active key of the user; stores its hash and 12-character prefix and returns the full key once. */
-export function createApiKey(store: ToursStore, clock: Clock, userId: string, name: string, expiresAt: string | null, key: string = newApiKey()): CreatedApiKey {
+export function createApiKey(
+  store: ToursStore,
+  clock: Clock,
+  userId: string,
+  name: string,
+  expiresAt: string | null,
+  key: string = newApiKey(),
+): CreatedApiKey {
   const record: ApiKeyRecord = {
     id: randomUUID(),
     userId,
@@ -190,7 +205,9 @@ export function authenticate(store: ToursStore, clock: Clock, sent: SentCredenti
   }
   if (sent.sessionToken !== null) {
     const session = liveSession(store, clock, sent.sessionToken);
-    return session ? { kind: 'ok', credential: 'session', credentialId: session.id, userId: session.userId } : { kind: 'refused', error: MESSAGES.invalidSession };
+    return session
+      ? { kind: 'ok', credential: 'session', credentialId: session.id, userId: session.userId }
+      : { kind: 'refused', error: MESSAGES.invalidSession };
   }
   return { kind: 'none' };
 }

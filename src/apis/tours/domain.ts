@@ -87,7 +87,15 @@ export class ToursDomain {
   run(operationId: string, input: OperationInput): Result<unknown, number> {
     const operation = OPERATIONS[operationId];
     if (!operation) throw new Error(`The Tours domain has no operation ${operationId}`);
-    return operation({ store: this.current, clock: this.clock, model: this.model, caller: input.caller, params: input.params ?? {}, query: input.query, body: input.body });
+    return operation({
+      store: this.current,
+      clock: this.clock,
+      model: this.model,
+      caller: input.caller,
+      params: input.params ?? {},
+      query: input.query,
+      body: input.body,
+    });
   }
 
   /** Back to the seeded state and the real clock, every rate-limit window forgotten. */

@@ -116,7 +116,15 @@ export function checkToursFixture(raw: unknown, where = 'tours fixture', model?:
     throw new Error(`${where}: ${why}`);
   };
   const root = raw as Partial<ToursFixture> | null;
-  if (!root || !Array.isArray(root.organizations) || !Array.isArray(root.roles) || !Array.isArray(root.principals) || !Array.isArray(root.extraApiKeys) || !root.invitation || !root.extraMembers) {
+  if (
+    !root ||
+    !Array.isArray(root.organizations) ||
+    !Array.isArray(root.roles) ||
+    !Array.isArray(root.principals) ||
+    !Array.isArray(root.extraApiKeys) ||
+    !root.invitation ||
+    !root.extraMembers
+  ) {
     return fail('needs "organizations", "roles", "principals", "extraApiKeys", "invitation" and "extraMembers"');
   }
   const fixture = root as ToursFixture;
@@ -124,19 +132,23 @@ export function checkToursFixture(raw: unknown, where = 'tours fixture', model?:
   const names = new Set<string>();
   const systemNames = model?.roles.kind === 'system' ? model.roles.system.map((r) => r.name) : null;
   const catalogue = model ? new Set(model.permissions.map((p) => p.key)) : null;
-  for (const org of fixture.organizations) if (!TIMESTAMP.test(org.createdAt) || !TIMESTAMP.test(org.updatedAt)) fail(`organization ${org.key}: timestamps need milliseconds and Z`);
+  for (const org of fixture.organizations)
+    if (!TIMESTAMP.test(org.createdAt) || !TIMESTAMP.test(org.updatedAt)) fail(`organization ${org.key}: timestamps need milliseconds and Z`);
   for (const role of fixture.roles) {
     if (!orgs.has(role.organization)) fail(`role ${role.name}: unknown organization ${role.organization}`);
     if (catalogue) for (const key of role.permissions) if (!catalogue.has(key)) fail(`role ${role.name}: "${key}" is not in the permission catalogue`);
   }
-  const roleExists = (org: string, name: string): boolean => (systemNames?.includes(name) ?? true) || fixture.roles.some((r) => r.organization === org && r.name === name);
+  const roleExists = (org: string, name: string): boolean =>
+    (systemNames?.includes(name) ?? true) || fixture.roles.some((r) => r.organization === org && r.name === name);
   for (const p of fixture.principals) {
     if (names.has(p.name)) fail(`principal ${p.name} is listed twice`);
     names.add(p.name);
-    for (const field of ['name', 'userId', 'email', 'password', 'userName'] as const) if (typeof p[field] !== 'string' || p[field] === '') fail(`principal ${p.name}: "${field}" must be a non-empty string`);
+    for (const field of ['name', 'userId', 'email', 'password', 'userName'] as const)
+      if (typeof p[field] !== 'string' || p[field] === '') fail(`principal ${p.name}: "${field}" must be a non-empty string`);
     if (!TIMESTAMP.test(p.createdAt)) fail(`principal ${p.name}: createdAt needs milliseconds and Z`);
     const inOrg = p.organization !== null;
-    if ([p.memberId, p.role, p.status].some((v) => (v !== null) !== inOrg)) fail(`principal ${p.name}: "organization", "memberId", "role" and "status" are all set or all null`);
+    if ([p.memberId, p.role, p.status].some((v) => (v !== null) !== inOrg))
+      fail(`principal ${p.name}: "organization", "memberId", "role" and "status" are all set or all null`);
     if (p.organization !== null) {
       if (!orgs.has(p.organization)) fail(`principal ${p.name}: unknown organization ${p.organization}`);
       if (p.role !== null && !roleExists(p.organization, p.role)) fail(`principal ${p.name}: no role "${p.role}" in ${p.organization}`);
@@ -186,7 +198,12 @@ export function seededCredentials(fixture: ToursFixture, seed: number): SeededCr
     ),
     expiredApiKey: keyOf('expired'),
     revokedApiKey: keyOf('revoked'),
-    invitation: { id: fixture.invitation.id, email: fixture.invitation.email, role: fixture.invitation.role, token: invitationToken(seed, fixture.invitation.id) },
+    invitation: {
+      id: fixture.invitation.id,
+      email: fixture.invitation.email,
+      role: fixture.invitation.role,
+      token: invitationToken(seed, fixture.invitation.id),
+    },
   });
 }
 
@@ -195,7 +212,8 @@ export function seededCredentials(fixture: ToursFixture, seed: number): SeededCr
 /** The seeded state: a pure function of the fixture and the settings, deeply frozen. */
 export function seedSnapshot(fixture: ToursFixture, settings: SeedSettings): ToursSnapshot {
   const { seed, now } = settings;
-  if (!Number.isSafeInteger(settings.extraMembers) || settings.extraMembers < 0) throw new RangeError(`extraMembers must be a whole number >= 0, got ${settings.extraMembers}`);
+  if (!Number.isSafeInteger(settings.extraMembers) || settings.extraMembers < 0)
+    throw new RangeError(`extraMembers must be a whole number >= 0, got ${settings.extraMembers}`);
   const credentials = seededCredentials(fixture, seed);
   const orgId = (key: string): string => fixture.organizations.find((o) => o.key === key)?.id ?? '';
   const principal = (name: string): FixturePrincipal => fixture.principals.find((p) => p.name === name) as FixturePrincipal;
@@ -214,7 +232,14 @@ export function seedSnapshot(fixture: ToursFixture, settings: SeedSettings): Tou
       ? []
       : [{ id: p.memberId, userId: p.userId, organizationId: orgId(p.organization), role: p.role, status: p.status, createdAt: p.createdAt }],
   );
-  const roles: RoleRecord[] = fixture.roles.map((r) => ({ id: r.id, organizationId: orgId(r.organization), name: r.name, description: r.description, permissions: r.permissions.slice(), createdAt: r.createdAt }));
+  const roles: RoleRecord[] = fixture.roles.map((r) => ({
+    id: r.id,
+    organizationId: orgId(r.organization),
+    name: r.name,
+    description: r.description,
+    permissions: r.permissions.slice(),
+    createdAt: r.createdAt,
+  }));
 
   const extra = generatedMembers(fixture, settings);
   users.push(...extra.users);
@@ -245,7 +270,9 @@ export function seedSnapshot(fixture: ToursFixture, settings: SeedSettings): Tou
     const full = extraKey.label === 'expired' ? credentials.expiredApiKey : credentials.revokedApiKey;
     // The expired key is still `active`: its first use past expiresAt turns it `expired` (TA3).
     const rest: Pick<ApiKeyRecord, 'status' | 'createdAt' | 'expiresAt'> =
-      extraKey.label === 'expired' ? { status: 'active', createdAt: isoAt(now - 30 * DAY), expiresAt: isoAt(now - DAY) } : { status: 'revoked', createdAt: isoAt(now - 30 * DAY), expiresAt: null };
+      extraKey.label === 'expired'
+        ? { status: 'active', createdAt: isoAt(now - 30 * DAY), expiresAt: isoAt(now - DAY) }
+        : { status: 'revoked', createdAt: isoAt(now - 30 * DAY), expiresAt: null };
     apiKeys.push(key(derivedId(seed, `api-key:extra:${extraKey.label}`), owner.userId, extraKey.name, full, rest));
   }
 
@@ -306,7 +333,14 @@ function generatedMembers(fixture: ToursFixture, settings: SeedSettings): { user
     const last = faker.person.lastName();
     const userId = faker.string.uuid();
     const createdAt = isoAt(since + n * 60_000);
-    users.push({ id: userId, email: `${slug(first)}.${slug(last)}.${n}@${domain}`, name: `${first} ${last}`.slice(0, 100), passwordHash: hashPassword(spec.password, userId), isSuperAdmin: false, createdAt });
+    users.push({
+      id: userId,
+      email: `${slug(first)}.${slug(last)}.${n}@${domain}`,
+      name: `${first} ${last}`.slice(0, 100),
+      passwordHash: hashPassword(spec.password, userId),
+      isSuperAdmin: false,
+      createdAt,
+    });
     members.push({ id: faker.string.uuid(), userId, organizationId, role: spec.role, status: 'active', createdAt });
   }
   return { users, members };

@@ -222,7 +222,8 @@ export class ToursStore {
         }
       });
     const needUser = (table: string, i: number, id: string, field: string): void => void (this.users.get(id) ?? at(table, i, `${field} ${id} names no user`));
-    const needOrg = (table: string, i: number, id: string): void => void (this.organizations.get(id) ?? at(table, i, `organizationId ${id} names no organization`));
+    const needOrg = (table: string, i: number, id: string): void =>
+      void (this.organizations.get(id) ?? at(table, i, `organizationId ${id} names no organization`));
     load(this.users, parsed.users, () => undefined);
     load(this.organizations, parsed.organizations, () => undefined);
     load(this.roles, parsed.roles, (r, i) => needOrg('roles', i, r.organizationId));
@@ -347,7 +348,16 @@ const list = (items: unknown) => ({ type: 'array', items });
 const SNAPSHOT_SCHEMA = record({
   format: { const: TOURS_SNAPSHOT_FORMAT },
   version: { const: TOURS_SNAPSHOT_VERSION },
-  users: list(record({ id: ID, email: EMAIL, name: { type: 'string', maxLength: 100 }, passwordHash: { type: 'string', pattern: '^sha256\\$[^$]+\\$[A-Za-z0-9_-]{43}$' }, isSuperAdmin: { type: 'boolean' }, createdAt: TIMESTAMP })),
+  users: list(
+    record({
+      id: ID,
+      email: EMAIL,
+      name: { type: 'string', maxLength: 100 },
+      passwordHash: { type: 'string', pattern: '^sha256\\$[^$]+\\$[A-Za-z0-9_-]{43}$' },
+      isSuperAdmin: { type: 'boolean' },
+      createdAt: TIMESTAMP,
+    }),
+  ),
   organizations: list(
     record({
       id: ID,
@@ -359,7 +369,16 @@ const SNAPSHOT_SCHEMA = record({
       updatedAt: TIMESTAMP,
     }),
   ),
-  members: list(record({ id: ID, userId: ID, organizationId: ID, role: { type: 'string', minLength: 1, maxLength: 32 }, status: { enum: ['active', 'suspended'] }, createdAt: TIMESTAMP })),
+  members: list(
+    record({
+      id: ID,
+      userId: ID,
+      organizationId: ID,
+      role: { type: 'string', minLength: 1, maxLength: 32 },
+      status: { enum: ['active', 'suspended'] },
+      createdAt: TIMESTAMP,
+    }),
+  ),
   roles: list(
     record({
       id: ID,

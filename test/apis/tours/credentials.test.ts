@@ -56,7 +56,10 @@ describe('TA2: signing in and out', () => {
   it('TA2: sign-out ends the session, and its next use is Invalid or expired session', () => {
     const caller = t.as('acme-member');
     expect(t.call('signOut', caller)).toEqual({ status: 200, body: { success: true } });
-    expect(t.domain.authenticate(undefined, cookieOf(t.principal('acme-member').sessionToken))).toEqual({ kind: 'refused', error: 'Invalid or expired session' });
+    expect(t.domain.authenticate(undefined, cookieOf(t.principal('acme-member').sessionToken))).toEqual({
+      kind: 'refused',
+      error: 'Invalid or expired session',
+    });
   });
 
   it('TA2: sign-out and get-session without a session answer 200 ({success: true}, null)', () => {
@@ -94,8 +97,16 @@ describe('TA3: credential failures', () => {
     ['an unknown session', () => [undefined, cookieOf('nope')], { kind: 'refused', error: 'Invalid or expired session' }],
     ['a live key', (t) => [`Bearer ${t.principal('acme-member').apiKey}`, undefined], { kind: 'ok', credential: 'apiKey' }],
     ['a live session', (t) => [undefined, cookieOf(t.principal('acme-member').sessionToken)], { kind: 'ok', credential: 'session' }],
-    ['a bad key with a live session (the key is judged)', (t) => ['Bearer nope', cookieOf(t.principal('acme-member').sessionToken)], { kind: 'refused', error: 'Invalid API key' }],
-    ['a live key with a bad session (the key is judged)', (t) => [`Bearer ${t.principal('acme-member').apiKey}`, cookieOf('nope')], { kind: 'ok', credential: 'apiKey' }],
+    [
+      'a bad key with a live session (the key is judged)',
+      (t) => ['Bearer nope', cookieOf(t.principal('acme-member').sessionToken)],
+      { kind: 'refused', error: 'Invalid API key' },
+    ],
+    [
+      'a live key with a bad session (the key is judged)',
+      (t) => [`Bearer ${t.principal('acme-member').apiKey}`, cookieOf('nope')],
+      { kind: 'ok', credential: 'apiKey' },
+    ],
   ];
   it.each(cases)('TA3: %s', (_case, sent, expected) => {
     const [authorization, cookie] = sent(t);
@@ -231,7 +242,10 @@ describe('TA6: managing API keys', () => {
     const revoked = t.call('updateApiKey', 'acme-owner', { params: { id: body.id }, body: { status: 'revoked' } });
     expect(revoked.body.status).toBe('revoked');
     expect(t.domain.authenticate(`Bearer ${body.key}`, undefined)).toEqual({ kind: 'refused', error: 'API key has been revoked' });
-    expect(t.call('updateApiKey', 'acme-owner', { params: { id: body.id }, body: { status: 'active' } })).toEqual({ status: 422, body: { error: 'A revoked key cannot be reactivated' } });
+    expect(t.call('updateApiKey', 'acme-owner', { params: { id: body.id }, body: { status: 'active' } })).toEqual({
+      status: 422,
+      body: { error: 'A revoked key cannot be reactivated' },
+    });
   });
 
   it.each([

@@ -4,7 +4,15 @@
  * body against the spec's response schema for the status it answered (test/helpers/spec-operations.ts).
  */
 import { loadSpec, projectPath, type LoadedSpec } from '../../../src/contract/index.js';
-import { SESSION_COOKIE, TOURS_SPEC, ToursDomain, loadToursModel, type Caller, type RateLimitConfig, type ToursPrincipal } from '../../../src/apis/tours/index.js';
+import {
+  SESSION_COOKIE,
+  TOURS_SPEC,
+  ToursDomain,
+  loadToursModel,
+  type Caller,
+  type RateLimitConfig,
+  type ToursPrincipal,
+} from '../../../src/apis/tours/index.js';
 import { loadSpecForTests } from '../../helpers/spec-operations.js';
 
 export const model = loadToursModel();
@@ -66,7 +74,9 @@ export function createTours(options: { extraMembers?: number; rateLimit?: RateLi
   };
   const as = (name: PrincipalName, credential: 'session' | 'apiKey' = 'session'): Caller => {
     const p = principal(name);
-    return credential === 'session' ? accept(domain.authenticate(undefined, `${SESSION_COOKIE}=${p.sessionToken}`), `${name}'s session`) : accept(domain.authenticate(`Bearer ${p.apiKey}`, undefined), `${name}'s key`);
+    return credential === 'session'
+      ? accept(domain.authenticate(undefined, `${SESSION_COOKIE}=${p.sessionToken}`), `${name}'s session`)
+      : accept(domain.authenticate(`Bearer ${p.apiKey}`, undefined), `${name}'s key`);
   };
   const call = (operationId: string, caller: PrincipalName | Caller | null, input: CallInput = {}): Answer => {
     const resolved = typeof caller === 'string' ? as(caller) : caller;

@@ -77,12 +77,20 @@ describe('Tours & Events over HTTP: credentials (section 2)', () => {
 
 describe('Tours & Events over HTTP: the order of checks (section 4)', () => {
   it('TM1: a user with no organization and a suspended member are refused with their reasons', async () => {
-    expect((await s.send('GET', '/api/organizations/members', { key: key('orgless') })).body).toEqual({ error: 'You are not a member of an organization', reason: 'no_organization' });
-    expect((await s.send('GET', '/api/organizations/members', { key: key('acme-suspended') })).body).toEqual({ error: 'Your membership is suspended', reason: 'member_suspended' });
+    expect((await s.send('GET', '/api/organizations/members', { key: key('orgless') })).body).toEqual({
+      error: 'You are not a member of an organization',
+      reason: 'no_organization',
+    });
+    expect((await s.send('GET', '/api/organizations/members', { key: key('acme-suspended') })).body).toEqual({
+      error: 'Your membership is suspended',
+      reason: 'member_suspended',
+    });
   });
 
   it('TR3: "Role: Admin" lets owner and admin update the organization, not a member', async () => {
-    expect((await s.send('PATCH', '/api/organizations/me', { key: key('acme-member'), body: { name: 'Renamed' } })).body).toEqual({ error: 'Insufficient permissions' });
+    expect((await s.send('PATCH', '/api/organizations/me', { key: key('acme-member'), body: { name: 'Renamed' } })).body).toEqual({
+      error: 'Insufficient permissions',
+    });
     expect((await s.send('PATCH', '/api/organizations/me', { key: key('acme-admin'), body: { name: 'Renamed' } })).status).toBe(200);
   });
 
@@ -110,9 +118,14 @@ describe('Tours & Events over HTTP: the order of checks (section 4)', () => {
   });
 
   it('TR5: a coordinator may not invite someone as admin (permissions it does not hold); as member it may', async () => {
-    const escalated = await s.send('POST', '/api/organizations/invitations', { key: key('acme-coordinator'), body: { email: 'new@guests.example', role: 'admin' } });
+    const escalated = await s.send('POST', '/api/organizations/invitations', {
+      key: key('acme-coordinator'),
+      body: { email: 'new@guests.example', role: 'admin' },
+    });
     expect(escalated.body).toEqual({ error: 'You cannot grant permissions you do not hold', reason: 'permission_escalation' });
-    expect((await s.send('POST', '/api/organizations/invitations', { key: key('acme-coordinator'), body: { email: 'new@guests.example', role: 'member' } })).status).toBe(201);
+    expect(
+      (await s.send('POST', '/api/organizations/invitations', { key: key('acme-coordinator'), body: { email: 'new@guests.example', role: 'member' } })).status,
+    ).toBe(201);
   });
 
   it('TR6: a system role is read-only', async () => {
@@ -125,13 +138,23 @@ describe('Tours & Events over HTTP: the order of checks (section 4)', () => {
 
 describe('Tours & Events over HTTP: lists and limits', () => {
   it('TE2: members are paged; a limit above 100 is capped; a page past the end is empty; a bad page is a 400', async () => {
-    const first = (await s.send('GET', '/api/organizations/members?limit=2', { key: key('acme-owner') })).body as { data: unknown[]; total: number; page: number; limit: number; totalPages: number };
+    const first = (await s.send('GET', '/api/organizations/members?limit=2', { key: key('acme-owner') })).body as {
+      data: unknown[];
+      total: number;
+      page: number;
+      limit: number;
+      totalPages: number;
+    };
     expect(first).toMatchObject({ page: 1, limit: 2, totalPages: Math.ceil(first.total / 2) });
     expect(first.data).toHaveLength(2);
     expect(((await s.send('GET', '/api/organizations/members?limit=500', { key: key('acme-owner') })).body as { limit: number }).limit).toBe(100);
     expect(((await s.send('GET', '/api/organizations/members?page=99', { key: key('acme-owner') })).body as { data: unknown[] }).data).toEqual([]);
-    expect((await s.send('GET', '/api/organizations/members?page=0', { key: key('acme-owner') })).body).toEqual({ error: 'Invalid query: page must be a positive integer' });
-    expect((await s.send('GET', '/api/organizations/members?sortBy=role', { key: key('acme-owner') })).body).toEqual({ error: 'Invalid query: sortBy must be one of createdAt, name, email' });
+    expect((await s.send('GET', '/api/organizations/members?page=0', { key: key('acme-owner') })).body).toEqual({
+      error: 'Invalid query: page must be a positive integer',
+    });
+    expect((await s.send('GET', '/api/organizations/members?sortBy=role', { key: key('acme-owner') })).body).toEqual({
+      error: 'Invalid query: sortBy must be one of createdAt, name, email',
+    });
   });
 });
 
@@ -145,7 +168,8 @@ describe('Tours & Events over HTTP: rate limits (TL1)', () => {
   it('TL1: every authenticated answer carries the headers; over the limit a 429 with retryAfter; a new window on the mock clock', async () => {
     const ownerKey = (await limited.principal('acme-owner')).apiKey;
     const remaining: string[] = [];
-    for (let i = 0; i < 3; i++) remaining.push(String((await limited.send('GET', '/api/organizations/me', { key: ownerKey })).headers['x-ratelimit-remaining']));
+    for (let i = 0; i < 3; i++)
+      remaining.push(String((await limited.send('GET', '/api/organizations/me', { key: ownerKey })).headers['x-ratelimit-remaining']));
     expect(remaining).toEqual(['2', '1', '0']);
     const over = await limited.send('GET', '/api/organizations/me', { key: ownerKey });
     expect(over.status).toBe(429);
@@ -210,7 +234,9 @@ describe('Tours & Events over HTTP: cached reads stay true to the state', () => 
     const before = await page();
     expect(await page()).toEqual(before);
     const member = listing.principals.find((p) => p.name === 'acme-member')!;
-    expect((await s.send('PATCH', `/api/organizations/members/${member.memberId}`, { key: key('acme-owner'), body: { role: 'coordinator' } })).status).toBe(200);
+    expect((await s.send('PATCH', `/api/organizations/members/${member.memberId}`, { key: key('acme-owner'), body: { role: 'coordinator' } })).status).toBe(
+      200,
+    );
     const after = await page();
     expect(after.data.find((m) => m.id === member.memberId)?.role).toBe('coordinator');
     expect(before.data.find((m) => m.id === member.memberId)?.role).toBe('member');

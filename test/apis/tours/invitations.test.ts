@@ -16,7 +16,14 @@ describe('TI1: inviting', () => {
   it('TI1: an invitation is created pending for 7 days; its token goes to the outbox only', () => {
     const { status, body } = t.call('createInvitation', 'acme-coordinator', { body: { email: 'nora@example.com', role: 'member' } });
     expect(status).toBe(201);
-    expect(body).toMatchObject({ email: 'nora@example.com', role: 'member', status: 'pending', inviterId: t.principal('acme-coordinator').userId, createdAt: new Date(NOW).toISOString(), expiresAt: new Date(NOW + 7 * DAY_S * 1000).toISOString() });
+    expect(body).toMatchObject({
+      email: 'nora@example.com',
+      role: 'member',
+      status: 'pending',
+      inviterId: t.principal('acme-coordinator').userId,
+      createdAt: new Date(NOW).toISOString(),
+      expiresAt: new Date(NOW + 7 * DAY_S * 1000).toISOString(),
+    });
     const email = lastEmail();
     expect(email).toMatchObject({ kind: 'invitation', to: 'nora@example.com', invitationId: body.id, subject: 'You are invited to join Acme Tours' });
     expect(email?.acceptUrl).toBe(`/api/invitations/${email?.token}`);
@@ -31,7 +38,10 @@ describe('TI1: inviting', () => {
     ['a member of this organization', 'sam@acme-tours.example'],
     ['a suspended member of this organization', 'sofia@acme-tours.example'],
   ])('TI1: the email of %s is a 409', (_case, email) => {
-    expect(t.call('createInvitation', 'acme-owner', { body: { email, role: 'member' } })).toEqual({ status: 409, body: { error: 'A member or pending invitation already exists for this email' } });
+    expect(t.call('createInvitation', 'acme-owner', { body: { email, role: 'member' } })).toEqual({
+      status: 409,
+      body: { error: 'A member or pending invitation already exists for this email' },
+    });
   });
 
   it.each([
@@ -100,7 +110,13 @@ describe('TI3: looking up an invitation', () => {
   it('TI3: a live token shows {organizationName, inviterName, email, role, expiresAt}', () => {
     expect(lookup(t.domain.principals().invitation.token)).toEqual({
       status: 200,
-      body: { organizationName: 'Acme Tours', inviterName: 'Olivia Park', email: 'newhire@example.com', role: 'coordinator', expiresAt: new Date(NOW + 7 * DAY_S * 1000).toISOString() },
+      body: {
+        organizationName: 'Acme Tours',
+        inviterName: 'Olivia Park',
+        email: 'newhire@example.com',
+        role: 'coordinator',
+        expiresAt: new Date(NOW + 7 * DAY_S * 1000).toISOString(),
+      },
     });
   });
 
@@ -155,6 +171,9 @@ describe('TI4: accepting an invitation', () => {
 
   it('TI4: a user who already belongs to an organization gets a 409', () => {
     t.call('createInvitation', 'acme-owner', { body: { email: 'carlos@globex-events.example', role: 'member' } });
-    expect(t.call('acceptInvitation', 'globex-coordinator', { params: { token: lastEmail()?.token ?? '' } })).toEqual({ status: 409, body: { error: 'You are already a member of an organization' } });
+    expect(t.call('acceptInvitation', 'globex-coordinator', { params: { token: lastEmail()?.token ?? '' } })).toEqual({
+      status: 409,
+      body: { error: 'You are already a member of an organization' },
+    });
   });
 });

@@ -41,7 +41,14 @@ describe('TM1: members and membership', () => {
 
   it('TM1: a user is a member of one organization at most: the store refuses a second membership', () => {
     const store = t.domain.store;
-    const second = { id: 'm-2', userId: t.principal('acme-owner').userId, organizationId: t.principal('globex-owner').orgId as string, role: 'member', status: 'active' as const, createdAt: '2026-02-01T09:00:00.000Z' };
+    const second = {
+      id: 'm-2',
+      userId: t.principal('acme-owner').userId,
+      organizationId: t.principal('globex-owner').orgId as string,
+      role: 'member',
+      status: 'active' as const,
+      createdAt: '2026-02-01T09:00:00.000Z',
+    };
     expect(() => store.write(() => store.members.insert(second))).toThrow(ToursStateError);
     expect(store.members.get('m-2')).toBeUndefined();
     expect(() => store.write(() => store.members.insert({ ...second, userId: t.principal('orgless').userId }))).not.toThrow();
@@ -50,8 +57,13 @@ describe('TM1: members and membership', () => {
 
 describe('TM2: updating a member', () => {
   it('TM2: the role is changed to a role of the organization (its own too) and the status to active or suspended', () => {
-    expect(t.call('updateMember', 'acme-owner', { params: { memberId: memberId('acme-member') }, body: { role: 'coordinator' } })).toMatchObject({ status: 200, body: { role: 'coordinator', status: 'active' } });
-    expect(t.call('updateMember', 'acme-admin', { params: { memberId: memberId('acme-member') }, body: { role: 'guide-lead', status: 'suspended' } }).body).toMatchObject({ role: 'guide-lead', status: 'suspended' });
+    expect(t.call('updateMember', 'acme-owner', { params: { memberId: memberId('acme-member') }, body: { role: 'coordinator' } })).toMatchObject({
+      status: 200,
+      body: { role: 'coordinator', status: 'active' },
+    });
+    expect(
+      t.call('updateMember', 'acme-admin', { params: { memberId: memberId('acme-member') }, body: { role: 'guide-lead', status: 'suspended' } }).body,
+    ).toMatchObject({ role: 'guide-lead', status: 'suspended' });
   });
 
   it.each([
@@ -73,7 +85,9 @@ describe('TM2: updating a member', () => {
   });
 
   it('TM2: an escalation is answered before the own-membership 422 (section 4, step 8)', () => {
-    expect(t.call('updateMember', 'acme-admin', { params: { memberId: memberId('acme-admin') }, body: { role: 'owner' } }).body.reason).toBe('permission_escalation');
+    expect(t.call('updateMember', 'acme-admin', { params: { memberId: memberId('acme-admin') }, body: { role: 'owner' } }).body.reason).toBe(
+      'permission_escalation',
+    );
   });
 
   it('TM2: the last active owner can be neither demoted nor suspended (409 last_owner)', () => {
@@ -84,7 +98,10 @@ describe('TM2: updating a member', () => {
 
   it('TM2: with a second active owner, one owner may be demoted', () => {
     t.call('updateMember', 'acme-owner', { params: { memberId: memberId('acme-admin') }, body: { role: 'owner' } });
-    expect(t.call('updateMember', 'acme-admin', { params: { memberId: memberId('acme-owner') }, body: { role: 'admin' } })).toMatchObject({ status: 200, body: { role: 'admin' } });
+    expect(t.call('updateMember', 'acme-admin', { params: { memberId: memberId('acme-owner') }, body: { role: 'admin' } })).toMatchObject({
+      status: 200,
+      body: { role: 'admin' },
+    });
     // Now acme-admin is the only active owner again.
     expect(t.call('updateMember', 'acme-owner', { params: { memberId: memberId('acme-admin') }, body: { role: 'admin' } })).toEqual(lastOwner);
   });
@@ -121,7 +138,10 @@ describe('TM3: removing a member', () => {
   it('TM3: nobody removes themselves (422), the last active owner stays (409), another organization’s member is a 404', () => {
     expect(t.call('removeMember', 'acme-admin', { params: { memberId: memberId('acme-admin') } })).toEqual(own);
     expect(t.call('removeMember', 'acme-admin', { params: { memberId: memberId('acme-owner') } })).toEqual(lastOwner);
-    expect(t.call('removeMember', 'acme-admin', { params: { memberId: memberId('globex-owner') } })).toEqual({ status: 404, body: { error: 'Member not found' } });
+    expect(t.call('removeMember', 'acme-admin', { params: { memberId: memberId('globex-owner') } })).toEqual({
+      status: 404,
+      body: { error: 'Member not found' },
+    });
     expect(t.call('removeMember', 'globex-owner', { params: { memberId: memberId('globex-coordinator') } }).status).toBe(200);
   });
 });

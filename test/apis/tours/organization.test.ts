@@ -63,12 +63,20 @@ describe('TO2: platform operations', () => {
   it('TO2: GET /api/organizations lists every organization, oldest first, paged (the spec’s example)', () => {
     const twoOrganizations = specExample('listOrganizations', 200, 'twoOrganizations');
     expect(t.call('listOrganizations', 'superadmin')).toEqual({ status: 200, body: twoOrganizations });
-    expect(t.call('listOrganizations', 'superadmin', { query: { page: 3 } })).toEqual({ status: 200, body: specExample('listOrganizations', 200, 'pastTheEnd') });
+    expect(t.call('listOrganizations', 'superadmin', { query: { page: 3 } })).toEqual({
+      status: 200,
+      body: specExample('listOrganizations', 200, 'pastTheEnd'),
+    });
   });
 
   it('TO2: GET and PATCH /{id} reach any organization; an unknown id is a 404 Organization not found', () => {
-    expect(t.call('getOrganizationById', 'superadmin', { params: { id: globexId() } })).toEqual({ status: 200, body: specExample('getOrganizationById', 200, 'globex') });
-    expect(t.call('updateOrganizationById', 'superadmin', { params: { id: globexId() }, body: { name: 'Globex Live Events' } }).body.name).toBe('Globex Live Events');
+    expect(t.call('getOrganizationById', 'superadmin', { params: { id: globexId() } })).toEqual({
+      status: 200,
+      body: specExample('getOrganizationById', 200, 'globex'),
+    });
+    expect(t.call('updateOrganizationById', 'superadmin', { params: { id: globexId() }, body: { name: 'Globex Live Events' } }).body.name).toBe(
+      'Globex Live Events',
+    );
     expect(t.call('updateOrganizationById', 'superadmin', { params: { id: globexId() }, body: { timezone: 'Nowhere' } }).status).toBe(422);
     for (const op of ['getOrganizationById', 'deleteOrganizationById']) {
       expect(t.call(op, 'superadmin', { params: { id: 'no-such-org' } })).toEqual({ status: 404, body: { error: 'Organization not found' } });
@@ -93,7 +101,10 @@ describe('TO2: platform operations', () => {
     expect(t.domain.authenticate(`Bearer ${acmeKey}`, undefined)).toEqual({ kind: 'refused', error: 'Invalid API key' });
     // Former members stay as users with no organization.
     expect(store.users.get(ownerUserId)?.email).toBe('olivia@acme-tours.example');
-    expect(t.call('getCurrentOrganization', 'acme-owner')).toEqual({ status: 403, body: { error: 'You are not a member of an organization', reason: 'no_organization' } });
+    expect(t.call('getCurrentOrganization', 'acme-owner')).toEqual({
+      status: 403,
+      body: { error: 'You are not a member of an organization', reason: 'no_organization' },
+    });
     expect(t.call('getInvitationByToken', null, { params: { token: t.domain.principals().invitation.token } }).status).toBe(404);
     // Globex is untouched.
     expect(t.call('listMembers', 'globex-owner').body.total).toBe(2);

@@ -57,7 +57,11 @@ describe('TL1: limits, headers and the 429', () => {
   it('TL1: the three headers, Reset in Unix seconds', () => {
     const limiter = new RateLimiter(fixedClock(NOW + 500), { limit: 5, windowSeconds: 60 });
     const decision = limiter.take('k');
-    expect(decision && rateLimitHeaders(decision)).toEqual({ 'X-RateLimit-Limit': '5', 'X-RateLimit-Remaining': '4', 'X-RateLimit-Reset': String(Math.ceil((NOW + 60_500) / 1000)) });
+    expect(decision && rateLimitHeaders(decision)).toEqual({
+      'X-RateLimit-Limit': '5',
+      'X-RateLimit-Remaining': '4',
+      'X-RateLimit-Reset': String(Math.ceil((NOW + 60_500) / 1000)),
+    });
   });
 
   it('TL1: the 429 body is {error: "Rate limit exceeded", retryAfter}, as the spec documents it', () => {

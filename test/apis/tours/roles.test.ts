@@ -93,8 +93,14 @@ describe('TR4: organization roles and shadowing', () => {
   });
 
   it.each(['owner', 'admin'])('TR4: %s cannot be shadowed (422 Role name "%s" is reserved)', (name) => {
-    expect(t.call('createRole', 'acme-owner', { body: { name, permissions: [] } })).toEqual({ status: 422, body: { error: `Role name "${name}" is reserved` } });
-    expect(t.call('updateRole', 'acme-owner', { params: { id: GUIDE_LEAD_ID }, body: { name } })).toEqual({ status: 422, body: { error: `Role name "${name}" is reserved` } });
+    expect(t.call('createRole', 'acme-owner', { body: { name, permissions: [] } })).toEqual({
+      status: 422,
+      body: { error: `Role name "${name}" is reserved` },
+    });
+    expect(t.call('updateRole', 'acme-owner', { params: { id: GUIDE_LEAD_ID }, body: { name } })).toEqual({
+      status: 422,
+      body: { error: `Role name "${name}" is reserved` },
+    });
   });
 
   it('TR4: a shadow of member in Acme changes what every member holds', () => {
@@ -104,7 +110,10 @@ describe('TR4: organization roles and shadowing', () => {
   });
 
   it('TR4: a duplicate name is a 409 A role with this name already exists', () => {
-    expect(t.call('createRole', 'acme-owner', { body: { name: 'guide-lead', permissions: [] } })).toEqual({ status: 409, body: { error: 'A role with this name already exists' } });
+    expect(t.call('createRole', 'acme-owner', { body: { name: 'guide-lead', permissions: [] } })).toEqual({
+      status: 409,
+      body: { error: 'A role with this name already exists' },
+    });
     expect(t.call('createRole', 'globex-owner', { body: { name: 'coordinator', permissions: [] } }).status).toBe(409);
     expect(t.call('createRole', 'globex-owner', { body: { name: 'guide-lead', permissions: [] } }).status).toBe(201);
   });
@@ -173,10 +182,14 @@ describe('TR5: no escalation', () => {
 
   it('TR5: assigning a role with more than the caller holds is a 403, when updating a member and when inviting', () => {
     const escalation = { status: 403, body: { error: 'You cannot grant permissions you do not hold', reason: 'permission_escalation' } };
-    expect(t.call('updateMember', 'acme-admin', { params: { memberId: t.principal('acme-member').memberId as string }, body: { role: 'owner' } })).toEqual(escalation);
+    expect(t.call('updateMember', 'acme-admin', { params: { memberId: t.principal('acme-member').memberId as string }, body: { role: 'owner' } })).toEqual(
+      escalation,
+    );
     expect(t.call('createInvitation', 'acme-coordinator', { body: { email: 'x@example.com', role: 'admin' } })).toEqual(escalation);
     expect(t.call('createInvitation', 'acme-coordinator', { body: { email: 'x@example.com', role: 'member' } }).status).toBe(201);
-    expect(t.call('updateMember', 'acme-owner', { params: { memberId: t.principal('acme-member').memberId as string }, body: { role: 'owner' } }).status).toBe(200);
+    expect(t.call('updateMember', 'acme-owner', { params: { memberId: t.principal('acme-member').memberId as string }, body: { role: 'owner' } }).status).toBe(
+      200,
+    );
   });
 });
 
@@ -202,7 +215,10 @@ describe('TR6: changing and deleting roles', () => {
 
   it('TR6: a rename onto another role’s name is a 409; onto its own name is fine', () => {
     t.call('createRole', 'acme-owner', { body: { name: 'driver', permissions: [] } });
-    expect(t.call('updateRole', 'acme-owner', { params: { id: GUIDE_LEAD_ID }, body: { name: 'driver' } })).toEqual({ status: 409, body: { error: 'A role with this name already exists' } });
+    expect(t.call('updateRole', 'acme-owner', { params: { id: GUIDE_LEAD_ID }, body: { name: 'driver' } })).toEqual({
+      status: 409,
+      body: { error: 'A role with this name already exists' },
+    });
     expect(t.call('updateRole', 'acme-owner', { params: { id: GUIDE_LEAD_ID }, body: { name: 'guide-lead', description: null } }).body.description).toBeNull();
   });
 
@@ -210,7 +226,10 @@ describe('TR6: changing and deleting roles', () => {
     expect(t.call('deleteRole', 'acme-owner', { params: { id: GUIDE_LEAD_ID } })).toEqual({ status: 409, body: { error: 'Role is assigned to members' } });
     t.call('updateMember', 'acme-owner', { params: { memberId: t.principal('acme-guide-lead').memberId as string }, body: { role: 'member' } });
     expect(t.call('deleteRole', 'acme-owner', { params: { id: GUIDE_LEAD_ID } })).toEqual({ status: 200, body: { success: true } });
-    expect(t.call('updateRole', 'acme-owner', { params: { id: GUIDE_LEAD_ID }, body: { name: 'again' } })).toEqual({ status: 404, body: { error: 'Role not found' } });
+    expect(t.call('updateRole', 'acme-owner', { params: { id: GUIDE_LEAD_ID }, body: { name: 'again' } })).toEqual({
+      status: 404,
+      body: { error: 'Role not found' },
+    });
   });
 
   it('TR6: a shadow role may be deleted while held', () => {
@@ -222,7 +241,10 @@ describe('TR6: changing and deleting roles', () => {
     expect(missing).toEqual({ status: 404, body: { error: 'Role not found' } });
     expect(t.call('updateRole', 'acme-owner', { params: { id: GLOBEX_SHADOW_ID }, body: { name: 'x-role' } })).toEqual(missing);
     expect(t.call('deleteRole', 'acme-owner', { params: { id: GLOBEX_SHADOW_ID } })).toEqual(missing);
-    expect(t.call('updateRole', 'acme-owner', { params: { id: GUIDE_LEAD_ID }, body: { scope: 'system' } })).toEqual({ status: 400, body: { error: 'Invalid request body: no fields to update' } });
+    expect(t.call('updateRole', 'acme-owner', { params: { id: GUIDE_LEAD_ID }, body: { scope: 'system' } })).toEqual({
+      status: 400,
+      body: { error: 'Invalid request body: no fields to update' },
+    });
   });
 });
 
@@ -243,7 +265,10 @@ describe('TR7: the caller’s permission map', () => {
   });
 
   it('TR7: a caller with no organization gets the 403 no_organization of x-access-model', () => {
-    expect(t.call('getMyPermissions', 'orgless')).toEqual({ status: 403, body: { error: 'You are not a member of an organization', reason: 'no_organization' } });
+    expect(t.call('getMyPermissions', 'orgless')).toEqual({
+      status: 403,
+      body: { error: 'You are not a member of an organization', reason: 'no_organization' },
+    });
   });
 });
 
@@ -266,7 +291,11 @@ describe('TR8: listing roles', () => {
   });
 
   it('TR8: a shadowed system role reads shadowed: true only in the organization that shadows it', () => {
-    const shadowed = (name: PrincipalName) => t.call('listRoles', name).body.data.filter((r: any) => r.shadowed).map((r: any) => r.id);
+    const shadowed = (name: PrincipalName) =>
+      t
+        .call('listRoles', name)
+        .body.data.filter((r: any) => r.shadowed)
+        .map((r: any) => r.id);
     expect(shadowed('globex-owner')).toEqual(['role_coordinator']);
     expect(shadowed('acme-owner')).toEqual([]);
   });

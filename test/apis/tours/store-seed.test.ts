@@ -45,8 +45,13 @@ describe('section 9: the seeded principals', () => {
     const extras = t.domain.principals();
     expect(t.domain.authenticate(`Bearer ${extras.revokedApiKey}`, undefined)).toEqual({ kind: 'refused', error: 'API key has been revoked' });
     expect(t.domain.authenticate(`Bearer ${extras.expiredApiKey}`, undefined)).toEqual({ kind: 'refused', error: 'API key has expired' });
-    expect(t.domain.outbox()).toEqual([expect.objectContaining({ to: 'newhire@example.com', token: extras.invitation.token, invitationId: extras.invitation.id })]);
-    expect(t.call('getInvitationByToken', null, { params: { token: extras.invitation.token } }).body).toMatchObject({ organizationName: 'Acme Tours', role: 'coordinator' });
+    expect(t.domain.outbox()).toEqual([
+      expect.objectContaining({ to: 'newhire@example.com', token: extras.invitation.token, invitationId: extras.invitation.id }),
+    ]);
+    expect(t.call('getInvitationByToken', null, { params: { token: extras.invitation.token } }).body).toMatchObject({
+      organizationName: 'Acme Tours',
+      role: 'coordinator',
+    });
   });
 
   it('section 9: the fixture’s owner role is the spec’s, the only system role assignable by itself', () => {
@@ -76,7 +81,11 @@ describe('the seed', () => {
     expect(extra).toHaveLength(50);
     expect(extra.every((m) => m.organizationId === acme && m.role === 'member' && m.status === 'active')).toBe(true);
     expect(new Set(snapshot.users.map((u) => u.email.toLowerCase())).size).toBe(snapshot.users.length);
-    expect(seeded(8, 50).users.slice(10).map((u) => u.name)).not.toEqual(snapshot.users.slice(10).map((u) => u.name));
+    expect(
+      seeded(8, 50)
+        .users.slice(10)
+        .map((u) => u.name),
+    ).not.toEqual(snapshot.users.slice(10).map((u) => u.name));
     expect(() => seeded(7, -1)).toThrow(RangeError);
   });
 
@@ -115,10 +124,26 @@ describe('the store', () => {
 
   const bad: [string, (s: ToursSnapshot) => unknown, RegExp][] = [
     ['a duplicate user id', (s) => ({ ...s, users: [...s.users, s.users[0]] }), /users\[10\]: id .* is used twice/],
-    ['an email used twice in another case', (s) => ({ ...s, users: [...s.users, { ...s.users[0], id: 'u-x', email: s.users[0]?.email.toUpperCase() }] }), /users\[10\]: email .* is used twice/],
-    ['a user in two organizations', (s) => ({ ...s, members: [...s.members, { ...s.members[0], id: 'm-x', organizationId: fixture.organizations[1]?.id }] }), /members\[8\]: user .* is used twice/],
-    ['a member of no user', (s) => ({ ...s, members: [...s.members, { ...s.members[0], id: 'm-x', userId: 'ghost' }] }), /members\[8\]: userId ghost names no user/],
-    ['a role of no organization', (s) => ({ ...s, roles: [{ ...s.roles[0], organizationId: 'nowhere' }] }), /roles\[0\]: organizationId nowhere names no organization/],
+    [
+      'an email used twice in another case',
+      (s) => ({ ...s, users: [...s.users, { ...s.users[0], id: 'u-x', email: s.users[0]?.email.toUpperCase() }] }),
+      /users\[10\]: email .* is used twice/,
+    ],
+    [
+      'a user in two organizations',
+      (s) => ({ ...s, members: [...s.members, { ...s.members[0], id: 'm-x', organizationId: fixture.organizations[1]?.id }] }),
+      /members\[8\]: user .* is used twice/,
+    ],
+    [
+      'a member of no user',
+      (s) => ({ ...s, members: [...s.members, { ...s.members[0], id: 'm-x', userId: 'ghost' }] }),
+      /members\[8\]: userId ghost names no user/,
+    ],
+    [
+      'a role of no organization',
+      (s) => ({ ...s, roles: [{ ...s.roles[0], organizationId: 'nowhere' }] }),
+      /roles\[0\]: organizationId nowhere names no organization/,
+    ],
     ['a key of no user', (s) => ({ ...s, apiKeys: [{ ...s.apiKeys[0], userId: 'ghost' }] }), /apiKeys\[0\]: userId ghost names no user/],
     ['a malformed record', (s) => ({ ...s, sessions: [{ ...s.sessions[0], ended: 'no' }] }), /\/sessions\/0\/ended must be boolean/],
     ['another format', (s) => ({ ...s, format: 'org-contract-mock-state' }), /\/format must be equal to constant/],
@@ -136,7 +161,16 @@ describe('the store', () => {
       store.write(() => {
         for (const member of store.membersOf(org)) store.members.remove(member.id);
         store.roles.insert({ id: 'r-new', organizationId: org, name: 'fresh', description: null, permissions: [], createdAt: '2026-02-01T09:00:00.000Z' });
-        store.sendEmail({ id: 'e', kind: 'invitation', to: 'a@b.example', subject: 's', invitationId: 'i', token: 't', acceptUrl: '/x', sentAt: '2026-02-01T09:00:00.000Z' });
+        store.sendEmail({
+          id: 'e',
+          kind: 'invitation',
+          to: 'a@b.example',
+          subject: 's',
+          invitationId: 'i',
+          token: 't',
+          acceptUrl: '/x',
+          sentAt: '2026-02-01T09:00:00.000Z',
+        });
         // Breaks the unique email index: the whole change is undone.
         const taken = store.users.all()[1];
         if (taken) store.users.insert({ ...taken, id: 'u-dup' });

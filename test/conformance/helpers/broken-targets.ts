@@ -4,7 +4,21 @@
  * under. Grouped by the check that must catch it; every check of the suite has at least one.
  */
 import type { FailureKind, GroupName } from '../../../conformance/index.js';
-import { answer, as, bearer, DROP, json, pathOf, withJson, type Breakage, type MockPrincipal, type MockUser, type ProxyContext, type ProxyRequest, type ProxyResponse } from './proxy.js';
+import {
+  answer,
+  as,
+  bearer,
+  DROP,
+  json,
+  pathOf,
+  withJson,
+  type Breakage,
+  type MockPrincipal,
+  type MockUser,
+  type ProxyContext,
+  type ProxyRequest,
+  type ProxyResponse,
+} from './proxy.js';
 
 export interface BrokenCase {
   readonly name: string;
@@ -304,7 +318,9 @@ const MATRIX: readonly BrokenCase[] = [
       breakage: {
         request: (r) => {
           const token = refreshTokenOf(r);
-          return pathOf(r) === '/user/logout' && (!token || !issued.has(token)) ? answer(401, { success: false, error_code: 'INVALID_REFRESH_TOKEN', message: 'Invalid or expired refresh token' }) : r;
+          return pathOf(r) === '/user/logout' && (!token || !issued.has(token))
+            ? answer(401, { success: false, error_code: 'INVALID_REFRESH_TOKEN', message: 'Invalid or expired refresh token' })
+            : r;
         },
         response: (res) => {
           const token = (json(res) as Json | undefined)?.refreshToken;
@@ -337,7 +353,10 @@ const MATRIX: readonly BrokenCase[] = [
     caught: /^matrix: \w+OrganizationUsers? as workspaces$/,
     only: ['matrix', 'business'], // the same refusal fails the business cases WORKSPACES may pass (R5 below its rank, R7 its own name)
     breakage: {
-      request: (r, ctx) => (r.path.startsWith('/organization/users') && callerId(r) === ctx.principal('workspaces').userId ? answer(403, { success: false, data: null, message: 'Insufficient permissions to view users' }) : r),
+      request: (r, ctx) =>
+        r.path.startsWith('/organization/users') && callerId(r) === ctx.principal('workspaces').userId
+          ? answer(403, { success: false, data: null, message: 'Insufficient permissions to view users' })
+          : r,
     },
   },
   {
@@ -371,7 +390,10 @@ const MATRIX: readonly BrokenCase[] = [
     breakage: {
       request: async (r, ctx) => {
         const id = callerId(r);
-        const write = (r.method === 'PUT' && (ORG_PATH.test(pathOf(r)) || USER_PATH.test(pathOf(r)))) || (r.method === 'DELETE' && USER_PATH.test(pathOf(r))) || (r.method === 'POST' && ACTIVATE_PATH.test(pathOf(r)));
+        const write =
+          (r.method === 'PUT' && (ORG_PATH.test(pathOf(r)) || USER_PATH.test(pathOf(r)))) ||
+          (r.method === 'DELETE' && USER_PATH.test(pathOf(r))) ||
+          (r.method === 'POST' && ACTIVATE_PATH.test(pathOf(r)));
         if (!write || typeof id !== 'string' || (await ctx.user(id))?.orgRole !== 255) return r;
         return answer(403, { success: false, data: null, message: WRITE_FORBIDDEN[r.method] ?? 'Insufficient permissions' });
       },
@@ -384,7 +406,10 @@ const MATRIX: readonly BrokenCase[] = [
     caught: /^matrix: \w+ as administrator$/,
     only: ['matrix', 'business'],
     breakage: {
-      request: (r, ctx) => (r.method !== 'GET' && r.path.startsWith('/organization') && callerId(r) === ctx.principal('administrator').userId ? answer(403, { success: false, data: null, message: 'Insufficient permissions' }) : r),
+      request: (r, ctx) =>
+        r.method !== 'GET' && r.path.startsWith('/organization') && callerId(r) === ctx.principal('administrator').userId
+          ? answer(403, { success: false, data: null, message: 'Insufficient permissions' })
+          : r,
     },
   },
   {
@@ -392,7 +417,9 @@ const MATRIX: readonly BrokenCase[] = [
     kind: 'envelope',
     check: 'matrix',
     caught: /^matrix: activateOrganizationUser as (owner|administrator|workspaces)$/,
-    breakage: { response: (res, r) => (r.method === 'POST' && ACTIVATE_PATH.test(pathOf(r)) && res.status === 200 ? { status: 204, headers: {}, body: '' } : res) },
+    breakage: {
+      response: (res, r) => (r.method === 'POST' && ACTIVATE_PATH.test(pathOf(r)) && res.status === 200 ? { status: 204, headers: {}, body: '' } : res),
+    },
   },
 ];
 
@@ -539,7 +566,11 @@ const LIFECYCLE: readonly BrokenCase[] = [
         response: (res, r) => {
           const id = USER_PATH.exec(pathOf(r))?.[1];
           if (r.method === 'DELETE' && res.status === 200 && id) gone.add(decodeURIComponent(id));
-          if (isList(r) && res.status === 200) return withJson(res, editUsers(json(res), (u) => (gone.has(String(u.id)) ? null : u)));
+          if (isList(r) && res.status === 200)
+            return withJson(
+              res,
+              editUsers(json(res), (u) => (gone.has(String(u.id)) ? null : u)),
+            );
           return res;
         },
       } satisfies Breakage,
@@ -569,7 +600,13 @@ const LIFECYCLE: readonly BrokenCase[] = [
     check: 'lifecycle',
     caught: /^lifecycle: delete is soft/,
     breakage: {
-      response: (res, r) => (isList(r) && res.status === 200 ? withJson(res, editUsers(json(res), (u) => (u.deletedAt === null ? u : null))) : res),
+      response: (res, r) =>
+        isList(r) && res.status === 200
+          ? withJson(
+              res,
+              editUsers(json(res), (u) => (u.deletedAt === null ? u : null)),
+            )
+          : res,
     },
   },
   {
@@ -581,7 +618,9 @@ const LIFECYCLE: readonly BrokenCase[] = [
     breakage: {
       response: (res, r) => {
         const body = json(res) as Json | undefined;
-        return r.method === 'POST' && pathOf(r) === '/organization/users' && res.status === 201 && isUser(body?.data) ? withJson(res, { ...body, data: { ...body.data, validated: true } }) : res;
+        return r.method === 'POST' && pathOf(r) === '/organization/users' && res.status === 201 && isUser(body?.data)
+          ? withJson(res, { ...body, data: { ...body.data, validated: true } })
+          : res;
       },
     },
   },
@@ -605,7 +644,8 @@ const LIFECYCLE: readonly BrokenCase[] = [
     check: 'lifecycle',
     caught: /^lifecycle: a wrong password is INVALID_PASSWORD and an unknown e-mail USER_NOT_FOUND \(A3\)$/,
     breakage: {
-      response: (res, r) => ((json(res) as Json | undefined)?.error_code === 'USER_NOT_FOUND' && pathOf(r) === '/user/login' ? withJson(res, LOGIN_FAILURES.INVALID_PASSWORD) : res),
+      response: (res, r) =>
+        (json(res) as Json | undefined)?.error_code === 'USER_NOT_FOUND' && pathOf(r) === '/user/login' ? withJson(res, LOGIN_FAILURES.INVALID_PASSWORD) : res,
     },
   },
   {
@@ -748,14 +788,20 @@ const LIFECYCLE: readonly BrokenCase[] = [
     kind: 'business',
     check: 'lifecycle',
     caught: /^lifecycle: delete again is a 400 \(U6\)$/,
-    breakage: { response: (res) => (res.status === 400 && messageOf(res) === 'User is already deleted' ? answer(200, { success: true, message: 'User deleted successfully' }) : res) },
+    breakage: {
+      response: (res) =>
+        res.status === 400 && messageOf(res) === 'User is already deleted' ? answer(200, { success: true, message: 'User deleted successfully' }) : res,
+    },
   },
   {
     name: 'activating an active user again answers 200',
     kind: 'business',
     check: 'lifecycle',
     caught: /^lifecycle: activate again is a 400 \(U7\)$/,
-    breakage: { response: (res) => (res.status === 400 && messageOf(res) === 'User is not deleted' ? answer(200, { success: true, message: 'User activated successfully' }) : res) },
+    breakage: {
+      response: (res) =>
+        res.status === 400 && messageOf(res) === 'User is not deleted' ? answer(200, { success: true, message: 'User activated successfully' }) : res,
+    },
   },
   {
     name: 'a deleted user can be updated',
@@ -848,7 +894,8 @@ const BUSINESS: readonly BrokenCase[] = [
       response: async (res, r, ctx) => {
         const id = targetUserId(r);
         const caller = callerOf(r, ctx);
-        if (res.status !== 403 || !id || messageOf(res) !== WRITE_FORBIDDEN[r.method] || !caller || !['workspaces', 'administrator'].includes(caller.name)) return res;
+        if (res.status !== 403 || !id || messageOf(res) !== WRITE_FORBIDDEN[r.method] || !caller || !['workspaces', 'administrator'].includes(caller.name))
+          return res;
         if ((await ctx.user(id))?.orgId !== caller.orgId) return res;
         return ctx.forward(as(r, ctx.principal('owner').accessToken));
       },
@@ -867,7 +914,8 @@ const BUSINESS: readonly BrokenCase[] = [
     check: 'business',
     caught: /^business: R4: a role value that is not one of the five is a 400$/,
     breakage: {
-      response: (res, r, ctx) => (res.status === 400 && messageOf(res) === 'Invalid role combination' ? ctx.forward(withBody(r, { ...bodyOf(r), orgRole: 0 })) : res),
+      response: (res, r, ctx) =>
+        res.status === 400 && messageOf(res) === 'Invalid role combination' ? ctx.forward(withBody(r, { ...bodyOf(r), orgRole: 0 })) : res,
     },
   },
   {
@@ -877,7 +925,9 @@ const BUSINESS: readonly BrokenCase[] = [
     caught: /^business: U3: the password policy$/,
     breakage: {
       response: (res, r, ctx) =>
-        res.status === 400 && messageOf(res) === 'Password does not meet security requirements' ? ctx.forward(withBody(r, { ...bodyOf(r), password: 'Accepted-Passw0rd' })) : res,
+        res.status === 400 && messageOf(res) === 'Password does not meet security requirements'
+          ? ctx.forward(withBody(r, { ...bodyOf(r), password: 'Accepted-Passw0rd' }))
+          : res,
     },
   },
   (() => {
@@ -889,7 +939,8 @@ const BUSINESS: readonly BrokenCase[] = [
       check: 'business' as const,
       caught: /^business: U3: each required field of a new user$/,
       breakage: {
-        response: (res, r, ctx) => (res.status === 400 && String(messageOf(res)).startsWith('Missing required field') ? ctx.forward(withBody(r, { ...defaults(), ...bodyOf(r) })) : res),
+        response: (res, r, ctx) =>
+          res.status === 400 && String(messageOf(res)).startsWith('Missing required field') ? ctx.forward(withBody(r, { ...defaults(), ...bodyOf(r) })) : res,
       } satisfies Breakage,
     };
   })(),
@@ -922,7 +973,11 @@ const BUSINESS: readonly BrokenCase[] = [
         if (!((r.method === 'POST' && pathOf(r) === '/organization/users') || (r.method === 'PUT' && USER_PATH.test(pathOf(r))))) return r;
         const body = bodyOf(r);
         const fixed = Object.fromEntries(
-          Object.entries(body).map(([k, v]) => (['firstName', 'lastName', 'name'].includes(k) && (typeof v !== 'string' || v.trim() === '' || v.length > 100) ? [k, String(v).trim().slice(0, 100) || 'Accepted'] : [k, v])),
+          Object.entries(body).map(([k, v]) =>
+            ['firstName', 'lastName', 'name'].includes(k) && (typeof v !== 'string' || v.trim() === '' || v.length > 100)
+              ? [k, String(v).trim().slice(0, 100) || 'Accepted']
+              : [k, v],
+          ),
         );
         return withBody(r, fixed);
       },
@@ -960,7 +1015,11 @@ const BUSINESS: readonly BrokenCase[] = [
       request: (r) => {
         if (r.method !== 'PUT' || !ORG_PATH.test(pathOf(r))) return r;
         const body = bodyOf(r);
-        const coerced = Object.fromEntries(Object.entries(body).map(([k, v]) => (['mfaEnforced', 'is_business'].includes(k) && typeof v === 'string' ? [k, ['yes', 'true', '1'].includes(v)] : [k, v])));
+        const coerced = Object.fromEntries(
+          Object.entries(body).map(([k, v]) =>
+            ['mfaEnforced', 'is_business'].includes(k) && typeof v === 'string' ? [k, ['yes', 'true', '1'].includes(v)] : [k, v],
+          ),
+        );
         return withBody(r, coerced);
       },
     },
@@ -984,7 +1043,9 @@ const BUSINESS: readonly BrokenCase[] = [
     check: 'business',
     caught: /^business: create defaults to USER and sends the invite \(U3\)$/,
     says: /orgRole/,
-    breakage: { request: (r) => (r.method === 'POST' && pathOf(r) === '/organization/users' && !('orgRole' in bodyOf(r)) ? withBody(r, { ...bodyOf(r), orgRole: 1 }) : r) },
+    breakage: {
+      request: (r) => (r.method === 'POST' && pathOf(r) === '/organization/users' && !('orgRole' in bodyOf(r)) ? withBody(r, { ...bodyOf(r), orgRole: 1 }) : r),
+    },
   },
   {
     name: 'the invitation not sent by default',
@@ -992,7 +1053,10 @@ const BUSINESS: readonly BrokenCase[] = [
     check: 'business',
     caught: /^business: create defaults to USER and sends the invite \(U3\)$/,
     says: /sendInvite defaults to true/,
-    breakage: { request: (r) => (r.method === 'POST' && pathOf(r) === '/organization/users' && !('sendInvite' in bodyOf(r)) ? withBody(r, { ...bodyOf(r), sendInvite: false }) : r) },
+    breakage: {
+      request: (r) =>
+        r.method === 'POST' && pathOf(r) === '/organization/users' && !('sendInvite' in bodyOf(r)) ? withBody(r, { ...bodyOf(r), sendInvite: false }) : r,
+    },
   },
   {
     name: 'an OWNER may not grant OWNER (no OWNER exception in R5)',
@@ -1019,7 +1083,9 @@ const BUSINESS: readonly BrokenCase[] = [
         const target = targetUserId(r);
         if (!target || !['PUT', 'POST'].includes(r.method) || typeof id !== 'string' || id === target) return r;
         const [caller, user] = await Promise.all([ctx.user(id), ctx.user(target)]);
-        return caller?.orgRole === 255 && user?.orgRole === 255 ? answer(403, { success: false, message: WRITE_FORBIDDEN[r.method] ?? 'Insufficient permissions' }) : r;
+        return caller?.orgRole === 255 && user?.orgRole === 255
+          ? answer(403, { success: false, message: WRITE_FORBIDDEN[r.method] ?? 'Insufficient permissions' })
+          : r;
       },
     },
   },
@@ -1031,7 +1097,9 @@ const BUSINESS: readonly BrokenCase[] = [
     breakage: {
       request: (r) => {
         const id = targetUserId(r);
-        return r.method === 'PUT' && USER_PATH.test(pathOf(r)) && id === callerId(r) ? answer(400, { success: false, data: {}, message: 'Cannot change your own role' }) : r;
+        return r.method === 'PUT' && USER_PATH.test(pathOf(r)) && id === callerId(r)
+          ? answer(400, { success: false, data: {}, message: 'Cannot change your own role' })
+          : r;
       },
     },
   },
@@ -1065,7 +1133,9 @@ const ROBUSTNESS: readonly BrokenCase[] = [
     // The matrix's logout cells report each 500 (as robustness); the W3 sweep must fail too.
     caught: /^robustness: no 5xx and no dropped connection anywhere in the run \(W3\)$/,
     only: ['matrix', 'robustness'],
-    breakage: { request: (r) => (pathOf(r) === '/user/logout' ? answer(500, { success: false, error_code: 'INTERNAL_ERROR', message: 'Internal server error' }) : r) },
+    breakage: {
+      request: (r) => (pathOf(r) === '/user/logout' ? answer(500, { success: false, error_code: 'INTERNAL_ERROR', message: 'Internal server error' }) : r),
+    },
   },
   {
     name: 'a 500 on a request no check judges by its status',
@@ -1076,7 +1146,10 @@ const ROBUSTNESS: readonly BrokenCase[] = [
     // The envelopes group samples every operation (BILLING reading the organization among them) and judges only the shape.
     only: ['envelopes', 'robustness'],
     breakage: {
-      request: (r, ctx) => (r.method === 'GET' && ORG_PATH.test(pathOf(r)) && callerId(r) === ctx.principal('billing').userId ? { ...r, headers: { ...r.headers, prefer: 'code=500' } } : r),
+      request: (r, ctx) =>
+        r.method === 'GET' && ORG_PATH.test(pathOf(r)) && callerId(r) === ctx.principal('billing').userId
+          ? { ...r, headers: { ...r.headers, prefer: 'code=500' } }
+          : r,
     },
   },
   {
@@ -1106,7 +1179,10 @@ const ROBUSTNESS: readonly BrokenCase[] = [
     caught: /^robustness: a body over 1 MiB is a 413 \(W1\)$/,
     breakage: {
       // A larger limit: the whole body is read and its unknown fields ignored (here dropped, since the mock stops at 1 MiB).
-      request: (r) => (Buffer.byteLength(r.body) > 1024 * 1024 && json(r) !== undefined ? withBody(r, Object.fromEntries(Object.entries(bodyOf(r)).filter(([k]) => k !== 'padding'))) : r),
+      request: (r) =>
+        Buffer.byteLength(r.body) > 1024 * 1024 && json(r) !== undefined
+          ? withBody(r, Object.fromEntries(Object.entries(bodyOf(r)).filter(([k]) => k !== 'padding')))
+          : r,
     },
   },
   {
@@ -1115,7 +1191,10 @@ const ROBUSTNESS: readonly BrokenCase[] = [
     check: 'robustness',
     caught: /^robustness: an unknown path is a 404 "Not found" \(W2\)$/,
     breakage: {
-      response: (res) => (res.status === 404 && messageOf(res) === 'Not found' ? { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!doctype html><title>App</title>' } : res),
+      response: (res) =>
+        res.status === 404 && messageOf(res) === 'Not found'
+          ? { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!doctype html><title>App</title>' }
+          : res,
     },
   },
   {
@@ -1124,7 +1203,10 @@ const ROBUSTNESS: readonly BrokenCase[] = [
     check: 'robustness',
     caught: /^robustness: authentication and role come before the body \(section 3\)$/,
     breakage: {
-      request: (r) => (r.path.startsWith('/organization') && r.body !== '' && (r.headers['content-type'] ?? '').includes('json') && json(r) === undefined ? answer(400, { success: false, data: null, message: 'Invalid JSON body' }) : r),
+      request: (r) =>
+        r.path.startsWith('/organization') && r.body !== '' && (r.headers['content-type'] ?? '').includes('json') && json(r) === undefined
+          ? answer(400, { success: false, data: null, message: 'Invalid JSON body' })
+          : r,
     },
   },
 ];
@@ -1140,12 +1222,15 @@ const SECRETS: readonly BrokenCase[] = [
       response: (res, r, ctx) => {
         if (!r.path.startsWith('/organization') || res.status >= 300) return res;
         const known = new Map(ctx.principals.map((p) => [p.email, p.password]));
-        return withJson(res, editUsers(json(res), (u) => ({ ...u, password: known.get(String(u.email)) ?? 'Unknown-Passw0rd' })));
+        return withJson(
+          res,
+          editUsers(json(res), (u) => ({ ...u, password: known.get(String(u.email)) ?? 'Unknown-Passw0rd' })),
+        );
       },
     },
   },
   {
-    name: "the organization carries its webhook secret",
+    name: 'the organization carries its webhook secret',
     kind: 'envelope',
     check: 'secrets',
     caught: /^secrets: no password, hash or token in a (getOrganization|updateOrganization) response \(E1\)$/,
@@ -1153,7 +1238,9 @@ const SECRETS: readonly BrokenCase[] = [
       response: (res, r) => {
         const body = json(res) as Json | undefined;
         const data = body?.data;
-        return ORG_PATH.test(pathOf(r)) && res.status === 200 && typeof data === 'object' && data !== null ? withJson(res, { ...body, data: { ...data, webhookSecret: 'whsec_0123456789abcdef' } }) : res;
+        return ORG_PATH.test(pathOf(r)) && res.status === 200 && typeof data === 'object' && data !== null
+          ? withJson(res, { ...body, data: { ...data, webhookSecret: 'whsec_0123456789abcdef' } })
+          : res;
       },
     },
   },

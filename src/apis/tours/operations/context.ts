@@ -68,7 +68,8 @@ export function refuse(status: ErrorResult['status'], refusal: { readonly error:
 }
 
 /** True for the error result of a check, false for the value it checked. */
-export const failed = <T extends object>(value: T | ErrorResult): value is ErrorResult => 'status' in value && 'body' in value && typeof value.status === 'number' && value.status >= 400;
+export const failed = <T extends object>(value: T | ErrorResult): value is ErrorResult =>
+  'status' in value && 'body' in value && typeof value.status === 'number' && value.status >= 400;
 
 // ---- the caller ------------------------------------------------------------------------------------
 
@@ -90,8 +91,10 @@ export function needMember(ctx: OperationContext): Member | ErrorResult {
   const caller = needCaller(ctx);
   if (failed(caller)) return caller;
   const membership = ctx.model.membership;
-  if (caller.tenantId === null) return fail(403, membership?.none.message ?? MESSAGES.insufficientPermissions, (membership?.none.reason ?? null) as ErrorReason | null);
-  if (caller.membership === 'suspended' && membership?.suspended) return fail(403, membership.suspended.message, membership.suspended.reason as ErrorReason | null);
+  if (caller.tenantId === null)
+    return fail(403, membership?.none.message ?? MESSAGES.insufficientPermissions, (membership?.none.reason ?? null) as ErrorReason | null);
+  if (caller.membership === 'suspended' && membership?.suspended)
+    return fail(403, membership.suspended.message, membership.suspended.reason as ErrorReason | null);
   return caller as Member;
 }
 
@@ -107,7 +110,10 @@ export function objectBody(body: unknown): Fields | ErrorResult {
 }
 
 /** The 400 of the first field of the wrong type (or missing, when required); null when all are right. */
-export function checkFields(body: Fields, spec: Readonly<Record<string, { type: 'string' | 'string?null' | 'string[]'; required?: boolean }>>): ErrorResult | null {
+export function checkFields(
+  body: Fields,
+  spec: Readonly<Record<string, { type: 'string' | 'string?null' | 'string[]'; required?: boolean }>>,
+): ErrorResult | null {
   for (const [field, { type, required }] of Object.entries(spec)) {
     const value = body[field];
     if (value === undefined) {
@@ -120,7 +126,8 @@ export function checkFields(body: Fields, spec: Readonly<Record<string, { type: 
         : type === 'string?null'
           ? typeof value === 'string' || value === null
           : Array.isArray(value) && value.every((item) => typeof item === 'string');
-    if (!right) return fail(400, TEMPLATES.wrongType(field, type === 'string' ? 'a string' : type === 'string?null' ? 'a string or null' : 'an array of strings'));
+    if (!right)
+      return fail(400, TEMPLATES.wrongType(field, type === 'string' ? 'a string' : type === 'string?null' ? 'a string or null' : 'an array of strings'));
   }
   return null;
 }
@@ -221,7 +228,15 @@ export function invitationView(invitation: InvitationRecord, now: number): Schem
 }
 
 export function apiKeyView(key: ApiKeyRecord): Schemas['ApiKey'] {
-  return { id: key.id, name: key.name, keyPrefix: key.keyPrefix, status: key.status, createdAt: key.createdAt, lastUsedAt: key.lastUsedAt, expiresAt: key.expiresAt };
+  return {
+    id: key.id,
+    name: key.name,
+    keyPrefix: key.keyPrefix,
+    status: key.status,
+    createdAt: key.createdAt,
+    lastUsedAt: key.lastUsedAt,
+    expiresAt: key.expiresAt,
+  };
 }
 
 /** The permission keys in the catalogue's order, each once (TR1). */

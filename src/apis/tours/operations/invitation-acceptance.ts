@@ -21,7 +21,13 @@ export function getInvitationByToken(ctx: OperationContext): Result<Schemas['Inv
   if (failed(invitation)) return invitation;
   const org = ctx.store.organizations.get(invitation.organizationId);
   const inviter = ctx.store.users.get(invitation.inviterId);
-  return ok({ organizationName: org?.name ?? '', inviterName: inviter?.name ?? '', email: invitation.email, role: invitation.role, expiresAt: invitation.expiresAt });
+  return ok({
+    organizationName: org?.name ?? '',
+    inviterName: inviter?.name ?? '',
+    email: invitation.email,
+    role: invitation.role,
+    expiresAt: invitation.expiresAt,
+  });
 }
 
 /** TI4: 404 (as TI3), 403 email mismatch, 409 already a member of any organization; then the membership, and the token is used up. */
@@ -33,7 +39,14 @@ export function acceptInvitation(ctx: OperationContext): Result<Schemas['AcceptI
   if (emailKey(caller.email) !== emailKey(invitation.email)) return refuse(403, REFUSALS.emailMismatch);
   if (ctx.store.memberOfUser(caller.userId)) return fail(409, MESSAGES.alreadyMember);
   const now = isoAt(ctx.clock.now());
-  const member: MemberRecord = { id: randomUUID(), userId: caller.userId, organizationId: invitation.organizationId, role: invitation.role, status: 'active', createdAt: now };
+  const member: MemberRecord = {
+    id: randomUUID(),
+    userId: caller.userId,
+    organizationId: invitation.organizationId,
+    role: invitation.role,
+    status: 'active',
+    createdAt: now,
+  };
   ctx.store.write(() => {
     ctx.store.members.insert(member);
     ctx.store.invitations.replace({ ...invitation, status: 'accepted', acceptedAt: now });

@@ -34,7 +34,8 @@ import {
 export const INVITATION_TTL_MS = 7 * DAY;
 
 /** The `format: email` of the spec, as ajv-formats checks it (so that every stored email is one the schema accepts). */
-const EMAIL_PATTERN = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
+const EMAIL_PATTERN =
+  /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 
 export const isEmail = (value: string): boolean => value.length <= 254 && EMAIL_PATTERN.test(value);
 
@@ -69,7 +70,15 @@ export function listInvitations(ctx: OperationContext): Result<Schemas['Invitati
   const paging = pageRequest(ctx.query);
   if (failed(paging)) return paging;
   const now = ctx.clock.now();
-  return ok(pageOf(ctx.store.invitationsOf(caller.tenantId).sort(byCreatedAt).map((inv) => invitationView(inv, now)), paging));
+  return ok(
+    pageOf(
+      ctx.store
+        .invitationsOf(caller.tenantId)
+        .sort(byCreatedAt)
+        .map((inv) => invitationView(inv, now)),
+      paging,
+    ),
+  );
 }
 
 /** TI1: `{email, role}`. Order: 400, 403 TR5, 422 (email, unknown role), 409 member or pending invitation. */

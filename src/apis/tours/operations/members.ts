@@ -90,7 +90,8 @@ function sortedMembers(ctx: OperationContext, organizationId: string, sortBy: So
   const cached = byKey.get(cacheKey);
   if (cached?.revision === revision) return cached;
   const views = store.membersOf(organizationId).map((m) => memberView(store, m));
-  const key = (m: Schemas['Member']): string => (sortBy === 'createdAt' ? m.createdAt : sortBy === 'name' ? m.user.name.toLowerCase() : m.user.email.toLowerCase());
+  const key = (m: Schemas['Member']): string =>
+    sortBy === 'createdAt' ? m.createdAt : sortBy === 'name' ? m.user.name.toLowerCase() : m.user.email.toLowerCase();
   const keys = new Map(views.map((v) => [v, key(v)]));
   // The sort key decides, in the direction asked; ties are oldest first, then by id, whatever the direction.
   views.sort((a, b) => {

@@ -4,7 +4,21 @@
  */
 import { MESSAGES } from '../messages.js';
 import type { OrganizationRecord, Schemas } from '../records.js';
-import { checkFields, fail, failed, length, needMember, noKnownField, nowIso, objectBody, ok, organizationView, type ErrorResult, type OperationContext, type Result } from './context.js';
+import {
+  checkFields,
+  fail,
+  failed,
+  length,
+  needMember,
+  noKnownField,
+  nowIso,
+  objectBody,
+  ok,
+  organizationView,
+  type ErrorResult,
+  type OperationContext,
+  type Result,
+} from './context.js';
 
 const ORGANIZATION_FIELDS = ['name', 'logo', 'timezone'] as const;
 
@@ -37,7 +51,8 @@ export interface OrganizationChanges {
 export function readOrganizationChanges(body: unknown): OrganizationChanges | ErrorResult {
   const fields = objectBody(body);
   if (failed(fields)) return fields;
-  const shape = checkFields(fields, { name: { type: 'string' }, logo: { type: 'string?null' }, timezone: { type: 'string' } }) ?? noKnownField(fields, ORGANIZATION_FIELDS);
+  const shape =
+    checkFields(fields, { name: { type: 'string' }, logo: { type: 'string?null' }, timezone: { type: 'string' } }) ?? noKnownField(fields, ORGANIZATION_FIELDS);
   if (shape) return shape;
   const changes: { -readonly [K in keyof OrganizationChanges]: OrganizationChanges[K] } = {};
   if (fields.name !== undefined) changes.name = fields.name as string;

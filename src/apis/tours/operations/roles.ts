@@ -50,7 +50,10 @@ function systemRoleView(ctx: OperationContext, organizationId: string, role: Sys
 }
 
 /** The values of TR1 and TR4 (422s); null when all are allowed. */
-function roleValueProblem(ctx: OperationContext, values: { name?: string | undefined; description?: string | null | undefined; permissions?: readonly string[] | undefined }): ErrorResult | null {
+function roleValueProblem(
+  ctx: OperationContext,
+  values: { name?: string | undefined; description?: string | null | undefined; permissions?: readonly string[] | undefined },
+): ErrorResult | null {
   const { name, description, permissions } = values;
   if (name !== undefined) {
     if (!ROLE_NAME_PATTERN.test(name)) return fail(422, MESSAGES.roleSlug);
@@ -95,7 +98,11 @@ export function createRole(ctx: OperationContext): Result<Schemas['Role'], 201> 
   if (failed(caller)) return caller;
   const body = objectBody(ctx.body);
   if (failed(body)) return body;
-  const shape = checkFields(body, { name: { type: 'string', required: true }, description: { type: 'string?null' }, permissions: { type: 'string[]', required: true } });
+  const shape = checkFields(body, {
+    name: { type: 'string', required: true },
+    description: { type: 'string?null' },
+    permissions: { type: 'string[]', required: true },
+  });
   if (shape) return shape;
   const name = body.name as string;
   const description = (body.description as string | null | undefined) ?? null;
@@ -104,7 +111,14 @@ export function createRole(ctx: OperationContext): Result<Schemas['Role'], 201> 
   const problem = roleValueProblem(ctx, { name, description, permissions });
   if (problem) return problem;
   if (ctx.store.roleByName(caller.tenantId, name)) return fail(409, MESSAGES.roleNameTaken);
-  const role: RoleRecord = { id: randomUUID(), organizationId: caller.tenantId, name, description, permissions: inCatalogueOrder(ctx.model, permissions), createdAt: nowIso(ctx) };
+  const role: RoleRecord = {
+    id: randomUUID(),
+    organizationId: caller.tenantId,
+    name,
+    description,
+    permissions: inCatalogueOrder(ctx.model, permissions),
+    createdAt: nowIso(ctx),
+  };
   ctx.store.write(() => ctx.store.roles.insert(role));
   return created(organizationRoleView(role));
 }
@@ -119,7 +133,9 @@ export function updateRole(ctx: OperationContext): Result<Schemas['Role']> {
   if (failed(caller)) return caller;
   const body = objectBody(ctx.body);
   if (failed(body)) return body;
-  const shape = checkFields(body, { name: { type: 'string' }, description: { type: 'string?null' }, permissions: { type: 'string[]' } }) ?? noKnownField(body, ['name', 'description', 'permissions']);
+  const shape =
+    checkFields(body, { name: { type: 'string' }, description: { type: 'string?null' }, permissions: { type: 'string[]' } }) ??
+    noKnownField(body, ['name', 'description', 'permissions']);
   if (shape) return shape;
   const name = body.name as string | undefined;
   const description = body.description as string | null | undefined;

@@ -15,7 +15,11 @@ export function signInEmail(ctx: OperationContext): Result<Schemas['SignInRespon
   const result = signIn(ctx.store, ctx.clock, body.email as string, body.password as string);
   if (!result.ok) return fail(401, result.error);
   const { user } = result;
-  return { status: 200, body: { token: result.token, user: { id: user.id, email: user.email, name: user.name } }, headers: { 'Set-Cookie': sessionCookie(result.token) } };
+  return {
+    status: 200,
+    body: { token: result.token, user: { id: user.id, email: user.email, name: user.name } },
+    headers: { 'Set-Cookie': sessionCookie(result.token) },
+  };
 }
 
 /** TA2: ends the caller's session; without one, nothing to end and the same 200. */
