@@ -248,3 +248,57 @@ describe('Tours & Events over HTTP: cached reads stay true to the state', () => 
     expect(((await s.send('GET', '/api/organizations/me', { key: key('acme-owner') })).body as { name: string }).name).toBe('Acme Travel');
   });
 });
+
+describe('Tours & Events over HTTP: the engine features every API gets', () => {
+  it('section 8: Prefer answers a documented response of a Tours operation, for a valid credential only', async () => {
+    const preferred = await s.send('GET', '/api/organizations/members', { key: key('acme-owner'), headers: { prefer: 'code=403' } });
+    expect(preferred.status).toBe(403);
+    expect(preferred.headers['preference-applied']).toBe('code=403');
+    const refused = await s.send('GET', '/api/organizations/members', { key: 'tke_test_nope', headers: { prefer: 'code=200' } });
+    expect(refused.status).toBe(401);
+    expect(refused.body).toEqual({ error: 'Invalid API key' });
+  });
+
+  it('section 8: the state exports and imports whole; a change made after an export is gone after its import', async () => {
+    const exported = (await s.send('GET', '/__mock/state')).body;
+    await s.send('POST', '/api/organizations/invitations', { key: key('acme-owner'), body: { email: 'later@guests.example', role: 'member' } });
+    const invitations = async (): Promise<number> =>
+      ((await s.send('GET', '/api/organizations/invitations', { key: key('acme-owner') })).body as { total: number }).total;
+    const withNew = await invitations();
+    expect((await s.send('PUT', '/__mock/state', { body: exported })).status).toBe(200);
+    expect(await invitations()).toBe(withNew - 1);
+  });
+
+  it("section 8: --error-rate answers an operation with its documented 500, in this API's error body", async () => {
+    const failing = await startToursServer({ errorRate: 1 });
+    try {
+      const answer = await failing.send('GET', '/api/organizations/me', { key: (await failing.principal('acme-owner')).apiKey });
+      expect(answer.status).toBe(500);
+      expect(answer.body).toEqual({ error: 'Internal server error' });
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it('section 8: a --state-file keeps what was written across a restart', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const folder = mkdtempSync(join(tmpdir(), 'tours-state-'));
+    const stateFile = join(folder, 'state.json');
+    try {
+      const first = await startToursServer({ stateFile });
+      const ownerKey = (await first.principal('acme-owner')).apiKey;
+      expect((await first.send('PATCH', '/api/organizations/me', { key: ownerKey, body: { name: 'Acme Persisted' } })).status).toBe(200);
+      await first.close();
+      const second = await startToursServer({ stateFile });
+      try {
+        expect(((await second.send('GET', '/api/organizations/me', { key: ownerKey })).body as { name: string }).name).toBe('Acme Persisted');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
