@@ -3,6 +3,9 @@
  * section 4) read from the spec's access vocabulary, with this API's domain behind it. Every answer is
  * checked against openapi/tours-organizations.yaml by the harness, and carries an X-Request-Id.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startToursServer, type ToursListing, type ToursServer } from '../../helpers/tours-server.js';
 
@@ -281,9 +284,6 @@ describe('Tours & Events over HTTP: the engine features every API gets', () => {
   });
 
   it('section 8: a --state-file keeps what was written across a restart', async () => {
-    const { mkdtempSync, rmSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
     const folder = mkdtempSync(join(tmpdir(), 'tours-state-'));
     const stateFile = join(folder, 'state.json');
     try {
