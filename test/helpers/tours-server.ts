@@ -7,24 +7,15 @@
 import { Agent } from 'node:http';
 import { compileValidators, describeSchemaErrors, loadSpec, projectPath, type LoadedSpec } from '../../src/contract/index.js';
 import { toursApi } from '../../src/apis/index.js';
+import type { ToursPrincipal } from '../../src/apis/tours/index.js';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/index.js';
 import { sendRequest, type Answer, type RequestOptions } from './server-harness.js';
 
 export const toursSpec: LoadedSpec = loadSpec(projectPath(toursApi.specFile));
 const validators = compileValidators(toursSpec);
 
-export interface ToursPrincipalInfo {
-  readonly name: string;
-  readonly email: string;
-  readonly password: string;
-  readonly userId: string;
-  readonly orgId: string | null;
-  readonly memberId: string | null;
-  readonly role: string | null;
-  readonly isSuperAdmin: boolean;
-  readonly sessionToken: string;
-  readonly apiKey: string;
-}
+/** A seeded principal as `GET /__mock/principals` lists it. */
+export type ToursPrincipalInfo = ToursPrincipal;
 
 export interface ToursListing {
   readonly principals: readonly ToursPrincipalInfo[];
