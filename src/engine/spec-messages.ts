@@ -18,6 +18,8 @@ export interface SpecMessages {
   example(this: void, operationId: string, status: number, exampleName: string): string;
   /** The message of the named example (or the first) of a `components.responses` entry. */
   component(this: void, responseName: string, exampleName?: string): string;
+  /** The message of a shared example, `components.examples.<name>`. */
+  shared(this: void, exampleName: string): string;
 }
 
 export function specMessages(spec: LoadedSpec): SpecMessages {
@@ -31,5 +33,11 @@ export function specMessages(spec: LoadedSpec): SpecMessages {
     example: (operationId, status, exampleName) =>
       read(spec.byId.get(operationId)?.responses.get(status), exampleName, `the ${status} example "${exampleName}" of ${operationId}`),
     component: (responseName, exampleName) => read(spec.componentResponse(responseName), exampleName, `components.responses.${responseName}`),
+    shared: (exampleName) => {
+      const examples = (spec.document.components as { examples?: Record<string, { value?: unknown }> } | undefined)?.examples;
+      const text = messageIn(examples?.[exampleName]?.value);
+      if (text === undefined) throw new Error(`${spec.file}: no message in components.examples.${exampleName}; the mock reads its messages from the spec's examples`);
+      return text;
+    },
   };
 }

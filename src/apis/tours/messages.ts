@@ -1,114 +1,106 @@
 /**
- * Every fixed message of the Tours & Events domain, in one place (docs/decisions/tours.md). Each is
- * the text of a named example of openapi/tours-organizations.yaml, cited beside it; a message whose
- * text depends on a value is a template, and the example cited is one instance of it.
- * test/apis/tours/messages.test.ts checks that each of them appears in the spec, exactly.
+ * Every fixed message of the Tours & Events domain (docs/decisions/tours.md), read from the named
+ * examples of openapi/tours-organizations.yaml when the module loads: the spec holds each message
+ * once, and a renamed or missing example stops the mock at start, naming it. A message whose text
+ * depends on a value is a template below, with the one instance of it that the spec shows.
  *
  * Not here, because they are read from the spec's `x-access-model` at run time: the membership 403s
  * (`no_organization`, `member_suspended`) and the `session_required` 403 (`wrongCredential`).
  */
+import { loadSpec, projectPath } from '../../contract/index.js';
+import { specMessages } from '../../engine/spec-messages.js';
 import type { Schemas } from './records.js';
 
 type Reason = Schemas['ErrorReason'];
 
+const { example, component, shared } = specMessages(loadSpec(projectPath('openapi/tours-organizations.yaml')));
+
 export const MESSAGES = Object.freeze({
-  // ---- 401, TA2 and TA3: components.responses.Unauthorized, signInEmail 401 ----
+  /** components.examples.InsufficientPermissions (the gate's 403, step 5). */
+  insufficientPermissions: shared('InsufficientPermissions'),
   /** components.responses.Unauthorized, example `missing`. */
-  authenticationRequired: 'Authentication required',
+  authenticationRequired: component('Unauthorized', 'missing'),
   /** components.responses.Unauthorized, example `invalidKey`. */
-  invalidApiKey: 'Invalid API key',
+  invalidApiKey: component('Unauthorized', 'invalidKey'),
   /** components.responses.Unauthorized, example `expiredKey`. */
-  apiKeyExpired: 'API key has expired',
+  apiKeyExpired: component('Unauthorized', 'expiredKey'),
   /** components.responses.Unauthorized, example `revokedKey`. */
-  apiKeyRevoked: 'API key has been revoked',
+  apiKeyRevoked: component('Unauthorized', 'revokedKey'),
   /** components.responses.Unauthorized, example `invalidSession`. */
-  invalidSession: 'Invalid or expired session',
+  invalidSession: component('Unauthorized', 'invalidSession'),
   /** signInEmail 401, example `invalidCredentials`. */
-  invalidEmailOrPassword: 'Invalid email or password',
-
-  // ---- 429, TL1: components.responses.RateLimited ----
+  invalidEmailOrPassword: example('signInEmail', 401, 'invalidCredentials'),
   /** components.responses.RateLimited, example `rateLimited`. */
-  rateLimited: 'Rate limit exceeded',
-
-  // ---- 403, step 5: components.examples.InsufficientPermissions ----
-  insufficientPermissions: 'Insufficient permissions',
-
-  // ---- 404, TE4 ----
+  rateLimited: component('RateLimited', 'rateLimited'),
   /** components.responses.OrganizationNotFound. */
-  organizationNotFound: 'Organization not found',
+  organizationNotFound: component('OrganizationNotFound'),
   /** components.responses.MemberNotFound. */
-  memberNotFound: 'Member not found',
+  memberNotFound: component('MemberNotFound'),
   /** components.responses.RoleNotFound. */
-  roleNotFound: 'Role not found',
+  roleNotFound: component('RoleNotFound'),
   /** components.responses.InvitationNotFound; getInvitationByToken 404 `notFound` (TI3). */
-  invitationNotFound: 'Invitation not found',
+  invitationNotFound: component('InvitationNotFound'),
   /** components.responses.ApiKeyNotFound (TA6). */
-  apiKeyNotFound: 'API key not found',
-
-  // ---- 400, section 4 ----
+  apiKeyNotFound: component('ApiKeyNotFound'),
   /** components.responses.BadPatchBody, example `noFields`. */
-  noFieldsToUpdate: 'Invalid request body: no fields to update',
+  noFieldsToUpdate: component('BadPatchBody', 'noFields'),
   /** components.responses.BadPatchBody, example `notAnObject`. */
-  notAnObject: 'Invalid request body: expected a JSON object',
+  notAnObject: component('BadPatchBody', 'notAnObject'),
   /** components.responses.BadPageQuery, example `badPage` (TE2). */
-  badPage: 'Invalid query: page must be a positive integer',
+  badPage: component('BadPageQuery', 'badPage'),
   /** components.responses.BadPageQuery, example `badLimit` (TE2). */
-  badLimit: 'Invalid query: limit must be a positive integer',
+  badLimit: component('BadPageQuery', 'badLimit'),
   /** listMembers 400, example `badSortBy` (TE2). */
-  badSortBy: 'Invalid query: sortBy must be one of createdAt, name, email',
+  badSortBy: example('listMembers', 400, 'badSortBy'),
   /** listMembers 400, example `badSortDir` (TE2). */
-  badSortDir: 'Invalid query: sortDir must be one of asc, desc',
-
-  // ---- 422, values (section 4) ----
+  badSortDir: example('listMembers', 400, 'badSortDir'),
   /** components.responses.InvalidOrganizationValue `name`; createApiKey 422 `nameLength` (TO1, TA6). */
-  nameLength: 'Invalid field: name must be 1 to 100 characters',
+  nameLength: component('InvalidOrganizationValue', 'name'),
   /** components.responses.InvalidOrganizationValue, example `logo` (TO1). */
-  logoUrl: 'Invalid field: logo must be an absolute http(s) URL',
+  logoUrl: component('InvalidOrganizationValue', 'logo'),
   /** components.responses.InvalidOrganizationValue, example `timezone` (TO1). */
-  timezone: 'Invalid field: timezone must be an IANA time zone name',
+  timezone: component('InvalidOrganizationValue', 'timezone'),
   /** components.responses.InvalidRoleValue, example `notASlug` (TR4). */
-  roleSlug: 'Invalid field: name must be a slug of 2 to 32 characters (a-z, 0-9, -) starting with a letter',
+  roleSlug: component('InvalidRoleValue', 'notASlug'),
   /** components.responses.InvalidRoleValue, example `descriptionLength`. */
-  descriptionLength: 'Invalid field: description must be at most 200 characters',
+  descriptionLength: component('InvalidRoleValue', 'descriptionLength'),
   /** updateMember 422, example `badStatus` (TM2). */
-  memberStatus: 'Invalid field: status must be one of active, suspended',
+  memberStatus: example('updateMember', 422, 'badStatus'),
   /** createInvitation 422, example `invalidEmail` (TI1). */
-  invalidEmail: 'Invalid field: email must be a valid email address',
+  invalidEmail: example('createInvitation', 422, 'invalidEmail'),
   /** createApiKey 422, example `pastExpiry` (TA6). */
-  expiresInPast: 'Invalid field: expiresAt must be in the future',
+  expiresInPast: example('createApiKey', 422, 'pastExpiry'),
   /** createApiKey 422, example `notADate` (TA6). */
-  expiresNotDate: 'Invalid field: expiresAt must be an ISO 8601 date-time',
+  expiresNotDate: example('createApiKey', 422, 'notADate'),
   /** updateApiKey 422, example `badStatus` (TA6). */
-  apiKeyStatus: 'Invalid field: status must be one of active, revoked',
+  apiKeyStatus: example('updateApiKey', 422, 'badStatus'),
   /** updateApiKey 422, example `reactivate` (TA6). */
-  keyReactivation: 'A revoked key cannot be reactivated',
+  keyReactivation: example('updateApiKey', 422, 'reactivate'),
   /** components.examples.OwnMembership (TM2). */
-  ownMembership: 'You cannot change your own membership',
-
-  // ---- 409, conflicts ----
+  ownMembership: shared('OwnMembership'),
   /** components.responses.RoleNameTaken (TR4). */
-  roleNameTaken: 'A role with this name already exists',
+  roleNameTaken: component('RoleNameTaken'),
   /** deleteRole 409, example `assigned` (TR6). */
-  roleAssigned: 'Role is assigned to members',
+  roleAssigned: example('deleteRole', 409, 'assigned'),
   /** createInvitation 409, example `duplicate` (TI1). */
-  invitationDuplicate: 'A member or pending invitation already exists for this email',
+  invitationDuplicate: example('createInvitation', 409, 'duplicate'),
   /** components.responses.InvitationNotPending (TI2). */
-  invitationNotPending: 'Invitation is not pending',
+  invitationNotPending: component('InvitationNotPending'),
   /** acceptInvitation 409, example `alreadyMember` (TI4). */
-  alreadyMember: 'You are already a member of an organization',
+  alreadyMember: example('acceptInvitation', 409, 'alreadyMember'),
 });
 
 /** Refusals that carry a machine-readable `reason` (TE1). */
 export const REFUSALS = Object.freeze({
   /** components.examples.PermissionEscalation (TR5). */
-  escalation: { error: 'You cannot grant permissions you do not hold', reason: 'permission_escalation' },
+  escalation: { error: shared('PermissionEscalation'), reason: 'permission_escalation' },
   /** components.examples.SystemRole (TR6). */
-  systemRole: { error: 'System roles cannot be changed', reason: 'system_role' },
+  systemRole: { error: shared('SystemRole'), reason: 'system_role' },
   /** components.responses.LastOwner, example `lastOwner` (TM2). */
-  lastOwner: { error: 'An organization must keep an active owner', reason: 'last_owner' },
+  lastOwner: { error: component('LastOwner', 'lastOwner'), reason: 'last_owner' },
   /** acceptInvitation 403, example `emailMismatch` (TI4). */
-  emailMismatch: { error: 'This invitation was sent to another email', reason: 'email_mismatch' },
-} as const satisfies Record<string, { error: string; reason: Reason }>);
+  emailMismatch: { error: example('acceptInvitation', 403, 'emailMismatch'), reason: 'email_mismatch' },
+} satisfies Record<string, { error: string; reason: Reason }>);
 
 /** Templates; the spec shows one instance of each (the test checks that instance). */
 export const TEMPLATES = Object.freeze({
