@@ -36,7 +36,8 @@ export function specMessages(spec: LoadedSpec): SpecMessages {
     shared: (exampleName) => {
       const examples = (spec.document.components as { examples?: Record<string, { value?: unknown }> } | undefined)?.examples;
       const text = messageIn(examples?.[exampleName]?.value);
-      if (text === undefined) throw new Error(`${spec.file}: no message in components.examples.${exampleName}; the mock reads its messages from the spec's examples`);
+      if (text === undefined)
+        throw new Error(`${spec.file}: no message in components.examples.${exampleName}; the mock reads its messages from the spec's examples`);
       return text;
     },
   };
