@@ -98,8 +98,17 @@ export function callerFor(store: ToursStore, model: AccessModel, credential: Cal
     memberId: member?.id ?? null,
     // A member whose role name resolves to nothing (a state import may hold one) holds no permission.
     role: member ? { name: member.role, permissions: role?.permissions ?? new Set<string>() } : null,
-    flags: new Set(model.platformFlags.filter((flag) => userFlags[flag] === true)),
+    flags: flagSet(model.platformFlags.filter((flag) => userFlags[flag] === true)),
   });
+}
+
+/** The flag sets callers share (a user has few flags, and every request reads them): one frozen set per combination. */
+const flagSets = new Map<string, ReadonlySet<string>>();
+function flagSet(flags: readonly string[]): ReadonlySet<string> {
+  const key = flags.join(',');
+  let set = flagSets.get(key);
+  if (!set) flagSets.set(key, (set = new Set(flags)));
+  return set;
 }
 
 /** TR5: a role created or updated with `keys` holds only permissions the caller holds. Keys outside the catalogue are the 422 of TR1, not an escalation. */

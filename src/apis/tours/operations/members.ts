@@ -64,15 +64,15 @@ export function listMembers(ctx: OperationContext): Result<Schemas['MemberPage']
   const key = `${paging.page}/${paging.limit}`;
   let json = sorted.pages.get(key);
   const page = pageOf(sorted.views, paging);
-  if (json === undefined) sorted.pages.set(key, (json = JSON.stringify(page)));
+  if (json === undefined) sorted.pages.set(key, (json = Buffer.from(JSON.stringify(page))));
   return { ...ok(page), json };
 }
 
 interface SortedMembers {
   readonly revision: string;
   readonly views: readonly Schemas['Member'][];
-  /** Serialised pages, by `page/limit`. */
-  readonly pages: Map<string, string>;
+  /** Serialised pages (UTF-8 bytes, sent as they are), by `page/limit`. */
+  readonly pages: Map<string, Buffer>;
 }
 
 /**
@@ -101,7 +101,7 @@ function sortedMembers(ctx: OperationContext, organizationId: string, sortBy: So
     if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
     return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
   });
-  const entry: SortedMembers = { revision, views, pages: new Map() };
+  const entry: SortedMembers = { revision, views, pages: new Map<string, Buffer>() };
   byKey.set(cacheKey, entry);
   return entry;
 }

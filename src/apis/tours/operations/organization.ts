@@ -81,14 +81,16 @@ export function getCurrentOrganization(ctx: OperationContext): Result<Schemas['O
   if (failed(caller)) return caller;
   const org = ctx.store.organizations.get(caller.tenantId);
   if (!org) return fail(404, MESSAGES.organizationNotFound);
-  const view = organizationView(org);
-  // Records are frozen and replaced on change, so a record's serialisation is good for as long as it lives.
-  let json = serialised.get(org);
-  if (json === undefined) serialised.set(org, (json = JSON.stringify(view)));
-  return { ...ok(view), json };
+  // Records are frozen and replaced on change, so a record's view and serialisation are good for as long as it lives.
+  let cached = views.get(org);
+  if (!cached) {
+    const view = organizationView(org);
+    views.set(org, (cached = { view, json: Buffer.from(JSON.stringify(view)) }));
+  }
+  return { ...ok(cached.view), json: cached.json };
 }
 
-const serialised = new WeakMap<OrganizationRecord, string>();
+const views = new WeakMap<OrganizationRecord, { readonly view: Schemas['Organization']; readonly json: Buffer }>();
 
 /** TO1; the "Role: Admin" gate (TR3) is the engine's step 5. */
 export function updateCurrentOrganization(ctx: OperationContext): Result<Schemas['Organization']> {
