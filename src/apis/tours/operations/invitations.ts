@@ -121,14 +121,21 @@ export function createInvitation(ctx: OperationContext): Result<Schemas['Invitat
   return created(invitationView(invitation, now));
 }
 
-/** TI2: a new token (the old one stops working), `expiresAt` 7 days from now, a new email; 409 when not pending. */
-export function resendInvitation(ctx: OperationContext): Result<Schemas['Invitation']> {
+/** TI2: the organization's invitation of the path, still pending now; else its 404, or the 409 `Invitation is not pending`. */
+function pendingInvitation(ctx: OperationContext): { readonly invitation: InvitationRecord; readonly now: number } | ErrorResult {
   const caller = needMember(ctx);
   if (failed(caller)) return caller;
   const invitation = findInvitation(ctx, caller);
   if (failed(invitation)) return invitation;
   const now = ctx.clock.now();
-  if (invitationStatus(invitation, now) !== 'pending') return fail(409, MESSAGES.invitationNotPending);
+  return invitationStatus(invitation, now) === 'pending' ? { invitation, now } : fail(409, MESSAGES.invitationNotPending);
+}
+
+/** TI2: a new token (the old one stops working), `expiresAt` 7 days from now, a new email; 409 when not pending. */
+export function resendInvitation(ctx: OperationContext): Result<Schemas['Invitation']> {
+  const pending = pendingInvitation(ctx);
+  if (failed(pending)) return pending;
+  const { invitation, now } = pending;
   const token = newToken();
   const next: InvitationRecord = { ...invitation, tokenHash: sha256Hex(token), expiresAt: isoAt(now + INVITATION_TTL_MS) };
   ctx.store.write(() => {
@@ -140,12 +147,9 @@ export function resendInvitation(ctx: OperationContext): Result<Schemas['Invitat
 
 /** TI2: revokes a pending invitation (its token stops working, TI3); 409 when not pending. */
 export function revokeInvitation(ctx: OperationContext): Result<Schemas['Success']> {
-  const caller = needMember(ctx);
-  if (failed(caller)) return caller;
-  const invitation = findInvitation(ctx, caller);
-  if (failed(invitation)) return invitation;
-  const now = ctx.clock.now();
-  if (invitationStatus(invitation, now) !== 'pending') return fail(409, MESSAGES.invitationNotPending);
+  const pending = pendingInvitation(ctx);
+  if (failed(pending)) return pending;
+  const { invitation, now } = pending;
   ctx.store.write(() => ctx.store.invitations.replace({ ...invitation, status: 'revoked', revokedAt: isoAt(now) }));
   return ok(SUCCESS);
 }
