@@ -4,21 +4,20 @@
  * they over the limit, what does the operation answer). No HTTP: headers come in as strings and go out
  * as a record.
  */
-import { loadSpec, projectPath, type AccessModel } from '../../contract/index.js';
+import type { AccessModel } from '../../contract/index.js';
 import { callerFor, effectiveRole, type Caller } from './caller.js';
 import { ToursClock } from './clock.js';
 import { authenticate, readCredentials, type Authentication } from './credentials.js';
 import { OPERATIONS, type Result } from './operations/index.js';
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateDecision, type RateLimitConfig } from './rate-limit.js';
 import { loadToursFixture, seedSnapshot, seededCredentials, type SeededCredentials, type ToursFixture } from './seed.js';
+import { toursSpec } from './spec.js';
 import { ToursStore, parseToursSnapshot } from './store.js';
 import type { InvitationEmailRecord, ToursSnapshot } from './records.js';
 
-export const TOURS_SPEC = 'openapi/tours-organizations.yaml';
-
 /** The spec's `x-access-model` of this API: permission catalogue, system roles, platform flags (read at run time). */
-export function loadToursModel(file: string = projectPath(TOURS_SPEC)): AccessModel {
-  return loadSpec(file).accessModel;
+export function loadToursModel(): AccessModel {
+  return toursSpec().accessModel;
 }
 
 export interface ToursDomainOptions {

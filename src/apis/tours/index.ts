@@ -5,18 +5,20 @@
  */
 import type { ApiDefinition } from '../../engine/api-definition.js';
 import { createToursMockApi } from './mock-api.js';
+import { TOURS_SPEC } from './spec.js';
 
 /** The Tours & Events Organizations API's mock, handed to the engine as `toursApi`. */
 export const toursApi: ApiDefinition = Object.freeze({
   name: 'tours',
   title: 'Tours & Events Organizations API',
-  specFile: 'openapi/tours-organizations.yaml',
+  specFile: TOURS_SPEC,
   // Section 9: browser apps on another origin send the session cookie (`credentials: 'include'`).
   corsCredentials: true,
   create: createToursMockApi,
 });
 
-export { ToursDomain, TOURS_SPEC, loadToursModel } from './domain.js';
+export { ToursDomain, loadToursModel } from './domain.js';
+export { TOURS_SPEC } from './spec.js';
 export { ToursStore, ToursStateError } from './store.js';
 export { ToursClock, fixedClock } from './clock.js';
 export { API_KEY_PATTERN, SESSION_COOKIE, SESSION_TTL_MS, readCredentials } from './credentials.js';

@@ -7,13 +7,13 @@
  * Not here, because they are read from the spec's `x-access-model` at run time: the membership 403s
  * (`no_organization`, `member_suspended`) and the `session_required` 403 (`wrongCredential`).
  */
-import { loadSpec, projectPath } from '../../contract/index.js';
 import { specMessages } from '../../engine/spec-messages.js';
 import type { Schemas } from './records.js';
+import { toursSpec } from './spec.js';
 
 type Reason = Schemas['ErrorReason'];
 
-const { example, component, shared } = specMessages(loadSpec(projectPath('openapi/tours-organizations.yaml')));
+const { example, component, shared } = specMessages(toursSpec());
 
 export const MESSAGES = Object.freeze({
   /** components.examples.InsufficientPermissions (the gate's 403, step 5). */

@@ -7,16 +7,17 @@
  * checks the shape of the body (400), finds its target (404, another organization's answered exactly
  * like a missing one), then applies the business rules in the order of step 8 (403, 422, 409).
  */
-import { loadSpec, projectPath, type AccessModel, type OperationSpec } from '../../../contract/index.js';
+import type { AccessModel, OperationSpec } from '../../../contract/index.js';
 import { pageCap, type PageRequest } from '../../../engine/paging.js';
 import type { Caller } from '../caller.js';
 import type { Clock } from '../clock.js';
 import { MESSAGES, TEMPLATES } from '../messages.js';
 import { isoAt, type ApiKeyRecord, type InvitationRecord, type MemberRecord, type OrganizationRecord, type RoleRecord, type Schemas } from '../records.js';
 import type { ToursStore } from '../store.js';
+import { toursSpec } from '../spec.js';
 
 /** This API's spec, for the paging facts it holds. */
-const TOURS = loadSpec(projectPath('openapi/tours-organizations.yaml'));
+const TOURS = toursSpec();
 
 export type ErrorBody = Schemas['Error'];
 export type ErrorReason = Schemas['ErrorReason'];
