@@ -5,7 +5,7 @@
  * asks this API's domain (domain.ts) for its facts and for the business part of each operation.
  */
 import type { LoadedSpec } from '../../contract/index.js';
-import type { ApiResponse, Authentication as EngineAuthentication, MockApi, MockOptions } from '../../engine/api.js';
+import type { ApiResponse, Authentication as EngineAuthentication, Credentials, MockApi, MockOptions } from '../../engine/api.js';
 import { readErrorBodies } from '../../engine/error-bodies.js';
 import type { AccessBackend, Authenticated, CallerFacts, Found, HandlerTable, MemberHandler, PublicHandler } from '../../engine/operation-handler.js';
 import { checkHandlers, createPipeline } from '../../engine/pipeline.js';
@@ -75,8 +75,14 @@ export function createToursMockApi(options: MockOptions, spec: LoadedSpec): Mock
     now: options.now,
   });
   const errors = readErrorBodies(spec);
-  const credentialsOf = (request: { authorization?: string | undefined; cookie?: string | undefined }) =>
-    domain.authenticate(request.authorization, request.cookie);
+  /** Step 1 and TA4, for both the pipeline and `Prefer`: the caller, nothing sent, or the 401's message. */
+  const judge = (request: Credentials): { readonly caller: Caller } | { readonly none: true } | { readonly error: string } => {
+    const judged = domain.authenticate(request.authorization, request.cookie);
+    if (judged.kind === 'none') return { none: true };
+    const caller = judged.kind === 'ok' ? domain.callerOf(judged) : null;
+    // An accepted credential whose user is gone reads as an ended session (TA3).
+    return caller ? { caller } : { error: judged.kind === 'refused' ? judged.error : MESSAGES.invalidSession };
+  };
 
   const facts = (caller: Caller): CallerFacts => ({
     userId: caller.userId,
@@ -93,14 +99,10 @@ export function createToursMockApi(options: MockOptions, spec: LoadedSpec): Mock
   const backend: AccessBackend<Caller, OrganizationRecord> = {
     model: spec.accessModel,
     authenticate(request): Authenticated<Caller> {
-      const judged = credentialsOf(request);
-      if (judged.kind === 'none') return { kind: 'none' };
-      const caller = judged.kind === 'ok' ? domain.callerOf(judged) : null;
-      if (!caller) {
-        const error = judged.kind === 'refused' ? judged.error : MESSAGES.invalidSession;
-        return { kind: 'refused', response: errors(request.operation, 401, error, null, '-') };
-      }
-      return { kind: 'caller', caller, facts: facts(caller) };
+      const judged = judge(request);
+      if ('none' in judged) return { kind: 'none' };
+      if ('error' in judged) return { kind: 'refused', response: errors(request.operation, 401, judged.error, null, '-') };
+      return { kind: 'caller', caller: judged.caller, facts: facts(judged.caller) };
     },
     unauthenticated: (op) => errors(op, 401, MESSAGES.authenticationRequired, null, '-'),
     findTenant: (id) => domain.store.organizations.get(id),
@@ -129,10 +131,9 @@ export function createToursMockApi(options: MockOptions, spec: LoadedSpec): Mock
     handle,
     credentialColumn: 'apiKey',
     authenticate(credentials): EngineAuthentication {
-      const judged = credentialsOf(credentials);
-      const caller = judged.kind === 'ok' ? domain.callerOf(judged) : null;
-      if (caller) return { ok: true, userId: caller.userId, email: caller.email };
-      const error = judged.kind === 'refused' ? judged.error : judged.kind === 'none' ? MESSAGES.authenticationRequired : MESSAGES.invalidSession;
+      const judged = judge(credentials);
+      if ('caller' in judged) return { ok: true, userId: judged.caller.userId, email: judged.caller.email };
+      const error = 'error' in judged ? judged.error : MESSAGES.authenticationRequired;
       return { ok: false, response: { status: 401, body: { error }, principal: '-', mutated: false } };
     },
     reset: () => domain.reset(),
