@@ -3,11 +3,11 @@
  * (schema, content type, headers, undocumented status, lenient messages), secrets and outcomes.
  */
 import { describe, expect, it } from 'vitest';
-import { checkEnvelope } from '../../conformance/assertions/envelope.js';
-import { checkOutcome } from '../../conformance/assertions/outcome.js';
-import { findSecrets, redact, SecretBook } from '../../conformance/assertions/secrets.js';
-import type { Expected } from '../../conformance/engine/expectations.js';
-import type { Exchange, ExchangeSubject } from '../../conformance/http/exchange.js';
+import { checkEnvelope } from '../../conformance/kernel/assertions/envelope.js';
+import { checkOutcome } from '../../conformance/kernel/assertions/outcome.js';
+import { findSecrets, redact, SecretBook } from '../../conformance/kernel/assertions/secrets.js';
+import type { Expected } from '../../conformance/profiles/flashback/expectations.js';
+import type { Exchange, ExchangeSubject } from '../../conformance/kernel/http/exchange.js';
 import { compileValidators, loadSpec } from '../../src/contract/index.js';
 
 const spec = loadSpec();

@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ROLES, loadSpec, type RoleValue } from '../../src/contract/index.js';
-import { expectedOutcome, type CallFacts, type Expected } from '../../conformance/engine/expectations.js';
-import type { Actor } from '../../conformance/principals/actors.js';
+import { expectedOutcome, type CallFacts, type Expected } from '../../conformance/profiles/flashback/expectations.js';
+import type { Actor } from '../../conformance/profiles/flashback/principals/actors.js';
 
 const spec = loadSpec();
 const A = 'org-a';

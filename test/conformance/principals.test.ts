@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformance, SetupError } from '../../conformance/index.js';
-import { parseConfig, readEnvironment } from '../../conformance/principals/credentials.js';
+import { parseConfig, readEnvironment } from '../../conformance/profiles/flashback/principals/credentials.js';
 import { projectPath } from '../../src/contract/index.js';
 import { answer, startBrokenTarget, type BrokenTarget, type MockPrincipal } from './helpers/proxy.js';
 

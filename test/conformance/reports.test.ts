@@ -6,9 +6,9 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatConsoleReport, runConformance, type RunResult } from '../../conformance/index.js';
-import { formatHtmlReport } from '../../conformance/reports/html.js';
-import { formatJsonReport } from '../../conformance/reports/json.js';
-import { formatJunitReport } from '../../conformance/reports/junit.js';
+import { formatHtmlReport } from '../../conformance/kernel/reports/html.js';
+import { formatJsonReport } from '../../conformance/kernel/reports/json.js';
+import { formatJunitReport } from '../../conformance/kernel/reports/junit.js';
 import { BROKEN_TARGETS } from './helpers/broken-targets.js';
 import { startBrokenTarget, type Breakage, type BrokenTarget, type MockPrincipal } from './helpers/proxy.js';
 

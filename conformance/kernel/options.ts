@@ -1,0 +1,98 @@
+/**
+ * The options of a run, resolved once into a frozen object with one explicit default per field.
+ * Anything unusable is a SetupError whose message says what to do.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FetchLike } from './http/client.js';
+import { SetupError } from './errors.js';
+import { GROUP_NAMES, isGroupName, type GroupName } from '../profiles/flashback/groups.js';
+
+export interface ConformanceOptions {
+  /** Base URL of the target, e.g. `http://127.0.0.1:4010`. */
+  readonly target: string;
+  /** `--config FILE`: principals as `{token}` or `{email, password}`. */
+  readonly configFile?: string | undefined;
+  /** Where `CONFORMANCE_<NAME>_*` variables are read; the CLI passes `process.env`. Default: none. */
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined;
+  /** `--only`: the groups to run (names or a comma-separated list). Default: all. */
+  readonly only?: readonly string[] | string | undefined;
+  /** `--read-only`: run only what changes nothing on the target. */
+  readonly readOnly?: boolean | undefined;
+  /** `--lenient-messages`: accept any non-empty message where the spec documents one. */
+  readonly lenientMessages?: boolean | undefined;
+  /** Per-request timeout. Default 10 s. */
+  readonly timeoutMs?: number | undefined;
+  /** Marks the users a run creates (`conf-<runId>-...@example.test`). Default: random. */
+  readonly runId?: string | undefined;
+  /** Another spec file (tests). Default: openapi/organization.yaml. */
+  readonly specFile?: string | undefined;
+  /** Injected fetch (tests). Default: the global fetch. */
+  readonly fetch?: FetchLike | undefined;
+}
+
+export interface ResolvedOptions {
+  readonly target: string;
+  readonly configFile: string | null;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly only: readonly GroupName[];
+  readonly readOnly: boolean;
+  readonly lenientMessages: boolean;
+  readonly timeoutMs: number;
+  readonly runId: string;
+  readonly specFile: string | null;
+  readonly fetch: FetchLike | null;
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+export function resolveOptions(input: ConformanceOptions): ResolvedOptions {
+  return Object.freeze({
+    target: parseTarget(input.target),
+    configFile: input.configFile ?? null,
+    env: input.env ?? {},
+    only: parseOnly(input.only),
+    readOnly: input.readOnly ?? false,
+    lenientMessages: input.lenientMessages ?? false,
+    timeoutMs: parseTimeout(input.timeoutMs),
+    runId: parseRunId(input.runId),
+    specFile: input.specFile ?? null,
+    fetch: input.fetch ?? null,
+  });
+}
+
+function parseTarget(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new SetupError(`--target must be an http(s) URL such as http://127.0.0.1:4010, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SetupError(`--target must be an http(s) URL, got "${raw}"`);
+  if (url.search || url.hash) throw new SetupError(`--target must be a base URL without query or fragment, got "${raw}"`);
+  return url.href.replace(/\/+$/, '');
+}
+
+function parseOnly(raw: ConformanceOptions['only']): readonly GroupName[] {
+  if (raw === undefined) return GROUP_NAMES;
+  const names = (typeof raw === 'string' ? [raw] : raw)
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (names.length === 0) throw new SetupError(`--only needs at least one group: ${GROUP_NAMES.join(', ')}`);
+  const unknown = names.filter((n) => !isGroupName(n));
+  if (unknown.length > 0) throw new SetupError(`Unknown group "${unknown.join('", "')}" in --only; use ${GROUP_NAMES.join(', ')}`);
+  return GROUP_NAMES.filter((g) => names.includes(g));
+}
+
+function parseTimeout(raw: number | undefined): number {
+  if (raw === undefined) return DEFAULT_TIMEOUT_MS;
+  if (!Number.isFinite(raw) || raw <= 0) throw new SetupError(`--timeout must be a positive number of milliseconds, got ${raw}`);
+  return raw;
+}
+
+function parseRunId(raw: string | undefined): string {
+  if (raw === undefined) return randomBytes(4).toString('hex');
+  if (!/^[a-z0-9]{1,16}$/.test(raw))
+    throw new SetupError(`--run-id must be 1 to 16 lower-case letters or digits (it goes into e-mail addresses), got "${raw}"`);
+  return raw;
+}

@@ -1,0 +1,73 @@
+/**
+ * `--junit FILE`: one <testsuite> per check group, one <testcase> per case; a failed case carries
+ * one <failure> whose message is the first failure and whose text lists them all with requests.
+ */
+import { GROUP_NAMES } from '../../profiles/flashback/groups.js';
+import type { Failure } from '../failure.js';
+import type { CaseResult, RunResult } from '../result.js';
+
+export function formatJunitReport(result: RunResult): string {
+  const failures = new Map(result.failures.map((f) => [f.id, f]));
+  const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  const t = result.totals;
+  out.push(
+    `<testsuites name="conformance" tests="${t.cases}" failures="${t.failed}" skipped="${t.skipped}" errors="0" time="${seconds(result.durationMs)}" timestamp="${attr(result.startedAt)}">`,
+  );
+  for (const group of GROUP_NAMES) {
+    const cases = result.cases.filter((c) => c.group === group);
+    if (cases.length === 0) continue;
+    const failed = cases.filter((c) => c.status === 'failed').length;
+    const skipped = cases.filter((c) => c.status === 'skipped').length;
+    const time = cases.reduce((ms, c) => ms + c.durationMs, 0);
+    out.push(
+      `  <testsuite name="${group}" tests="${cases.length}" failures="${failed}" skipped="${skipped}" errors="0" time="${seconds(time)}" timestamp="${attr(result.startedAt)}">`,
+    );
+    out.push('    <properties>');
+    out.push(`      <property name="target" value="${attr(result.target)}"/>`);
+    out.push(`      <property name="runId" value="${attr(result.runId)}"/>`);
+    out.push('    </properties>');
+    for (const c of cases) out.push(...testcase(c, failures, result));
+    out.push('  </testsuite>');
+  }
+  out.push('</testsuites>', '');
+  return out.join('\n');
+}
+
+function testcase(c: CaseResult, failures: ReadonlyMap<number, Failure>, result: RunResult): string[] {
+  const open = `    <testcase classname="conformance.${c.group}" name="${attr(c.name)}" time="${seconds(c.durationMs)}"`;
+  if (c.status === 'passed') return [`${open}/>`];
+  if (c.status === 'skipped') return [`${open}>`, `      <skipped message="${attr(c.skipReason ?? '')}"/>`, '    </testcase>'];
+  const list = c.failureIds.map((id) => failures.get(id)).filter((f): f is Failure => f !== undefined);
+  const first = list[0];
+  const details = list.map((f) => describe(f, result)).join('\n\n');
+  return [
+    `${open}>`,
+    `      <failure type="${attr(first?.kind ?? 'failure')}" message="${attr(first?.message ?? 'failed')}">${text(details)}</failure>`,
+    '    </testcase>',
+  ];
+}
+
+function describe(f: Failure, result: RunResult): string {
+  const lines = [`[${f.kind}] ${f.message}`, `principal: ${f.principal}`];
+  if (f.request) lines.push(`request: ${f.request.method} ${f.request.path}${f.request.body ? ` ${f.request.body}` : ''}`);
+  const exchange = f.exchangeId === null ? undefined : result.exchanges[f.exchangeId - 1];
+  if (exchange?.response) lines.push(`response: ${exchange.response.status} ${exchange.response.body}`);
+  else if (exchange?.error) lines.push(`response: none (${exchange.error})`);
+  return lines.join('\n');
+}
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(3);
+}
+
+// XML 1.0 allows only these characters; anything else from a response body is dropped.
+// eslint-disable-next-line no-control-regex -- the point: the characters XML 1.0 cannot hold, control characters among them
+const INVALID_XML = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+function text(value: string): string {
+  return value.replace(INVALID_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function attr(value: string): string {
+  return text(value).replace(/"/g, '&quot;').replace(/\n/g, '&#10;');
+}

@@ -1,0 +1,104 @@
+/** What a run returns: the data every report (console, JUnit, JSON, HTML) is drawn from. */
+import type { CredentialSource } from '../profiles/flashback/principals/credentials.js';
+import type { Failure } from './failure.js';
+import type { GroupName } from '../profiles/flashback/groups.js';
+
+export type CaseStatus = 'passed' | 'failed' | 'skipped';
+
+export interface CaseResult {
+  readonly id: string;
+  readonly group: GroupName;
+  readonly name: string;
+  readonly status: CaseStatus;
+  /** Why it was skipped. */
+  readonly skipReason: string | null;
+  readonly failureIds: readonly number[];
+  readonly exchangeIds: readonly number[];
+  readonly durationMs: number;
+}
+
+/** One cell of the operation × principal matrix. */
+export interface MatrixCell {
+  readonly operationId: string;
+  readonly principal: string;
+  readonly expected: { readonly status: number; readonly message: string | null; readonly reason: string } | null;
+  readonly received: number | null;
+  readonly outcome: 'pass' | 'fail' | 'skip';
+  readonly note: string | null;
+  readonly caseId: string;
+  readonly exchangeId: number | null;
+}
+
+export interface PrincipalReport {
+  readonly name: string;
+  readonly available: boolean;
+  readonly source: CredentialSource | null;
+  /** Role name, `none` (no organization), or `unknown`. */
+  readonly role: string | null;
+  readonly userId: string | null;
+  readonly orgId: string | null;
+  readonly note: string | null;
+}
+
+/** An exchange as reports show it: tokens and passwords redacted, bodies cut to a readable size. */
+export interface ExchangeRecord {
+  readonly id: number;
+  readonly caseId: string;
+  readonly principal: string;
+  readonly operation: string;
+  readonly request: {
+    readonly method: string;
+    readonly path: string;
+    readonly authorization: string | null;
+    readonly contentType: string | null;
+    readonly body: string | null;
+  };
+  readonly response: {
+    readonly status: number;
+    readonly contentType: string | null;
+    readonly headers: Readonly<Record<string, string>>;
+    readonly body: string;
+  } | null;
+  readonly error: string | null;
+  readonly durationMs: number;
+}
+
+export interface GroupSummary {
+  readonly name: GroupName;
+  readonly title: string;
+  readonly selected: boolean;
+  readonly passed: number;
+  readonly failed: number;
+  readonly skipped: number;
+}
+
+export interface RunResult {
+  readonly runId: string;
+  readonly target: string;
+  readonly spec: { readonly file: string; readonly version: string };
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly options: { readonly readOnly: boolean; readonly lenientMessages: boolean; readonly only: readonly GroupName[] };
+  readonly principalSource: string;
+  readonly principals: readonly PrincipalReport[];
+  readonly groups: readonly GroupSummary[];
+  readonly cases: readonly CaseResult[];
+  readonly failures: readonly Failure[];
+  readonly matrix: {
+    readonly operations: readonly { readonly operationId: string; readonly method: string; readonly path: string }[];
+    readonly principals: readonly string[];
+    readonly cells: readonly MatrixCell[];
+  };
+  readonly exchanges: readonly ExchangeRecord[];
+  readonly notes: readonly string[];
+  readonly totals: {
+    readonly cases: number;
+    readonly passed: number;
+    readonly failed: number;
+    readonly skipped: number;
+    readonly failures: number;
+    readonly requests: number;
+  };
+  /** 0: every check passed (skips allowed); 1: at least one failed. Setup problems throw SetupError (exit 2). */
+  readonly exitCode: 0 | 1;
+}

@@ -1,0 +1,198 @@
+/**
+ * (6) Robustness: a body that is not JSON, a wrong content type, an oversized body, an unknown
+ * route, a wrong method (W1, W2, section 3), and, over the whole run, no 5xx and no dropped
+ * connection (W3).
+ */
+import type { RunContext } from '../context.js';
+import { because, byRule, expectedOutcome, type Expected } from '../expectations.js';
+import { componentMessage, exampleMessage, OP } from '../operations.js';
+import type { CaseScope } from '../../../kernel/recorder.js';
+import { preview } from '../../../kernel/text.js';
+import type { RequestSpec } from '../../../kernel/http/client.js';
+import { operationLabel, type Exchange } from '../../../kernel/http/exchange.js';
+import type { Actor } from '../principals/actors.js';
+import { expectThat } from './targets.js';
+
+/** Just over the 1 MiB limit of W1. */
+const OVERSIZED_BYTES = 1024 * 1024 + 4096;
+
+export async function runRobustness(ctx: RunContext): Promise<void> {
+  const run = (name: string, mutates: boolean, body: (scope: CaseScope) => Promise<void>): Promise<unknown> =>
+    ctx.recorder.run('robustness', name, { mutates }, body);
+  const invalidJson = (op: string): Expected =>
+    status(400, exampleMessage(ctx.spec, OP.createUser, 400, 'invalidJson'), 'W1', `a body that is not JSON is a 400 in the error envelope of ${op}`);
+  const broken: RequestSpec['raw'] = { body: '{"email": "conf-', contentType: 'application/json', summary: '{"email": "conf-  (cut short: not JSON)' };
+
+  await run('a body that is not JSON is a 400 "Invalid JSON body" (W1)', false, async (scope) => {
+    const owner = ctx.need(scope, 'owner');
+    const home = ctx.homeOrgId ?? scope.skip("the members' organization id is unknown");
+    // The user id names no one: the body is checked before the target (section 3), and nothing can be written.
+    const missing = `conf-${ctx.runId}-missing`;
+    for (const [operationId, params] of [
+      [OP.createUser, {}],
+      [OP.updateOrganization, { orgId: home }],
+      [OP.updateUser, { userId: missing }],
+    ] as const) {
+      ctx.expect(scope, await ctx.call(scope, owner, operationId, { params, raw: broken }), invalidJson(operationId));
+    }
+    ctx.expect(scope, await ctx.call(scope, null, OP.login, { raw: broken }), {
+      ...invalidJson(OP.login),
+      message: componentMessage(ctx.spec, 'AuthBadRequest'),
+    });
+  });
+
+  await run('authentication and role come before the body (section 3)', false, async (scope) => {
+    const billing = ctx.need(scope, 'billing');
+    for (const actor of [billing, ctx.pseudo[0]].filter((a): a is Actor => a !== undefined)) {
+      const expected = expectedOutcome(ctx.spec, ctx.op(OP.createUser), actor, {});
+      if (expected.status === null) continue;
+      const exchange = await ctx.call(scope, actor, OP.createUser, { raw: broken });
+      ctx.expect(scope, exchange, { ...expected, kind: 'robustness', reason: `section 3: ${expected.reason}, whatever the body` });
+    }
+  });
+
+  await run('another content type is a 415 (W1)', true, async (scope) => {
+    const owner = ctx.need(scope, 'owner');
+    const body = JSON.stringify(ctx.fixtures.createBody('text-plain'));
+    const exchange = await ctx.call(scope, owner, OP.createUser, {
+      raw: { body, contentType: 'text/plain', summary: `${body.replace(/"password":"[^"]*"/, '"password":"***"')} (as text/plain)` },
+    });
+    ctx.expect(scope, exchange, status(415, componentMessage(ctx.spec, 'NullDataUnsupportedMediaType'), 'W1', 'a body that is not application/json is a 415'));
+  });
+
+  await run('a body over 1 MiB is a 413 (W1)', true, async (scope) => {
+    const owner = ctx.need(scope, 'owner');
+    const padded = JSON.stringify({ ...ctx.fixtures.createBody('oversized'), padding: 'x'.repeat(OVERSIZED_BYTES) });
+    const exchange = await ctx.call(scope, owner, OP.createUser, {
+      raw: { body: padded, contentType: 'application/json', summary: `a valid create body padded to ${padded.length} bytes` },
+    });
+    ctx.expect(scope, exchange, status(413, componentMessage(ctx.spec, 'NullDataPayloadTooLarge'), 'W1', 'a body over 1 MiB is a 413'));
+  });
+
+  await run('an unknown path is a 404 "Not found" (W2)', false, async (scope) => {
+    const message = componentMessage(ctx.spec, 'RouteNotFound');
+    const expected = status(404, message, 'W2', 'an unknown path is a 404 {success: false, message: "Not found"}');
+    ctx.expect(scope, await ctx.stray(scope, null, 'RouteNotFound', { method: 'GET', path: `/conformance-${ctx.runId}-unknown` }), expected);
+    const owner = ctx.actor('owner') ?? null;
+    ctx.expect(scope, await ctx.stray(scope, owner, 'RouteNotFound', { method: 'GET', path: `/organization/users/conf-${ctx.runId}/unknown` }), expected);
+  });
+
+  await run('a known path with another method is a 405 with Allow (W2)', false, async (scope) => {
+    const owner = ctx.need(scope, 'owner');
+    const home = ctx.homeOrgId ?? scope.skip("the members' organization id is unknown");
+    const probes: [string, string, string][] = [
+      ['PATCH', '/organization/users', '/organization/users'],
+      ['PATCH', `/organization/${encodeURIComponent(home)}`, '/organization/{orgId}'],
+      ['GET', `/organization/users/conf-${ctx.runId}/activate`, '/organization/users/{userId}/activate'],
+    ];
+    for (const [method, path, template] of probes) {
+      const exchange = await ctx.stray(scope, owner, 'MethodNotAllowed', { method, path });
+      if (!ctx.expect(scope, exchange, status(405, componentMessage(ctx.spec, 'MethodNotAllowed'), 'W2', `${template} does not serve ${method}`))) continue;
+      checkAllow(scope, exchange, ctx.spec.methodsByPath.get(template) ?? [], method);
+    }
+  });
+}
+
+function status(code: number, message: string, rule: string, says: string): Expected {
+  return byRule('robustness', rule, says, code, message);
+}
+
+/** W2: `Allow` lists the methods the path serves (and not the one that was refused). */
+function checkAllow(scope: CaseScope, exchange: Exchange, served: readonly string[], sent: string): void {
+  const header = exchange.response?.headers.allow ?? null;
+  const listed = new Set(
+    (header ?? '')
+      .split(',')
+      .map((m) => m.trim().toUpperCase())
+      .filter(Boolean),
+  );
+  const missing = served.filter((m) => !listed.has(m));
+  expectThat(scope, exchange, header !== null && missing.length === 0 && !listed.has(sent), {
+    ...because('robustness', 'W2', 'a 405 carries an Allow header listing the methods the path serves'),
+    expected: `Allow: ${served.join(', ')}`,
+    received: header === null ? 'no Allow header' : `Allow: ${header}`,
+  });
+}
+
+/**
+ * W3 over the whole run: no 5xx and no dropped connection, on any request the suite sent. Fails
+ * whenever one happened. A 5xx or drop that a case already reported (as a robustness failure, see
+ * assertions/outcome.ts) is not listed a second time: they are folded into one failure here that
+ * counts them and names the checks that report them; any other is listed on its own.
+ */
+export async function sweepServerErrors(ctx: RunContext): Promise<void> {
+  const reported = new Map<number, string>();
+  for (const f of ctx.recorder.failures) {
+    const serverSide = (f.type === 'status' && f.received >= 500) || f.type === 'transport';
+    if (serverSide && f.kind === 'robustness' && f.exchangeId !== null && !reported.has(f.exchangeId)) reported.set(f.exchangeId, f.check);
+  }
+  await ctx.recorder.run('robustness', 'no 5xx and no dropped connection anywhere in the run (W3)', { mutates: false }, async (scope) => {
+    const folded: Exchange[] = [];
+    for (const exchange of ctx.http.exchanges) {
+      if (exchange.meta.subject.kind === 'internal') continue;
+      const code = exchange.response?.status;
+      if (exchange.response && code !== undefined && code < 500) continue;
+      scope.attach(exchange);
+      if (reported.has(exchange.id)) folded.push(exchange);
+      else if (exchange.response && code !== undefined) {
+        scope.failOn(exchange, {
+          type: 'state',
+          kind: 'robustness',
+          reason: 'W3: no request, however malformed, yields a 5xx',
+          expected: 'a status below 500',
+          received: `${code} ${exchange.response.text.slice(0, 120)}`,
+        });
+      } else {
+        scope.failOn(exchange, {
+          type: 'transport',
+          kind: 'robustness',
+          reason: 'W3: no request drops the connection',
+          expected: 'an HTTP response',
+          received: exchange.error ?? 'no response',
+        });
+      }
+    }
+    if (folded.length === 0) return;
+    const groups = tally(folded.map((e) => reported.get(e.id) as string));
+    scope.fail({
+      type: 'state',
+      kind: 'robustness',
+      operation: preview([...new Set(folded.map(operationLabel))], 3),
+      principal: preview([...new Set(folded.map((e) => e.meta.principal))], 3),
+      request: null,
+      exchangeId: null,
+      reason: 'W3: no request, however malformed, yields a 5xx or drops the connection',
+      expected: 'no 5xx and no dropped connection in the run',
+      received: `${answers(folded)}, each also listed under the check that sent it (${groups})`,
+    });
+  });
+}
+
+/** `matrix ×12, lifecycle ×1`. */
+function tally(items: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(item, (counts.get(item) ?? 0) + 1);
+  return [...counts].map(([item, n]) => `${item} ×${n}`).join(', ');
+}
+
+/** `500 ×12 (logout ×11, login ×1); no response ×1`. */
+function answers(exchanges: readonly Exchange[]): string {
+  const byAnswer = new Map<string, Map<string, number>>();
+  for (const e of exchanges) {
+    const answer = e.response ? String(e.response.status) : 'no response';
+    const ops = byAnswer.get(answer) ?? new Map<string, number>();
+    const op = operationLabel(e);
+    ops.set(op, (ops.get(op) ?? 0) + 1);
+    byAnswer.set(answer, ops);
+  }
+  return [...byAnswer]
+    .map(([answer, ops]) => {
+      const total = [...ops.values()].reduce((a, b) => a + b, 0);
+      const top = [...ops].sort((a, b) => b[1] - a[1]);
+      return `${answer} ×${total} (${preview(
+        top.map(([op, n]) => `${op} ×${n}`),
+        4,
+      )})`;
+    })
+    .join('; ');
+}
