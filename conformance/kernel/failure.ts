@@ -5,7 +5,6 @@
  * who/what/why fields, so reports can group by `kind` and print each one as
  * `Received: 200. Expected: 403 (BILLING may not list organization users)`.
  */
-import type { GroupName } from '../profiles/flashback/groups.js';
 
 /** The headings of the console summary: what sort of defect the failure points at. */
 export type FailureKind = 'auth' | 'role' | 'tenant' | 'envelope' | 'business' | 'robustness';
@@ -30,7 +29,7 @@ export interface RequestSummary {
 
 interface FailureBase {
   readonly id: number;
-  readonly check: GroupName;
+  readonly check: string;
   /** The case (JUnit test case) that found it. */
   readonly caseId: string;
   readonly kind: FailureKind;

@@ -5,7 +5,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FetchLike } from './http/client.js';
 import { SetupError } from './errors.js';
-import { GROUP_NAMES, isGroupName, type GroupName } from '../profiles/flashback/groups.js';
 
 export interface ConformanceOptions {
   /** Base URL of the target, e.g. `http://127.0.0.1:4010`. */
@@ -24,7 +23,7 @@ export interface ConformanceOptions {
   readonly timeoutMs?: number | undefined;
   /** Marks the users a run creates (`conf-<runId>-...@example.test`). Default: random. */
   readonly runId?: string | undefined;
-  /** Another spec file (tests). Default: openapi/organization.yaml. */
+  /** Another spec file (tests). Default: the profile's own (openapi/organization.yaml for Flashback). */
   readonly specFile?: string | undefined;
   /** Injected fetch (tests). Default: the global fetch. */
   readonly fetch?: FetchLike | undefined;
@@ -34,7 +33,7 @@ export interface ResolvedOptions {
   readonly target: string;
   readonly configFile: string | null;
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly only: readonly GroupName[];
+  readonly only: readonly string[];
   readonly readOnly: boolean;
   readonly lenientMessages: boolean;
   readonly timeoutMs: number;
@@ -45,12 +44,13 @@ export interface ResolvedOptions {
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
-export function resolveOptions(input: ConformanceOptions): ResolvedOptions {
+/** Resolves the options of a run of a profile whose groups are `groups` (what `--only` may name). */
+export function resolveOptions(input: ConformanceOptions, groups: readonly string[]): ResolvedOptions {
   return Object.freeze({
     target: parseTarget(input.target),
     configFile: input.configFile ?? null,
     env: input.env ?? {},
-    only: parseOnly(input.only),
+    only: parseOnly(input.only, groups),
     readOnly: input.readOnly ?? false,
     lenientMessages: input.lenientMessages ?? false,
     timeoutMs: parseTimeout(input.timeoutMs),
@@ -72,16 +72,16 @@ function parseTarget(raw: string): string {
   return url.href.replace(/\/+$/, '');
 }
 
-function parseOnly(raw: ConformanceOptions['only']): readonly GroupName[] {
-  if (raw === undefined) return GROUP_NAMES;
+function parseOnly(raw: ConformanceOptions['only'], groups: readonly string[]): readonly string[] {
+  if (raw === undefined) return groups;
   const names = (typeof raw === 'string' ? [raw] : raw)
     .flatMap((s) => s.split(','))
     .map((s) => s.trim())
     .filter(Boolean);
-  if (names.length === 0) throw new SetupError(`--only needs at least one group: ${GROUP_NAMES.join(', ')}`);
-  const unknown = names.filter((n) => !isGroupName(n));
-  if (unknown.length > 0) throw new SetupError(`Unknown group "${unknown.join('", "')}" in --only; use ${GROUP_NAMES.join(', ')}`);
-  return GROUP_NAMES.filter((g) => names.includes(g));
+  if (names.length === 0) throw new SetupError(`--only needs at least one group: ${groups.join(', ')}`);
+  const unknown = names.filter((n) => !groups.includes(n));
+  if (unknown.length > 0) throw new SetupError(`Unknown group "${unknown.join('", "')}" in --only; use ${groups.join(', ')}`);
+  return groups.filter((g) => names.includes(g));
 }
 
 function parseTimeout(raw: number | undefined): number {

@@ -7,7 +7,6 @@ import type { Exchange } from './http/exchange.js';
 import { operationLabel } from './http/exchange.js';
 import type { Failure, FailureDraft } from './failure.js';
 import { formatFailureMessage } from './failure.js';
-import type { GroupName } from '../profiles/flashback/groups.js';
 import type { CaseResult, MatrixCell } from './result.js';
 
 /** Thrown by `CaseScope.skip`; ends the case as skipped. */
@@ -38,7 +37,7 @@ export class CaseScope {
   constructor(
     private readonly recorder: Recorder,
     readonly id: string,
-    readonly group: GroupName,
+    readonly group: string,
   ) {}
 
   /** Marks an exchange as part of this case (the send helpers do it). */
@@ -77,7 +76,7 @@ export class Recorder {
   constructor(private readonly options: RecorderOptions) {}
 
   /** Runs one case; its failures and skip reason end up in `cases`. */
-  async run(group: GroupName, name: string, options: CaseOptions, body: (scope: CaseScope) => Promise<void>): Promise<CaseResult> {
+  async run(group: string, name: string, options: CaseOptions, body: (scope: CaseScope) => Promise<void>): Promise<CaseResult> {
     const id = this.uniqueId(`${group}: ${name}`);
     const scope = new CaseScope(this, id, group);
     const started = performance.now();
@@ -105,7 +104,7 @@ export class Recorder {
     return result;
   }
 
-  addFailure(draft: FailureDraft, check: GroupName, caseId: string): Failure {
+  addFailure(draft: FailureDraft, check: string, caseId: string): Failure {
     const failure = { ...draft, id: this.failures.length + 1, check, caseId, message: formatFailureMessage(draft) } as Failure;
     this.failures.push(failure);
     return failure;

@@ -1,13 +1,12 @@
 /** What a run returns: the data every report (console, JUnit, JSON, HTML) is drawn from. */
-import type { CredentialSource } from '../profiles/flashback/principals/credentials.js';
 import type { Failure } from './failure.js';
-import type { GroupName } from '../profiles/flashback/groups.js';
 
 export type CaseStatus = 'passed' | 'failed' | 'skipped';
 
 export interface CaseResult {
   readonly id: string;
-  readonly group: GroupName;
+  /** The check group that ran it. */
+  readonly group: string;
   readonly name: string;
   readonly status: CaseStatus;
   /** Why it was skipped. */
@@ -32,7 +31,8 @@ export interface MatrixCell {
 export interface PrincipalReport {
   readonly name: string;
   readonly available: boolean;
-  readonly source: CredentialSource | null;
+  /** Where its credential came from: `config`, `env`, `mock`. */
+  readonly source: string | null;
   /** Role name, `none` (no organization), or `unknown`. */
   readonly role: string | null;
   readonly userId: string | null;
@@ -64,7 +64,7 @@ export interface ExchangeRecord {
 }
 
 export interface GroupSummary {
-  readonly name: GroupName;
+  readonly name: string;
   readonly title: string;
   readonly selected: boolean;
   readonly passed: number;
@@ -74,11 +74,13 @@ export interface GroupSummary {
 
 export interface RunResult {
   readonly runId: string;
+  /** The profile that ran: `flashback`, `tours`. */
+  readonly api: string;
   readonly target: string;
   readonly spec: { readonly file: string; readonly version: string };
   readonly startedAt: string;
   readonly durationMs: number;
-  readonly options: { readonly readOnly: boolean; readonly lenientMessages: boolean; readonly only: readonly GroupName[] };
+  readonly options: { readonly readOnly: boolean; readonly lenientMessages: boolean; readonly only: readonly string[] };
   readonly principalSource: string;
   readonly principals: readonly PrincipalReport[];
   readonly groups: readonly GroupSummary[];

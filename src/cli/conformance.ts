@@ -6,30 +6,39 @@
  * Exit codes: 0 every check passed, 1 a check failed, 2 usage, config or unreachable target.
  */
 import { parseArgs } from 'node:util';
-import { formatConsoleReport, GROUP_NAMES, runConformance, SetupError, writeReports, type RunResult } from '../../conformance/index.js';
-import { flashbackApi } from '../apis/index.js';
+import { formatConsoleReport, PROFILES, profileFor, runConformance, SetupError, writeReports, type RunResult } from '../../conformance/index.js';
+import { API_DEFINITIONS } from '../apis/index.js';
+import type { ApiName } from '../apis/names.js';
+
+const groupLines = Object.values(PROFILES)
+  .map((p) => `                         ${p.name}: ${p.groups.map((g) => g.name).join(', ')}`)
+  .join('\n');
+const principalHelp = Object.values(PROFILES)
+  .map((p) => `${p.title} (--api ${p.name}):\n${p.principalHelp}`)
+  .join('\n\n');
 
 const USAGE = `Usage: npm run conformance -- [options]
 
-  --target URL           the API to check (default: start the embedded mock on a free port)
-  --config FILE          principals: {"principals": {"owner": {"token": "..."} | {"email": "...", "password": "..."}, ...}}
-  --only GROUP,...       run only these groups: ${GROUP_NAMES.join(', ')}
+  --api NAME             the API the target serves: ${Object.keys(PROFILES).join(' or ')} (default flashback)
+  --target URL           the API to check (default: start the embedded mock of --api on a free port)
+  --config FILE          principals, as the README's "Pointing the suite at a real backend" shows for each API
+  --only GROUP,...       run only these groups:
+${groupLines}
   --read-only            run only what changes nothing on the target; list what was skipped
   --lenient-messages     accept any non-empty message where the spec documents one
   --junit FILE           write a JUnit XML report
   --json FILE            write the whole result as JSON
   --html FILE            write a self-contained HTML report (matrix and failures)
   --timeout MS           per-request timeout (default 10000)
-  --run-id ID            the run id in created users' e-mails (default: random)
+  --run-id ID            the run id in what the run creates (default: random)
   --no-color             plain console output
   -h, --help             this text
 
-Principals also come from CONFORMANCE_<NAME>_TOKEN or CONFORMANCE_<NAME>_EMAIL and _PASSWORD
-(NAME: OWNER, ADMINISTRATOR, WORKSPACES, BILLING, USER, OUTSIDER, ORGLESS, DELETED, UNVALIDATED),
-or, when neither is given, from the target's GET /__mock/principals.
+${principalHelp}
 Exit codes: 0 all passed, 1 a check failed, 2 usage, config or unreachable target.`;
 
 const FLAGS = {
+  api: { type: 'string' },
   target: { type: 'string' },
   config: { type: 'string' },
   only: { type: 'string' },
@@ -64,7 +73,8 @@ async function withTarget<T>(flags: Flags, run: (target: string) => Promise<T>):
   if (flags.target !== undefined) return run(flags.target);
   // Only the CLI composes the suite with the mock; the suite itself sees nothing but HTTP.
   const { startServer } = await import('../server/index.js');
-  const server = await startServer({ definition: flashbackApi, port: 0, log: null });
+  const definition = API_DEFINITIONS[profileFor(flags.api).name as ApiName];
+  const server = await startServer({ definition, port: 0, log: null });
   try {
     return await run(server.url);
   } finally {
@@ -80,8 +90,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const timeoutMs = parseTimeout(flags.timeout);
+    profileFor(flags.api); // an unknown --api is a usage error before any server starts
     const result: RunResult = await withTarget(flags, (target) =>
       runConformance({
+        api: flags.api,
         target,
         configFile: flags.config,
         env: process.env,

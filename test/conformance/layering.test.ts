@@ -8,6 +8,7 @@
  * project's compiler options), type-only and dynamic imports included, and followed transitively
  * through every project file; packages under node_modules are not followed.
  */
+import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectPath } from '../../src/contract/index.js';
@@ -20,6 +21,46 @@ function offenders(entries: readonly string[]): string[] {
     .filter(([file]) => FORBIDDEN.some((dir) => file.startsWith(dir)))
     .map(([, chain]) => chain.map((f) => relative(projectPath(), f)).join(' → '));
 }
+
+/** What the kernel reaches under conformance/profiles (it must reach none: each API is handed to it as a value). */
+function profileReach(entries: readonly string[]): string[] {
+  const profiles = projectPath('conformance', 'profiles') + sep;
+  return [...reachable(entries)].filter(([file]) => file.startsWith(profiles)).map(([, chain]) => chain.map((f) => relative(projectPath(), f)).join(' → '));
+}
+
+describe('conformance/kernel knows no API', () => {
+  const kernel = tsFiles(projectPath('conformance', 'kernel'));
+
+  it('reaches no profile, directly or transitively', () => {
+    expect(kernel.length).toBeGreaterThan(10);
+    expect(profileReach(kernel)).toEqual([]);
+  });
+
+  it('would catch a kernel module that imported a profile', () => {
+    // The suite's entry point composes the kernel with the profiles: seen from there, they are reached.
+    expect(profileReach([projectPath('conformance', 'index.ts')])).toContainEqual(
+      expect.stringMatching(/^conformance\/index\.ts → conformance\/profiles\/index\.ts → conformance\/profiles\/flashback\/index\.ts$/),
+    );
+  });
+
+  it('each profile reaches no other profile', () => {
+    const root = projectPath('conformance', 'profiles');
+    const names = readdirSync(root, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
+    expect(names).toContain('flashback');
+    for (const name of names) {
+      const own = join(root, name) + sep;
+      const foreign = [...reachable(tsFiles(join(root, name))).keys()].filter(
+        (f) => f.startsWith(root + sep) && !f.startsWith(own) && f !== join(root, 'index.ts'),
+      );
+      expect(
+        foreign.map((f) => relative(projectPath(), f)),
+        name,
+      ).toEqual([]);
+    }
+  });
+});
 
 describe('conformance/ layering', () => {
   const entries = tsFiles(projectPath('conformance'));

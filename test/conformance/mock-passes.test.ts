@@ -3,7 +3,8 @@
  * (the mock offers every principal and its control plane).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GROUP_NAMES, runConformance, type RunResult } from '../../conformance/index.js';
+import { runConformance, type RunResult } from '../../conformance/index.js';
+import { GROUP_NAMES } from '../../conformance/profiles/flashback/groups.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { flashbackApi } from '../../src/apis/index.js';
 

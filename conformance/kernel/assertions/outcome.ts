@@ -9,7 +9,7 @@
  * (role), another 4xx applied a rule that does not hold (business), another 2xx answered the
  * success with a status the spec does not give it (envelope).
  */
-import type { Expected } from '../../profiles/flashback/expectations.js';
+import type { Expected } from '../expected.js';
 import type { FailureKind } from '../failure.js';
 import type { ExchangeFailure } from '../recorder.js';
 import { bodyMessage, type Exchange } from '../http/exchange.js';

@@ -5,7 +5,6 @@
  * last line is the verdict.
  */
 import { FAILURE_KINDS, KIND_TITLES, type Failure } from '../failure.js';
-import { GROUP_NAMES } from '../../profiles/flashback/groups.js';
 import type { RunResult } from '../result.js';
 import { preview } from '../text.js';
 import { groupFailures, groupSkips } from './grouping.js';
@@ -54,7 +53,7 @@ export function formatConsoleReport(result: RunResult, options: ConsoleOptions =
     lines.push('', c.bold(`Skipped (${result.totals.skipped}):`));
     for (const s of skips) {
       lines.push(`  ${c.yellow('-')} ${s.reason} (${s.cases.length}):`);
-      for (const group of GROUP_NAMES) {
+      for (const { name: group } of result.groups) {
         const names = s.cases.filter((x) => x.group === group).map((x) => x.name);
         if (names.length) lines.push(c.dim(`      ${group}: ${names.join('; ')}`));
       }

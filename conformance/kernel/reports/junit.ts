@@ -2,7 +2,6 @@
  * `--junit FILE`: one <testsuite> per check group, one <testcase> per case; a failed case carries
  * one <failure> whose message is the first failure and whose text lists them all with requests.
  */
-import { GROUP_NAMES } from '../../profiles/flashback/groups.js';
 import type { Failure } from '../failure.js';
 import type { CaseResult, RunResult } from '../result.js';
 
@@ -13,7 +12,7 @@ export function formatJunitReport(result: RunResult): string {
   out.push(
     `<testsuites name="conformance" tests="${t.cases}" failures="${t.failed}" skipped="${t.skipped}" errors="0" time="${seconds(result.durationMs)}" timestamp="${attr(result.startedAt)}">`,
   );
-  for (const group of GROUP_NAMES) {
+  for (const { name: group } of result.groups) {
     const cases = result.cases.filter((c) => c.group === group);
     if (cases.length === 0) continue;
     const failed = cases.filter((c) => c.status === 'failed').length;

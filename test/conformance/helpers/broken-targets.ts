@@ -3,7 +3,8 @@
  * a proxy rewrite in front of the mock, with the kind, check and case the suite must report it
  * under. Grouped by the check that must catch it; every check of the suite has at least one.
  */
-import type { FailureKind, GroupName } from '../../../conformance/index.js';
+import type { FailureKind } from '../../../conformance/index.js';
+import type { GroupName } from '../../../conformance/profiles/flashback/groups.js';
 import {
   answer,
   as,
