@@ -58,11 +58,13 @@ export function operationLabel(exchange: Exchange): string {
   return operationIdOf(exchange) ?? `${exchange.request.method} ${exchange.request.path}`;
 }
 
-/** `message` of a JSON object body, when there is one. */
+/** The message of a JSON object body (`message`, else `error`), when there is one. */
 export function bodyMessage(exchange: Exchange): string | null {
   const body = exchange.response?.json;
   if (typeof body !== 'object' || body === null) return null;
-  const message = (body as Record<string, unknown>).message;
+  // Flashback's envelopes carry it in `message`, Tours & Events' error bodies in `error`.
+  const record = body as Record<string, unknown>;
+  const message = typeof record.message === 'string' ? record.message : record.error;
   return typeof message === 'string' ? message : null;
 }
 

@@ -1,0 +1,25 @@
+/**
+ * The Tours & Events check groups. `run` sends the group's own requests; `sweep` runs once the run
+ * has removed what it made and looks at every response of the run.
+ */
+import type { ToursContext } from '../context.js';
+import type { GroupName } from '../groups.js';
+import { runMatrix } from './matrix.js';
+
+export interface CheckGroup {
+  run?(ctx: ToursContext): Promise<void>;
+  sweep?(ctx: ToursContext): Promise<void>;
+}
+
+export const CHECK_GROUPS: Readonly<Record<GroupName, CheckGroup>> = {
+  credentials: {},
+  matrix: { run: runMatrix },
+  permissions: {},
+  tenancy: {},
+  paging: {},
+  lifecycle: {},
+  envelopes: {},
+  robustness: {},
+  secrets: {},
+  'rate-limits': {},
+};
