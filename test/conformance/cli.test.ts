@@ -2,7 +2,7 @@
  * The real CLI as a child process: usage, config and unreachable-target errors are one line and
  * exit 2; a broken target exits 1; without --target it checks the embedded mock and writes reports.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
@@ -10,6 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BROKEN_TARGETS } from './helpers/broken-targets.js';
 import { closedPort, runCli } from './helpers/cli.js';
 import { startBrokenTarget } from './helpers/proxy.js';
+import { TOURS_BROKEN_TARGETS } from './helpers/tours-broken-targets.js';
+import { startToursBrokenTarget } from './helpers/tours-proxy.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'conformance-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,6 +34,8 @@ describe('conformance CLI', () => {
     [['--only', 'matrix,nope', '--target', 'http://127.0.0.1:9'], /^conformance: Unknown group "nope" in --only; use matrix, envelopes/],
     [['--timeout', 'soon', '--target', 'http://127.0.0.1:9'], /^conformance: --timeout needs a whole number/],
     [['extra'], /^conformance: Unexpected argument 'extra'/],
+    [['--api', 'nope'], /^conformance: Unknown --api "nope"; use flashback or tours$/],
+    [['--api', 'tours', '--only', 'matrix,nope', '--target', 'http://127.0.0.1:9'], /^conformance: Unknown group "nope" in --only; use credentials, matrix/],
   ])('usage error %j: one line, exit 2', async (args, pattern) => {
     expectOneLineError(await runCli(args), pattern);
   });
@@ -88,4 +92,50 @@ describe('conformance CLI', () => {
     expect(json.target).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(readFileSync(files.html, 'utf8')).toContain('<table class="matrix">');
   }, 60_000);
+
+  describe('--api tours', () => {
+    it('without --target it checks the embedded Tours mock and passes', async () => {
+      const json = join(dir, 'tours/report.json');
+      const run = await runCli(['--api', 'tours', '--json', json]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain("Principals from the target's GET /__mock/principals: acme-owner, acme-admin");
+      expect(run.stdout.trimEnd().split('\n').at(-1)).toMatch(/^conformance: PASSED, \d+ checks, 0 failed/);
+      const report = JSON.parse(readFileSync(json, 'utf8')) as { api: string; exitCode: number; spec: { file: string } };
+      expect(report).toMatchObject({ api: 'tours', exitCode: 0 });
+      expect(report.spec.file).toMatch(/tours-organizations\.yaml$/);
+    }, 120_000);
+
+    it('a broken Tours target exits 1 and prints the failure by kind, no credential shown', async () => {
+      const broken = TOURS_BROKEN_TARGETS.find((b) => b.name === 'a coordinator may update members');
+      if (!broken) throw new Error('catalogue');
+      const target = await startToursBrokenTarget(broken.breakage);
+      try {
+        const run = await runCli(['--api', 'tours', '--target', target.url, '--only', 'matrix']);
+        expect(run.code).toBe(1);
+        expect(run.stdout).toContain('Wrong role (2)');
+        expect(run.stdout).toContain('updateMember as acme-coordinator (session), acme-coordinator (key) (2×) [matrix]');
+        expect(run.stdout).toMatch(/Received: 404\. Expected: 403 \(TR2: /);
+        expect(run.stdout).toMatch(/request: PATCH \/api\/organizations\/members\/\S+ \{"status":"active"\}/);
+        const listed = (await (await fetch(`${target.mock.url}/__mock/principals`)).json()) as { principals: { apiKey: string; sessionToken: string }[] };
+        for (const p of listed.principals) {
+          expect(run.stdout).not.toContain(p.apiKey);
+          expect(run.stdout).not.toContain(p.sessionToken);
+        }
+        expect(run.stdout.trimEnd().split('\n').at(-1)).toMatch(/^conformance: FAILED, /);
+      } finally {
+        await target.close();
+      }
+    }, 60_000);
+
+    it('a Tours config naming an unknown principal: one line, exit 2', async () => {
+      const file = join(dir, 'tours-config.json');
+      writeFileSync(file, JSON.stringify({ principals: { 'acme-ceo': { apiKey: 'tke_test_x' } } }));
+      const port = await closedPort();
+      expectOneLineError(
+        await runCli(['--api', 'tours', '--target', `http://127.0.0.1:${port}`, '--config', file]),
+        /^conformance: .*tours-config\.json: unknown principal "acme-ceo"; use acme-owner, acme-admin, /,
+      );
+    });
+  });
 });

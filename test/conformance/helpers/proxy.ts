@@ -1,7 +1,8 @@
 /**
  * A deliberately broken target for the conformance tests: the real mock (started in-process with
  * startServer) behind a small node:http proxy whose hooks rewrite requests or answers. The bugs
- * live here, in the tests, never in the mock.
+ * live here, in the tests, never in the mock. The proxy itself (`serveProxy`) knows no API: this
+ * file gives it Flashback's context, tours-proxy.ts the Tours one.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -56,11 +57,24 @@ export interface ProxyContext {
 /** Answered by a breakage: the proxy closes the connection without a response. */
 export const DROP: ProxyResponse = Object.freeze({ status: 0, headers: {}, body: '' });
 
-export interface Breakage {
+/** A proxy's hooks, given the context `C` of the API behind it. */
+export interface ProxyHooks<C> {
   /** Rewrites the request, or answers it without the mock. */
-  request?(request: ProxyRequest, ctx: ProxyContext): ProxyRequest | ProxyResponse | Promise<ProxyRequest | ProxyResponse>;
+  request?(request: ProxyRequest, ctx: C): ProxyRequest | ProxyResponse | Promise<ProxyRequest | ProxyResponse>;
   /** Rewrites the mock's answer. */
-  response?(response: ProxyResponse, request: ProxyRequest, ctx: ProxyContext): ProxyResponse | Promise<ProxyResponse>;
+  response?(response: ProxyResponse, request: ProxyRequest, ctx: C): ProxyResponse | Promise<ProxyResponse>;
+}
+
+export type Breakage = ProxyHooks<ProxyContext>;
+
+/** What every proxy context has: a way to send a request to the mock as is. */
+export interface ForwardingContext {
+  forward(request: ProxyRequest): Promise<ProxyResponse>;
+}
+
+export interface RunningProxy {
+  readonly url: string;
+  close(): Promise<void>;
 }
 
 export interface BrokenTarget {
@@ -81,15 +95,28 @@ export async function startBrokenTarget(breakage: Breakage): Promise<BrokenTarge
       if (!found) throw new Error(`no principal ${name}`);
       return found;
     },
-    forward: (request) => forward(mock.url, request),
+    forward: forwardTo(mock.url),
     async user(idOrEmail) {
       const state = (await (await fetch(`${mock.url}/__mock/state`)).json()) as { users: MockUser[] };
       const key = idOrEmail.toLowerCase();
       return state.users.find((u) => u.id === idOrEmail || u.email.toLowerCase() === key);
     },
   };
+  const proxy = await serveProxy(breakage, ctx);
+  return {
+    url: proxy.url,
+    mock,
+    async close() {
+      await proxy.close();
+      await mock.close();
+    },
+  };
+}
+
+/** A proxy on a free port in front of whatever `ctx.forward` reaches, with `hooks` rewriting what passes. */
+export async function serveProxy<C extends ForwardingContext>(hooks: ProxyHooks<C>, ctx: C): Promise<RunningProxy> {
   const server = createServer((req, res) => {
-    void handle(req, res, breakage, ctx).catch((err: unknown) => {
+    void handle(req, res, hooks, ctx).catch((err: unknown) => {
       res.writeHead(502, { 'content-type': 'text/plain' });
       res.end(`proxy error: ${String(err)}`);
     });
@@ -98,28 +125,26 @@ export async function startBrokenTarget(breakage: Breakage): Promise<BrokenTarge
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    mock,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await mock.close();
     },
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, breakage: Breakage, ctx: ProxyContext): Promise<void> {
+async function handle<C extends ForwardingContext>(req: IncomingMessage, res: ServerResponse, hooks: ProxyHooks<C>, ctx: C): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name] = value;
   let request: ProxyRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers, body: Buffer.concat(chunks).toString('utf8') };
-  const rewritten = breakage.request ? await breakage.request(request, ctx) : request;
+  const rewritten = hooks.request ? await hooks.request(request, ctx) : request;
   let response: ProxyResponse;
   if ('status' in rewritten) response = rewritten;
   else {
     request = rewritten;
     response = await ctx.forward(request);
-    if (breakage.response) response = await breakage.response(response, request, ctx);
+    if (hooks.response) response = await hooks.response(response, request, ctx);
   }
   if (response === DROP) {
     res.socket?.destroy();
@@ -127,6 +152,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, breakage: Break
   }
   res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
   res.end(response.body);
+}
+
+/** Sends a request to the server at `base` as is. */
+export function forwardTo(base: string): (request: ProxyRequest) => Promise<ProxyResponse> {
+  return (request) => forward(base, request);
 }
 
 async function forward(base: string, request: ProxyRequest): Promise<ProxyResponse> {
