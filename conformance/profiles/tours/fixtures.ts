@@ -6,7 +6,7 @@
 import { bodyField, type Exchange } from '../../kernel/http/exchange.js';
 import type { CaseScope } from '../../kernel/recorder.js';
 
-export type RecordKind = 'role' | 'invitation' | 'API key' | 'session' | 'membership';
+export type RecordKind = 'role' | 'invitation' | 'API key' | 'session' | 'membership' | 'organization';
 
 interface Tracked {
   readonly kind: RecordKind;

@@ -4,6 +4,7 @@
  */
 import type { ToursContext } from '../context.js';
 import type { GroupName } from '../groups.js';
+import { runLifecycle } from './lifecycle.js';
 import { runMatrix } from './matrix.js';
 
 export interface CheckGroup {
@@ -17,7 +18,7 @@ export const CHECK_GROUPS: Readonly<Record<GroupName, CheckGroup>> = {
   permissions: {},
   tenancy: {},
   paging: {},
-  lifecycle: {},
+  lifecycle: { run: runLifecycle },
   envelopes: {},
   robustness: {},
   secrets: {},
