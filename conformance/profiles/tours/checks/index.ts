@@ -6,6 +6,7 @@ import type { ToursContext } from '../context.js';
 import type { GroupName } from '../groups.js';
 import { runLifecycle } from './lifecycle.js';
 import { runMatrix } from './matrix.js';
+import { runPermissions } from './permissions/index.js';
 
 export interface CheckGroup {
   run?(ctx: ToursContext): Promise<void>;
@@ -15,7 +16,7 @@ export interface CheckGroup {
 export const CHECK_GROUPS: Readonly<Record<GroupName, CheckGroup>> = {
   credentials: {},
   matrix: { run: runMatrix },
-  permissions: {},
+  permissions: { run: runPermissions },
   tenancy: {},
   paging: {},
   lifecycle: { run: runLifecycle },
