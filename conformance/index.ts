@@ -14,9 +14,9 @@ export { SetupError } from './kernel/errors.js';
 export { FAILURE_KINDS, KIND_TITLES, type Failure, type FailureKind } from './kernel/failure.js';
 export type { ConformanceOptions } from './kernel/options.js';
 export type { SuiteProfile } from './kernel/profile.js';
-export type { RunResult, CaseResult, MatrixCell, ExchangeRecord } from './kernel/result.js';
+export type { RunResult, CaseResult, MatrixCell, ExchangeRecord, SetupFailure } from './kernel/result.js';
 export { formatConsoleReport } from './kernel/reports/console.js';
-export { writeReports, type ReportPaths } from './kernel/reports/index.js';
+export { writeReports, writeSetupErrorReports, type ReportPaths } from './kernel/reports/index.js';
 export { DEFAULT_API, PROFILES } from './profiles/index.js';
 
 /** The profile `--api` names; a SetupError listing the known ones otherwise. */

@@ -19,6 +19,8 @@ export interface ConformanceOptions {
   readonly readOnly?: boolean | undefined;
   /** `--lenient-messages`: accept any non-empty message where the spec documents one. */
   readonly lenientMessages?: boolean | undefined;
+  /** `--fail-on-skip`: a skipped case fails the run (exit 1), e.g. a principal not given. Default: skips are allowed. */
+  readonly failOnSkip?: boolean | undefined;
   /** Per-request timeout. Default 10 s. */
   readonly timeoutMs?: number | undefined;
   /** Marks the users a run creates (`conf-<runId>-...@example.test`). Default: random. */
@@ -36,6 +38,7 @@ export interface ResolvedOptions {
   readonly only: readonly string[];
   readonly readOnly: boolean;
   readonly lenientMessages: boolean;
+  readonly failOnSkip: boolean;
   readonly timeoutMs: number;
   readonly runId: string;
   readonly specFile: string | null;
@@ -53,6 +56,7 @@ export function resolveOptions(input: ConformanceOptions, groups: readonly strin
     only: parseOnly(input.only, groups),
     readOnly: input.readOnly ?? false,
     lenientMessages: input.lenientMessages ?? false,
+    failOnSkip: input.failOnSkip ?? false,
     timeoutMs: parseTimeout(input.timeoutMs),
     runId: parseRunId(input.runId),
     specFile: input.specFile ?? null,

@@ -40,11 +40,33 @@ export interface ProfileRun {
   /** Where the principals came from, for the report: `--config FILE`, `GET /__mock/principals`, ... */
   readonly principalSource: string;
   readonly principals: readonly PrincipalReport[];
+  /**
+   * Who each principal given is on the target, for the kernel's refusal of a run whose principals
+   * are the same user (identities.ts): a mis-pasted config makes every role and tenancy verdict
+   * meaningless. Give one entry per principal that has a credential; leave it out and nothing is
+   * compared.
+   */
+  readonly identities?: readonly PrincipalIdentity[];
   /** Setup notes for the report (a principal that could not be used, a target that keeps no state). */
   readonly notes: readonly string[];
   readonly groups: Readonly<Record<string, GroupRun>>;
   /** Removes what the run created on the target; returns what it could not remove, one line each. */
   cleanup(scope: CaseScope): Promise<readonly string[]>;
+}
+
+/**
+ * One principal as the target knows it. Two principals are the same user when their `userId`s are
+ * equal, or when they share a credential (the same `label` and `value`): the token, the e-mail
+ * (give it lower-case), the API key. Values are compared, never shown; the refusal names the
+ * principals, the shared userId or the label.
+ */
+export interface PrincipalIdentity {
+  /** The principal's name, as the report shows it. */
+  readonly name: string;
+  /** The user's id on the target, when the profile learned it (login answer, claims, config). */
+  readonly userId: string | null;
+  /** What the principal acts with: `{label: 'token', value}`, `{label: 'e-mail', value}`, ... */
+  readonly credentials: readonly { readonly label: string; readonly value: string }[];
 }
 
 export interface SuiteProfile {

@@ -21,6 +21,8 @@ export interface CaseOptions {
 
 export interface RecorderOptions {
   readonly readOnly: boolean;
+  /** Every message the spec documents (assertions/documented.ts): a message failure received outside it is filed as `message`. */
+  readonly documentedMessages: ReadonlySet<string>;
 }
 
 /** The fields of a failure a check gives about a request it sent; the rest comes from the exchange. */
@@ -65,12 +67,19 @@ export class CaseScope {
   skip(reason: string): never {
     throw new SkipCase(reason);
   }
+
+  /** A hint for the report about the target as a whole (`Recorder.hint`). */
+  hint(text: string): void {
+    this.recorder.hint(text);
+  }
 }
 
 export class Recorder {
   readonly cases: CaseResult[] = [];
   readonly failures: Failure[] = [];
   readonly cells: MatrixCell[] = [];
+  /** What a profile noticed about the target as a whole, printed prominently (a target that keeps no state). */
+  readonly hints: string[] = [];
   private readonly ids = new Set<string>();
 
   constructor(private readonly options: RecorderOptions) {}
@@ -104,14 +113,26 @@ export class Recorder {
     return result;
   }
 
+  /**
+   * Numbers a failure and places it in its case. A message the spec documents nowhere (a rewording,
+   * or none at all) is filed under `message`, whichever check found it and whatever rule it was
+   * compared for: one cause, one heading. A documented message of another case keeps the rule's kind.
+   */
   addFailure(draft: FailureDraft, check: string, caseId: string): Failure {
-    const failure = { ...draft, id: this.failures.length + 1, check, caseId, message: formatFailureMessage(draft) } as Failure;
+    const reworded = draft.type === 'message' && (draft.received === null || !this.options.documentedMessages.has(draft.received));
+    const filed = reworded ? { ...draft, kind: 'message' as const } : draft;
+    const failure = { ...filed, id: this.failures.length + 1, check, caseId, message: formatFailureMessage(filed) } as Failure;
     this.failures.push(failure);
     return failure;
   }
 
   cell(cell: MatrixCell): void {
     this.cells.push(cell);
+  }
+
+  /** Adds a hint (once, however often it is given): one line the reports print prominently. */
+  hint(text: string): void {
+    if (!this.hints.includes(text)) this.hints.push(text);
   }
 
   private uniqueId(base: string): string {

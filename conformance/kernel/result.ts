@@ -80,7 +80,7 @@ export interface RunResult {
   readonly spec: { readonly file: string; readonly version: string };
   readonly startedAt: string;
   readonly durationMs: number;
-  readonly options: { readonly readOnly: boolean; readonly lenientMessages: boolean; readonly only: readonly string[] };
+  readonly options: { readonly readOnly: boolean; readonly lenientMessages: boolean; readonly failOnSkip: boolean; readonly only: readonly string[] };
   readonly principalSource: string;
   readonly principals: readonly PrincipalReport[];
   readonly groups: readonly GroupSummary[];
@@ -93,6 +93,8 @@ export interface RunResult {
   };
   readonly exchanges: readonly ExchangeRecord[];
   readonly notes: readonly string[];
+  /** What the checks noticed about the target as a whole, one line each (a target that keeps no state); printed prominently. */
+  readonly hints: readonly string[];
   readonly totals: {
     readonly cases: number;
     readonly passed: number;
@@ -101,6 +103,19 @@ export interface RunResult {
     readonly failures: number;
     readonly requests: number;
   };
-  /** 0: every check passed (skips allowed); 1: at least one failed. Setup problems throw SetupError (exit 2). */
+  /**
+   * 0: every check passed (skips allowed, unless `--fail-on-skip`); 1: at least one failed, or one
+   * was skipped under `--fail-on-skip`. Setup problems throw SetupError (exit 2).
+   */
   readonly exitCode: 0 | 1;
+}
+
+/** What the reports of a run that could not start (a SetupError, exit 2) say. */
+export interface SetupFailure {
+  /** The SetupError's one line. */
+  readonly message: string;
+  /** The API (`--api`) and the target, when known. */
+  readonly api: string | null;
+  readonly target: string | null;
+  readonly startedAt: string;
 }

@@ -6,9 +6,11 @@
  */
 import { compileValidators, loadSpec, projectPath } from '../../src/contract/index.js';
 import { learnTokens, redact, redactDeep, SecretBook } from './assertions/secrets.js';
+import { documentedMessages } from './assertions/documented.js';
 import { SetupError } from './errors.js';
 import { createHttpClient } from './http/client.js';
 import { operationLabel, truncate, type Exchange } from './http/exchange.js';
+import { refuseSharedIdentities } from './identities.js';
 import { resolveOptions, type ConformanceOptions } from './options.js';
 import type { KernelRun, ProfileRun, SuiteProfile } from './profile.js';
 import { CaseScope, Recorder } from './recorder.js';
@@ -30,9 +32,10 @@ export async function runSuite(profile: SuiteProfile, input: ConformanceOptions)
 
   const secrets = new SecretBook();
   http.onExchange((exchange) => learnTokens(exchange.response?.json, secrets));
-  const recorder = new Recorder({ readOnly: options.readOnly });
+  const recorder = new Recorder({ readOnly: options.readOnly, documentedMessages: documentedMessages(spec.document) });
   const kernel: KernelRun = { spec, validators, options, http, recorder, secrets };
   const run = await setup.prepare(kernel);
+  refuseSharedIdentities(run.identities ?? [], run.principalSource);
 
   for (const name of profile.executionOrder) if (options.only.includes(name)) await run.groups[name]?.run?.();
   const notes = [...run.notes, ...(await run.cleanup(new CaseScope(recorder, 'cleanup', 'lifecycle')))];
@@ -64,7 +67,7 @@ function buildResult(
     spec: { file: spec.file, version: typeof info.version === 'string' || typeof info.version === 'number' ? String(info.version) : '' },
     startedAt: timing.startedAt.toISOString(),
     durationMs: Math.round(timing.durationMs),
-    options: { readOnly: options.readOnly, lenientMessages: options.lenientMessages, only: options.only },
+    options: { readOnly: options.readOnly, lenientMessages: options.lenientMessages, failOnSkip: options.failOnSkip, only: options.only },
     principalSource: run.principalSource,
     principals: run.principals,
     groups: profile.groups.map(({ name, title }) => ({
@@ -85,6 +88,7 @@ function buildResult(
     },
     exchanges: http.exchanges.map((e) => exchangeRecord(e, secrets)),
     notes: [...timing.notes],
+    hints: [...recorder.hints],
     totals: {
       cases: cases.length,
       passed: count('passed'),
@@ -93,7 +97,7 @@ function buildResult(
       failures: recorder.failures.length,
       requests: http.exchanges.length,
     },
-    exitCode: failed > 0 ? 1 : 0,
+    exitCode: failed > 0 || (options.failOnSkip && count('skipped') > 0) ? 1 : 0,
   };
 }
 

@@ -3,10 +3,21 @@
  * without --target, against the embedded mock started in-process on a free port. Thin: it parses
  * flags, composes the suite (conformance/) with the mock server (src/server) and writes reports.
  *
- * Exit codes: 0 every check passed, 1 a check failed, 2 usage, config or unreachable target.
+ * Exit codes: 0 every check passed, 1 a check failed (or, with --fail-on-skip, one was skipped),
+ * 2 usage, config, colliding principals or unreachable target; then the report files asked for
+ * still say why.
  */
 import { parseArgs } from 'node:util';
-import { formatConsoleReport, PROFILES, profileFor, runConformance, SetupError, writeReports, type RunResult } from '../../conformance/index.js';
+import {
+  formatConsoleReport,
+  PROFILES,
+  profileFor,
+  runConformance,
+  SetupError,
+  writeReports,
+  writeSetupErrorReports,
+  type RunResult,
+} from '../../conformance/index.js';
 import { API_DEFINITIONS } from '../apis/index.js';
 import type { ApiName } from '../apis/names.js';
 
@@ -26,6 +37,7 @@ const USAGE = `Usage: npm run conformance -- [options]
 ${groupLines}
   --read-only            run only what changes nothing on the target; list what was skipped
   --lenient-messages     accept any non-empty message where the spec documents one
+  --fail-on-skip         a skipped check fails the run (exit 1), e.g. when a principal is not given
   --junit FILE           write a JUnit XML report
   --json FILE            write the whole result as JSON
   --html FILE            write a self-contained HTML report (matrix and failures)
@@ -35,7 +47,8 @@ ${groupLines}
   -h, --help             this text
 
 ${principalHelp}
-Exit codes: 0 all passed, 1 a check failed, 2 usage, config or unreachable target.`;
+Exit codes: 0 all passed, 1 a check failed (or was skipped, with --fail-on-skip), 2 usage, config,
+principals that are the same user, or unreachable target (the --junit, --json and --html files say why).`;
 
 const FLAGS = {
   api: { type: 'string' },
@@ -44,6 +57,7 @@ const FLAGS = {
   only: { type: 'string' },
   'read-only': { type: 'boolean' },
   'lenient-messages': { type: 'boolean' },
+  'fail-on-skip': { type: 'boolean' },
   junit: { type: 'string' },
   json: { type: 'string' },
   html: { type: 'string' },
@@ -83,8 +97,14 @@ async function withTarget<T>(flags: Flags, run: (target: string) => Promise<T>):
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  const startedAt = new Date().toISOString();
+  let flags: Flags;
   try {
-    const flags = parseFlags(argv);
+    flags = parseFlags(argv);
+  } catch (err) {
+    return setupFailed(err, null, startedAt);
+  }
+  try {
     if (flags.help) {
       process.stdout.write(`${USAGE}\n`);
       return 0;
@@ -100,6 +120,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         only: flags.only,
         readOnly: flags['read-only'],
         lenientMessages: flags['lenient-messages'],
+        failOnSkip: flags['fail-on-skip'],
         timeoutMs,
         runId: flags['run-id'],
       }),
@@ -109,10 +130,27 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${formatConsoleReport(result, { color, written })}\n`);
     return result.exitCode;
   } catch (err) {
-    const message = err instanceof SetupError ? err.message : `internal error: ${err instanceof Error ? err.message : String(err)}`;
-    process.stderr.write(`conformance: ${message}\n`);
-    return 2;
+    return setupFailed(err, flags, startedAt);
   }
+}
+
+/**
+ * Exit 2: the reason as one line on stderr; and the report files asked for (when the flags could be
+ * read) are written all the same, saying why the run could not start, for a CI step that publishes them.
+ */
+function setupFailed(err: unknown, flags: Flags | null, startedAt: string): 2 {
+  const message = err instanceof SetupError ? err.message : `internal error: ${err instanceof Error ? err.message : String(err)}`;
+  process.stderr.write(`conformance: ${message}\n`);
+  if (!flags) return 2;
+  try {
+    writeSetupErrorReports(
+      { message, api: flags.api ?? null, target: flags.target ?? null, startedAt },
+      { junit: flags.junit, json: flags.json, html: flags.html },
+    );
+  } catch (writeError) {
+    process.stderr.write(`conformance: could not write the reports either: ${writeError instanceof Error ? writeError.message : String(writeError)}\n`);
+  }
+  return 2;
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -1,13 +1,14 @@
 /**
  * The console summary: counts per group, then the failures grouped by kind (missing or ignored
  * auth, wrong role, wrong tenant, envelope or schema, business rule, robustness), each with
- * `Received ... Expected ... (reason)`, the principal and the request; then skips and notes. The
+ * `Received ... Expected ... (reason)`, the principal and the request, and last the message
+ * differences folded by cause; then the skips (loud, with how to run them), notes and hints. The
  * last line is the verdict.
  */
 import { FAILURE_KINDS, KIND_TITLES, type Failure } from '../failure.js';
 import type { RunResult } from '../result.js';
 import { preview } from '../text.js';
-import { groupFailures, groupSkips } from './grouping.js';
+import { foldMessages, groupFailures, groupSkips, summarizeSkips, type MessageFold } from './grouping.js';
 
 export interface ConsoleOptions {
   /** ANSI colours (the CLI turns them on for a terminal). */
@@ -26,6 +27,7 @@ export function formatConsoleReport(result: RunResult, options: ConsoleOptions =
   const flags = [
     result.options.readOnly && '--read-only',
     result.options.lenientMessages && '--lenient-messages',
+    result.options.failOnSkip && '--fail-on-skip',
     result.options.only.length < result.groups.length && `--only ${result.options.only.join(',')}`,
   ].filter(Boolean);
   if (flags.length) lines.push(c.dim(`Options: ${flags.join(' ')}`));
@@ -38,12 +40,23 @@ export function formatConsoleReport(result: RunResult, options: ConsoleOptions =
   if (result.failures.length > 0) {
     lines.push('', c.bold(`Failures (${result.failures.length}), by kind:`));
     const byKind = groupFailures(result.failures);
+    const max = options.maxPerKind ?? 25;
     for (const kind of FAILURE_KINDS) {
       const groups = byKind.get(kind);
       if (!groups) continue;
+      if (kind === 'message') {
+        lines.push(
+          ...messageSection(
+            groups.flatMap((g) => g.failures),
+            result,
+            c,
+            max,
+          ),
+        );
+        continue;
+      }
       const total = groups.reduce((n, g) => n + g.failures.length, 0);
       lines.push('', c.red(c.bold(`${KIND_TITLES[kind]} (${total})`)));
-      const max = options.maxPerKind ?? 25;
       for (const group of groups.slice(0, max)) lines.push(...describeFailure(group.failures, result, c));
       if (groups.length > max) lines.push(c.dim(`  ... and ${groups.length - max} more; see --json or --html`));
     }
@@ -63,6 +76,8 @@ export function formatConsoleReport(result: RunResult, options: ConsoleOptions =
     lines.push('', c.bold('Notes:'));
     for (const note of result.notes) lines.push(`  ${note}`);
   }
+  lines.push(...skipSummary(result, c));
+  for (const hint of result.hints) lines.push('', c.yellow(c.bold(`▲ Hint: ${hint}`)));
   if (options.written?.length) lines.push('', `Reports: ${options.written.join(', ')}`);
   lines.push('', verdictLine(result, c));
   return lines.join('\n');
@@ -80,10 +95,65 @@ function describeFailure(same: readonly Failure[], result: RunResult, c: Palette
   return out;
 }
 
+/**
+ * Message differences, one entry per cause (the documented message and the wording received) with
+ * how many responses, which operations and principals; and where to turn them off.
+ */
+function messageSection(failures: readonly Failure[], result: RunResult, c: Palette, max: number): string[] {
+  const folds = foldMessages(failures);
+  const responses = folds.reduce((n, f) => n + f.responses, 0);
+  const out = [
+    '',
+    c.red(c.bold(`${KIND_TITLES.message} (${failures.length} in ${responses} responses, ${folds.length} ${folds.length === 1 ? 'cause' : 'causes'})`)),
+    c.dim(`  Only the wording differs: a message the spec documents nowhere, where the status and the rest were as documented.`),
+    c.dim(`  If the wording is not part of your API's contract, run with --lenient-messages (any non-empty message passes).`),
+  ];
+  for (const fold of folds.slice(0, max)) out.push(...describeFold(fold, result, c));
+  if (folds.length > max) out.push(c.dim(`  ... and ${folds.length - max} more; see --json or --html`));
+  // A profile may file a failure of another type under `message`; it is listed as it is.
+  const others = failures.filter((f) => f.type !== 'message');
+  for (const f of others) out.push(...describeFailure([f], result, c));
+  return out;
+}
+
+function describeFold(fold: MessageFold, result: RunResult, c: Palette): string[] {
+  const f = fold.failures[0] as Failure;
+  const received = fold.received === null ? 'no message' : JSON.stringify(fold.received);
+  const checks = [...new Set(fold.failures.map((x) => x.check))].join(', ');
+  const exchange = f.exchangeId === null ? undefined : result.exchanges[f.exchangeId - 1];
+  const out = [
+    `  ${c.red('✗')} ${received} where the spec says ${JSON.stringify(fold.expected)} ${c.bold(`(${fold.responses} ${fold.responses === 1 ? 'response' : 'responses'})`)}`,
+    c.dim(`    in ${preview(fold.operations, 5)}; as ${preview(fold.principals, 5)} [${checks}]`),
+  ];
+  if (f.request) out.push(c.dim(`    e.g. request: ${f.request.method} ${f.request.path}`));
+  if (exchange?.response) out.push(c.dim(`    response: ${exchange.response.status} ${oneLine(exchange.response.body, 200)}`));
+  return out;
+}
+
+/** The skips, loud: how many of the checks, by reason, and how to run them (the principals not given). */
+function skipSummary(result: RunResult, c: Palette): string[] {
+  const summary = summarizeSkips(result);
+  if (summary.skipped === 0) return [];
+  const share = Math.round((summary.skipped / Math.max(summary.total, 1)) * 100);
+  const out = ['', c.yellow(c.bold(`▲ ${summary.skipped} of ${summary.total} checks (${share}%) were SKIPPED: they say nothing about the target.`))];
+  for (const { reason, count } of summary.reasons) out.push(c.yellow(`  ${pad(count, 5)} × ${reason}`));
+  if (summary.missing.length > 0)
+    out.push(c.yellow(`  To run more of them, give the principals not given: ${summary.missing.join(', ')} (--config FILE or the environment; see --help).`));
+  if (result.options.readOnly) out.push(c.yellow('  To run the checks that change state, drop --read-only.'));
+  out.push(
+    c.yellow(
+      result.options.failOnSkip ? '  --fail-on-skip: the skips fail this run.' : '  To make a run with skipped checks fail (exit 1), add --fail-on-skip.',
+    ),
+  );
+  return out;
+}
+
 function verdictLine(result: RunResult, c: Palette): string {
   const t = result.totals;
   const body = `${t.cases} checks, ${t.failed} failed (${t.failures} failures), ${t.skipped} skipped; ${t.requests} requests in ${(result.durationMs / 1000).toFixed(1)} s`;
-  return result.exitCode === 0 ? c.green(c.bold(`conformance: PASSED, ${body}`)) : c.red(c.bold(`conformance: FAILED, ${body}`));
+  if (result.exitCode === 0) return c.green(c.bold(`conformance: PASSED, ${body}`));
+  const why = result.options.failOnSkip && t.skipped > 0 ? '; skipped checks fail the run (--fail-on-skip)' : '';
+  return c.red(c.bold(`conformance: FAILED, ${body}${why}`));
 }
 
 function principalLine(result: RunResult): string {

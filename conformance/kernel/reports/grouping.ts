@@ -1,6 +1,6 @@
 /** How reports fold a run's failures and skips so that one defect reads as one entry. */
 import type { Failure, FailureKind } from '../failure.js';
-import type { CaseResult } from '../result.js';
+import type { CaseResult, RunResult } from '../result.js';
 
 export interface FailureGroup {
   /** Failures that say the same thing about the same operation, e.g. one per principal. */
@@ -36,4 +36,57 @@ export function groupSkips(cases: readonly CaseResult[]): { reason: string; case
     byReason.set(reason, [...(byReason.get(reason) ?? []), c]);
   }
   return [...byReason].map(([reason, list]) => ({ reason, cases: list }));
+}
+
+/** Message differences with one cause: the same documented message answered with the same other wording. */
+export interface MessageFold {
+  readonly expected: string;
+  /** The wording received; null: no message at all. */
+  readonly received: string | null;
+  readonly failures: readonly Failure[];
+  /** Responses it was seen in (a response two checks compared counts once). */
+  readonly responses: number;
+  readonly operations: readonly string[];
+  readonly principals: readonly string[];
+}
+
+/** The `message` failures folded by cause, (expected, received), the most frequent first. */
+export function foldMessages(failures: readonly Failure[]): MessageFold[] {
+  const byPair = new Map<string, { expected: string; received: string | null; failures: Failure[] }>();
+  for (const f of failures) {
+    if (f.type !== 'message') continue;
+    const key = JSON.stringify([f.expected, f.received]);
+    const fold = byPair.get(key) ?? { expected: f.expected, received: f.received, failures: [] };
+    fold.failures.push(f);
+    byPair.set(key, fold);
+  }
+  return [...byPair.values()]
+    .map((fold) => ({
+      ...fold,
+      responses: new Set(fold.failures.map((f) => (f.exchangeId === null ? `failure ${f.id}` : f.exchangeId))).size,
+      operations: [...new Set(fold.failures.map((f) => f.operation))],
+      principals: [...new Set(fold.failures.map((f) => f.principal))],
+    }))
+    .sort((a, b) => b.responses - a.responses);
+}
+
+/** The skipped cases counted by reason, the most frequent first, and the principals the run lacked. */
+export interface SkipSummary {
+  readonly skipped: number;
+  readonly total: number;
+  readonly reasons: readonly { readonly reason: string; readonly count: number }[];
+  /** Principals the profile knows that were not given (or have no credential). */
+  readonly missing: readonly string[];
+}
+
+export function summarizeSkips(result: RunResult): SkipSummary {
+  const reasons = groupSkips(result.cases)
+    .map((s) => ({ reason: s.reason, count: s.cases.length }))
+    .sort((a, b) => b.count - a.count);
+  return {
+    skipped: result.totals.skipped,
+    total: result.totals.cases,
+    reasons,
+    missing: result.principals.filter((p) => !p.available).map((p) => p.name),
+  };
 }

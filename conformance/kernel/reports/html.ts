@@ -1,11 +1,14 @@
 /**
- * `--html FILE`: one self-contained page (no script, no external asset). The operation × principal
- * matrix with expected and received status in each coloured cell, then the failures by kind with
- * their requests and responses, the skips and the notes.
+ * `--html FILE`: one self-contained page (no script, no external asset). The hints, the operation ×
+ * principal matrix with expected and received status in each coloured cell (or, where the status was
+ * right, what differed), then the failures by kind with their requests and responses (message
+ * differences folded by cause), the skips and the notes. A run that could not start gets a page
+ * saying why (`formatHtmlSetupError`).
  */
 import { FAILURE_KINDS, KIND_TITLES, type Failure } from '../failure.js';
-import type { ExchangeRecord, MatrixCell, RunResult } from '../result.js';
-import { groupFailures, groupSkips } from './grouping.js';
+import type { ExchangeRecord, MatrixCell, RunResult, SetupFailure } from '../result.js';
+import { preview } from '../text.js';
+import { foldMessages, groupFailures, groupSkips, summarizeSkips } from './grouping.js';
 
 export function formatHtmlReport(result: RunResult): string {
   const verdict = result.exitCode === 0 ? 'PASSED' : 'FAILED';
@@ -21,14 +24,40 @@ export function formatHtmlReport(result: RunResult): string {
 <header>
 <h1><span class="verdict ${verdict.toLowerCase()}">${verdict}</span> Conformance of ${esc(result.target)}</h1>
 <p class="meta">Spec ${esc(result.spec.version)} · run ${esc(result.runId)} · ${esc(result.startedAt)} · ${(result.durationMs / 1000).toFixed(1)} s ·
-${result.totals.requests} requests · principals from ${esc(result.principalSource)}${result.options.readOnly ? ' · read-only' : ''}${result.options.lenientMessages ? ' · lenient messages' : ''}</p>
+${result.totals.requests} requests · principals from ${esc(result.principalSource)}${result.options.readOnly ? ' · read-only' : ''}${result.options.lenientMessages ? ' · lenient messages' : ''}${result.options.failOnSkip ? ' · fail on skip' : ''}</p>
 ${groupsTable(result)}
+${result.hints.map((h) => `<p class="hint">Hint: ${esc(h)}</p>`).join('\n')}
 </header>
 <main>
 ${matrixSection(result)}
 ${failuresSection(result)}
 ${skipsSection(result)}
 ${notesSection(result)}
+</main>
+</body>
+</html>
+`;
+}
+
+/** A run that could not start: a page that says so and why, for a CI step that publishes the report. */
+export function formatHtmlSetupError(error: SetupFailure): string {
+  const target = error.target ? ` of ${esc(error.target)}` : '';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Conformance could not start${target}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<h1><span class="verdict failed">NOT RUN</span> Conformance${target}</h1>
+<p class="meta">${error.api ? `API ${esc(error.api)} · ` : ''}${esc(error.startedAt)} · exit code 2</p>
+</header>
+<main>
+<p class="setup">The run could not start: ${esc(error.message)}</p>
+<p>No check ran. Fix the cause above (the usage, the config, the principals, or the target's address) and run again.</p>
 </main>
 </body>
 </html>
@@ -50,10 +79,19 @@ function matrixSection(result: RunResult): string {
   const { operations, principals, cells } = result.matrix;
   if (cells.length === 0) return '';
   const byKey = new Map(cells.map((c) => [`${c.operationId} ${c.principal}`, c]));
+  const failures = new Map(result.failures.map((f) => [f.id, f]));
+  const cases = new Map(result.cases.map((c) => [c.id, c]));
+  const failuresOf = (cell: MatrixCell): Failure[] =>
+    (cases.get(cell.caseId)?.failureIds ?? []).map((id) => failures.get(id)).filter((f): f is Failure => f !== undefined);
   const head = principals.map((p) => `<th class="col">${esc(p)}</th>`).join('');
   const rows = operations
     .map((op) => {
-      const tds = principals.map((p) => matrixCell(byKey.get(`${op.operationId} ${p}`))).join('');
+      const tds = principals
+        .map((p) => {
+          const cell = byKey.get(`${op.operationId} ${p}`);
+          return matrixCell(cell, cell ? failuresOf(cell) : []);
+        })
+        .join('');
       return `<tr><th class="op"><code>${esc(op.method)} ${esc(op.path)}</code><br><span>${esc(op.operationId)}</span></th>${tds}</tr>`;
     })
     .join('\n');
@@ -62,12 +100,31 @@ function matrixSection(result: RunResult): string {
 <div class="scroll"><table class="matrix"><thead><tr><th></th>${head}</tr></thead><tbody>${rows}</tbody></table></div></section>`;
 }
 
-function matrixCell(cell: MatrixCell | undefined): string {
+/** What differed where the status was right, for a failed cell: `message differs`, `body differs`, ... */
+const DIFFERS: Readonly<Record<Failure['type'], string>> = {
+  status: 'status differs',
+  message: 'message differs',
+  schema: 'body differs',
+  header: 'header differs',
+  'content-type': 'content type differs',
+  'undocumented-status': 'undocumented status',
+  state: 'data differs',
+  secret: 'leaks a secret',
+  transport: 'no response',
+};
+
+function matrixCell(cell: MatrixCell | undefined, failures: readonly Failure[]): string {
   if (!cell) return '<td class="cell none">·</td>';
   const expected = cell.expected ? String(cell.expected.status) : '–';
   const received = cell.received === null ? '–' : String(cell.received);
-  const title = cell.outcome === 'skip' ? (cell.note ?? 'skipped') : (cell.expected?.reason ?? '');
-  const body = cell.outcome === 'skip' ? 'skip' : `${expected} / ${received}`;
+  const sameStatus = cell.outcome === 'fail' && cell.expected !== null && cell.expected.status === cell.received && failures.length > 0;
+  // Hover: the rule, and for a failed cell what differed.
+  const title =
+    cell.outcome === 'skip'
+      ? (cell.note ?? 'skipped')
+      : [cell.expected?.reason ?? '', ...(cell.outcome === 'fail' ? failures.map((f) => f.message) : [])].filter(Boolean).join('\n');
+  const differs = [...new Set(failures.map((f) => DIFFERS[f.type]))].join(', ');
+  const body = cell.outcome === 'skip' ? 'skip' : sameStatus ? `${received}, ${differs}` : `${expected} / ${received}`;
   const link = cell.outcome === 'fail' ? `<a href="#case-${slug(cell.caseId)}">${body}</a>` : body;
   return `<td class="cell ${cell.outcome}" title="${esc(title)}">${link}</td>`;
 }
@@ -83,6 +140,16 @@ function failuresSection(result: RunResult): string {
     if (!groups) continue;
     const count = groups.reduce((n, g) => n + g.failures.length, 0);
     parts.push(`<h3 class="kind">${esc(KIND_TITLES[kind])} (${count})</h3>`);
+    if (kind === 'message') {
+      parts.push(
+        messageFolds(
+          groups.flatMap((g) => g.failures),
+          exchanges,
+          anchored,
+        ),
+      );
+      continue;
+    }
     for (const group of groups) {
       for (const f of group.failures) {
         const anchor = anchored.has(f.caseId) ? '' : ` id="case-${slug(f.caseId)}"`;
@@ -115,16 +182,47 @@ ${request || response ? `<details><summary>request and response</summary><div cl
 </article>`;
 }
 
+/** Message differences, one entry per cause with its count, operations and principals; each failure inside. */
+function messageFolds(failures: readonly Failure[], exchanges: ReadonlyMap<number, ExchangeRecord>, anchored: Set<string>): string {
+  const intro = `<p class="lenient">Only the wording differs: a message the spec documents nowhere, where the status and the rest were as documented. If the wording is not part of your API's contract, run with <code>--lenient-messages</code>.</p>`;
+  const folds = foldMessages(failures).map((fold) => {
+    const anchors = fold.failures
+      .filter((f) => !anchored.has(f.caseId) && anchored.add(f.caseId))
+      .map((f) => `<span id="case-${slug(f.caseId)}"></span>`)
+      .join('');
+    const received = fold.received === null ? 'no message' : JSON.stringify(fold.received);
+    const each = fold.failures.map((f) => failureBlock(f, f.exchangeId === null ? undefined : exchanges.get(f.exchangeId), '')).join('\n');
+    return `<article class="failure fold">${anchors}
+<p class="message">Received ${esc(received)} where the spec says ${esc(JSON.stringify(fold.expected))} <b>(${fold.responses} ${fold.responses === 1 ? 'response' : 'responses'})</b></p>
+<p>in ${esc(preview(fold.operations, 8))} · as ${esc(preview(fold.principals, 8))}</p>
+<details><summary>each failure (${fold.failures.length})</summary>${each}</details>
+</article>`;
+  });
+  const others = failures.filter((f) => f.type !== 'message').map((f) => failureBlock(f, f.exchangeId === null ? undefined : exchanges.get(f.exchangeId), ''));
+  return [intro, ...folds, ...others].join('\n');
+}
+
 function skipsSection(result: RunResult): string {
   const skips = groupSkips(result.cases);
   if (skips.length === 0) return '';
+  const summary = summarizeSkips(result);
+  const fix = [
+    summary.missing.length > 0
+      ? `To run more of them, give the principals not given: ${summary.missing.join(', ')} (<code>--config FILE</code> or the environment).`
+      : '',
+    result.options.readOnly ? 'To run the checks that change state, drop <code>--read-only</code>.' : '',
+    result.options.failOnSkip
+      ? '<code>--fail-on-skip</code>: the skips fail this run.'
+      : 'To make a run with skipped checks fail, add <code>--fail-on-skip</code>.',
+  ].filter(Boolean);
+  const loud = `<p class="skipped-loud">${summary.skipped} of ${summary.total} checks were skipped: they say nothing about the target. ${fix.map((f) => f.replace(/[^<>]+(?=<|$)/g, (t) => esc(t))).join(' ')}</p>`;
   const items = skips
     .map(
       (s) =>
         `<li><b>${esc(s.reason)}</b> (${s.cases.length})<details><summary>cases</summary><ul>${s.cases.map((c) => `<li>${esc(c.id)}</li>`).join('')}</ul></details></li>`,
     )
     .join('\n');
-  return `<section><h2>Skipped (${result.totals.skipped})</h2><ul class="skips">${items}</ul></section>`;
+  return `<section><h2>Skipped (${result.totals.skipped})</h2>${loud}<ul class="skips">${items}</ul></section>`;
 }
 
 function notesSection(result: RunResult): string {
@@ -165,4 +263,6 @@ table{border-collapse:collapse}th,td{padding:3px 8px;text-align:left}
 .failure p{margin:4px 0}.failure .check{color:#57606a;font-size:12px}.message{font-family:ui-monospace,monospace;font-size:13px}
 .pair{display:grid;grid-template-columns:1fr 1fr;gap:8px}pre{background:#f6f8fa;padding:8px;overflow:auto;max-height:360px;margin:4px 0;font-size:12px;white-space:pre-wrap;word-break:break-word}
 .skips li{margin:4px 0}
+.hint,.skipped-loud,.setup{background:#fff8c5;border:1px solid #d4a72c;border-radius:4px;padding:8px 12px;font-weight:600}
+.setup{background:#ffebe9;border-color:#cf222e}.lenient{color:#57606a}
 `;

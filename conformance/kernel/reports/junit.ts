@@ -1,16 +1,21 @@
 /**
  * `--junit FILE`: one <testsuite> per check group, one <testcase> per case; a failed case carries
  * one <failure> whose message is the first failure and whose text lists them all with requests.
+ * Under `--fail-on-skip`, skipped cases also fail one more case, `no check skipped`, so that the
+ * file agrees with the exit code. A run that could not start is one errored `setup` case
+ * (`formatJunitSetupError`).
  */
 import type { Failure } from '../failure.js';
-import type { CaseResult, RunResult } from '../result.js';
+import type { CaseResult, RunResult, SetupFailure } from '../result.js';
+import { summarizeSkips } from './grouping.js';
 
 export function formatJunitReport(result: RunResult): string {
   const failures = new Map(result.failures.map((f) => [f.id, f]));
   const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
   const t = result.totals;
+  const skipFails = result.options.failOnSkip && t.skipped > 0;
   out.push(
-    `<testsuites name="conformance" tests="${t.cases}" failures="${t.failed}" skipped="${t.skipped}" errors="0" time="${seconds(result.durationMs)}" timestamp="${attr(result.startedAt)}">`,
+    `<testsuites name="conformance" tests="${t.cases + (skipFails ? 1 : 0)}" failures="${t.failed + (skipFails ? 1 : 0)}" skipped="${t.skipped}" errors="0" time="${seconds(result.durationMs)}" timestamp="${attr(result.startedAt)}">`,
   );
   for (const { name: group } of result.groups) {
     const cases = result.cases.filter((c) => c.group === group);
@@ -28,8 +33,42 @@ export function formatJunitReport(result: RunResult): string {
     for (const c of cases) out.push(...testcase(c, failures, result));
     out.push('  </testsuite>');
   }
+  if (skipFails) out.push(...skippedCase(result));
   out.push('</testsuites>', '');
   return out.join('\n');
+}
+
+/** `--fail-on-skip`: one failed case that counts the skips by reason. */
+function skippedCase(result: RunResult): string[] {
+  const summary = summarizeSkips(result);
+  const message = `${summary.skipped} of ${summary.total} checks were skipped, and --fail-on-skip makes that a failure`;
+  const details = [
+    ...summary.reasons.map((r) => `${r.count} × ${r.reason}`),
+    ...(summary.missing.length ? [`Principals not given: ${summary.missing.join(', ')}`] : []),
+  ].join('\n');
+  return [
+    `  <testsuite name="skips" tests="1" failures="1" skipped="0" errors="0" time="0.000" timestamp="${attr(result.startedAt)}">`,
+    `    <testcase classname="conformance.skips" name="no check skipped (--fail-on-skip)" time="0.000">`,
+    `      <failure type="skipped" message="${attr(message)}">${text(details)}</failure>`,
+    '    </testcase>',
+    '  </testsuite>',
+  ];
+}
+
+/** A run that could not start (a SetupError): one suite, one errored case `setup` carrying the reason. */
+export function formatJunitSetupError(error: SetupFailure): string {
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="conformance" tests="1" failures="0" skipped="0" errors="1" time="0.000" timestamp="${attr(error.startedAt)}">`,
+    `  <testsuite name="setup" tests="1" failures="0" skipped="0" errors="1" time="0.000" timestamp="${attr(error.startedAt)}">`,
+    ...(error.target ? ['    <properties>', `      <property name="target" value="${attr(error.target)}"/>`, '    </properties>'] : []),
+    '    <testcase classname="conformance.setup" name="setup" time="0.000">',
+    `      <error type="SetupError" message="${attr(error.message)}">${text(`The conformance run could not start (exit 2): ${error.message}`)}</error>`,
+    '    </testcase>',
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
 }
 
 function testcase(c: CaseResult, failures: ReadonlyMap<number, Failure>, result: RunResult): string[] {

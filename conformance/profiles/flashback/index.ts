@@ -5,7 +5,7 @@
  */
 import { roleName } from '../../../src/contract/index.js';
 import type { ResolvedOptions } from '../../kernel/options.js';
-import type { GroupRun, KernelRun, ProfileRun, ProfileSetup, SuiteProfile } from '../../kernel/profile.js';
+import type { GroupRun, KernelRun, PrincipalIdentity, ProfileRun, ProfileSetup, SuiteProfile } from '../../kernel/profile.js';
 import type { PrincipalReport } from '../../kernel/result.js';
 import { CHECK_GROUPS, EXECUTION_ORDER } from './checks/index.js';
 import { RunContext } from './context.js';
@@ -46,6 +46,7 @@ async function prepare(kernel: KernelRun, config: CredentialMap | null, env: Cre
   return {
     principalSource: principals.source,
     principals: principalReports(principals),
+    identities: principalIdentities(principals),
     notes: principals.notes,
     groups,
     cleanup: async (scope) => (fixtures.createdCount > 0 ? fixtures.cleanup(ctx, scope) : []),
@@ -59,6 +60,15 @@ function principalReports(resolved: ResolvedPrincipals): PrincipalReport[] {
     const role = p.role === null ? 'none' : p.role === undefined ? 'unknown' : roleName(p.role);
     return { name, available: p.token !== null || p.password !== null, source: p.source, role, userId: p.userId, orgId: p.orgId, note: null };
   });
+}
+
+/** Who each principal is, for the kernel's refusal of principals that are one user: its id, token and e-mail. */
+function principalIdentities(resolved: ResolvedPrincipals): PrincipalIdentity[] {
+  return [...resolved.byName.values()].map((p) => ({
+    name: p.name,
+    userId: p.userId,
+    credentials: [...(p.token ? [{ label: 'token', value: p.token }] : []), ...(p.email ? [{ label: 'e-mail', value: p.email.toLowerCase() }] : [])],
+  }));
 }
 
 export const flashbackProfile: SuiteProfile = {

@@ -201,7 +201,7 @@ const MATRIX: readonly BrokenCase[] = [
   },
   {
     name: 'a wrong 403 message',
-    kind: 'role',
+    kind: 'message',
     check: 'matrix',
     caught: /^matrix: \w+ as (billing|user|workspaces)$/,
     breakage: {
@@ -874,7 +874,7 @@ const BUSINESS: readonly BrokenCase[] = [
   // Every documented message reworded: --lenient-messages accepts this target in every group (broken-targets.test.ts).
   {
     name: 'every message reworded',
-    kind: 'business',
+    kind: 'message',
     check: 'business',
     caught: /^business: create defaults to USER and sends the invite \(U3\)$/,
     says: /^Received: "Something else"\. Expected: "User created successfully\. Verification email sent\."/,
