@@ -21,6 +21,11 @@ export interface ConformanceOptions {
   readonly lenientMessages?: boolean | undefined;
   /** `--fail-on-skip`: a skipped case fails the run (exit 1), e.g. a principal not given. Default: skips are allowed. */
   readonly failOnSkip?: boolean | undefined;
+  /**
+   * `--spend-rate-limit`: run the checks that exhaust a credential's rate-limit window on purpose (a
+   * fresh credential's, but the target's quota all the same). Default: skipped, saying so.
+   */
+  readonly spendRateLimit?: boolean | undefined;
   /** Per-request timeout. Default 10 s. */
   readonly timeoutMs?: number | undefined;
   /** Marks the users a run creates (`conf-<runId>-...@example.test`). Default: random. */
@@ -38,6 +43,7 @@ export interface ResolvedOptions {
   readonly only: readonly string[];
   readonly readOnly: boolean;
   readonly lenientMessages: boolean;
+  readonly spendRateLimit: boolean;
   readonly failOnSkip: boolean;
   readonly timeoutMs: number;
   readonly runId: string;
@@ -56,6 +62,7 @@ export function resolveOptions(input: ConformanceOptions, groups: readonly strin
     only: parseOnly(input.only, groups),
     readOnly: input.readOnly ?? false,
     lenientMessages: input.lenientMessages ?? false,
+    spendRateLimit: input.spendRateLimit ?? false,
     failOnSkip: input.failOnSkip ?? false,
     timeoutMs: parseTimeout(input.timeoutMs),
     runId: parseRunId(input.runId),

@@ -87,7 +87,7 @@ function buildResult(
       cells: recorder.cells,
     },
     exchanges: http.exchanges.map((e) => exchangeRecord(e, secrets)),
-    notes: [...timing.notes],
+    notes: [...timing.notes, ...http.pacingNotes],
     hints: [...recorder.hints],
     totals: {
       cases: cases.length,

@@ -38,6 +38,7 @@ ${groupLines}
   --read-only            run only what changes nothing on the target; list what was skipped
   --lenient-messages     accept any non-empty message where the spec documents one
   --fail-on-skip         a skipped check fails the run (exit 1), e.g. when a principal is not given
+  --spend-rate-limit     also reach the rate limit on purpose (the 429 checks): spends the target's quota
   --junit FILE           write a JUnit XML report
   --json FILE            write the whole result as JSON
   --html FILE            write a self-contained HTML report (matrix and failures)
@@ -58,6 +59,7 @@ const FLAGS = {
   'read-only': { type: 'boolean' },
   'lenient-messages': { type: 'boolean' },
   'fail-on-skip': { type: 'boolean' },
+  'spend-rate-limit': { type: 'boolean' },
   junit: { type: 'string' },
   json: { type: 'string' },
   html: { type: 'string' },
@@ -121,6 +123,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         readOnly: flags['read-only'],
         lenientMessages: flags['lenient-messages'],
         failOnSkip: flags['fail-on-skip'],
+        spendRateLimit: flags['spend-rate-limit'],
         timeoutMs,
         runId: flags['run-id'],
       }),

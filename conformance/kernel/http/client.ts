@@ -3,7 +3,8 @@
  * no import of the mock, no shortcut; a real backend and the embedded mock look the same from here.
  */
 import type { Exchange, ExchangeMeta, RecordedResponse } from './exchange.js';
-import { summarizeJsonBody } from './exchange.js';
+import { operationLabel, summarizeJsonBody } from './exchange.js';
+import { Pacer } from './pacer.js';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -25,12 +26,16 @@ export interface RequestSpec {
   readonly raw?: { readonly body: string; readonly contentType: string | null; readonly summary: string } | undefined;
   /** Other headers (a Cookie, say); never Authorization or Content-Type. */
   readonly headers?: Readonly<Record<string, string>> | undefined;
+  /** Sent at once, never held or retried by the pacer (pacer.ts): for a check that reaches a rate limit on purpose. */
+  readonly unpaced?: boolean | undefined;
 }
 
 export interface HttpClientOptions {
   readonly baseUrl: string;
   readonly timeoutMs: number;
   readonly fetch?: FetchLike | undefined;
+  /** Keeps the run under the target's rate limits (pacer.ts). Default: a pacer with its defaults; null: none. */
+  readonly pacer?: Pacer | null | undefined;
 }
 
 export interface HttpClient {
@@ -40,6 +45,8 @@ export interface HttpClient {
   readonly exchanges: readonly Exchange[];
   /** Called for every recorded exchange (fixtures use it to learn which users a run created). */
   onExchange(listener: (exchange: Exchange) => void): void;
+  /** What the pacer waited for, one line each, for the run's notes. */
+  readonly pacingNotes: readonly string[];
 }
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
@@ -47,8 +54,26 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const exchanges: Exchange[] = [];
   const listeners: ((exchange: Exchange) => void)[] = [];
+  const pacer = options.pacer === undefined ? new Pacer() : options.pacer;
+  /** Credential value → its number in this run: exchanges name a credential without showing it. */
+  const credentialIds = new Map<string, number>();
 
   async function send(request: RequestSpec, meta: ExchangeMeta): Promise<Exchange> {
+    const credential = credentialOf(request);
+    if (!pacer || credential === null || request.unpaced) return sendOnce(request, meta, credential);
+    await pacer.beforeSend(credential, meta.principal);
+    const first = await sendOnce(request, meta, credential);
+    if (first.response) pacer.observe(credential, first.response);
+    const wait = first.response ? pacer.retryDelay(first.response) : null;
+    if (wait === null) return first;
+    // A 429 the pacing did not prevent: both exchanges stay recorded; the caller gets the second.
+    await pacer.waitToRetry(credential, meta.principal, operationLabel(first), wait);
+    const second = await sendOnce(request, meta, credential);
+    if (second.response) pacer.observe(credential, second.response);
+    return second;
+  }
+
+  async function sendOnce(request: RequestSpec, meta: ExchangeMeta, credential: string | null): Promise<Exchange> {
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
     if (request.authorization) headers.authorization = request.authorization.value;
     let body: string | undefined;
@@ -86,6 +111,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         method: request.method,
         path: request.path,
         authorization: request.authorization?.label ?? null,
+        credentialId: credential === null ? null : credentialNumber(credential),
         contentType,
         bodySummary,
       },
@@ -98,7 +124,28 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return exchange;
   }
 
-  return { baseUrl, send, exchanges, onExchange: (listener) => void listeners.push(listener) };
+  function credentialNumber(value: string): number {
+    let id = credentialIds.get(value);
+    if (id === undefined) credentialIds.set(value, (id = credentialIds.size + 1));
+    return id;
+  }
+
+  return {
+    baseUrl,
+    send,
+    exchanges,
+    onExchange: (listener) => void listeners.push(listener),
+    get pacingNotes() {
+      return pacer?.notes ?? [];
+    },
+  };
+}
+
+/** The credential a request carries, as a rate limiter would count it: the Authorization value, else the Cookie header. */
+function credentialOf(request: RequestSpec): string | null {
+  if (request.authorization) return `authorization ${request.authorization.value}`;
+  for (const [name, value] of Object.entries(request.headers ?? {})) if (name.toLowerCase() === 'cookie' && value) return `cookie ${value}`;
+  return null;
 }
 
 async function readResponse(res: Response): Promise<RecordedResponse> {
@@ -106,6 +153,9 @@ async function readResponse(res: Response): Promise<RecordedResponse> {
   res.headers.forEach((value, name) => {
     headers[name.toLowerCase()] = value;
   });
+  // Each Set-Cookie stays whole (a cookie's Expires has commas of its own): one per line.
+  const cookies = typeof res.headers.getSetCookie === 'function' ? res.headers.getSetCookie() : [];
+  if (cookies.length > 0) headers['set-cookie'] = cookies.join('\n');
   const text = await res.text();
   let json: unknown;
   let jsonError: string | null = null;

@@ -23,6 +23,11 @@ export interface RecordedRequest {
   readonly path: string;
   /** How the Authorization header was built, never the token itself: `Bearer <owner's token>`. */
   readonly authorization: string | null;
+  /**
+   * Which credential was sent, as a number of this run (the same Authorization value, else the same
+   * Cookie header, has the same number); null: none. Rate-limit checks group answers by it.
+   */
+  readonly credentialId?: number | null;
   readonly contentType: string | null;
   /** A short summary of the body with passwords masked, or a size for big bodies. */
   readonly bodySummary: string | null;

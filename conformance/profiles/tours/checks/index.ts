@@ -4,9 +4,11 @@
  */
 import type { ToursContext } from '../context.js';
 import type { GroupName } from '../groups.js';
+import { runCredentials } from './credentials.js';
 import { runLifecycle } from './lifecycle.js';
 import { runMatrix } from './matrix.js';
 import { runPermissions } from './permissions/index.js';
+import { runRateLimits, sweepRateLimits } from './rate-limits.js';
 
 export interface CheckGroup {
   run?(ctx: ToursContext): Promise<void>;
@@ -14,7 +16,7 @@ export interface CheckGroup {
 }
 
 export const CHECK_GROUPS: Readonly<Record<GroupName, CheckGroup>> = {
-  credentials: {},
+  credentials: { run: runCredentials },
   matrix: { run: runMatrix },
   permissions: { run: runPermissions },
   tenancy: {},
@@ -23,5 +25,5 @@ export const CHECK_GROUPS: Readonly<Record<GroupName, CheckGroup>> = {
   envelopes: {},
   robustness: {},
   secrets: {},
-  'rate-limits': {},
+  'rate-limits': { run: runRateLimits, sweep: sweepRateLimits },
 };
