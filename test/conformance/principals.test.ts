@@ -111,11 +111,11 @@ describe('principals against a backend without /__mock', () => {
     expect(
       skipped.some(
         (c) =>
-          c.name === 'listOrganizationUsers as workspaces' &&
+          c.name === 'listOrganizationUsers as workspaces (R1)' &&
           c.skipReason === 'needs the workspaces principal: give it in --config or as CONFORMANCE_WORKSPACES_TOKEN',
       ),
     ).toBe(true);
-    expect(result.cases.find((c) => c.name === 'listOrganizationUsers as billing')?.status).toBe('passed');
+    expect(result.cases.find((c) => c.name === 'listOrganizationUsers as billing (R1)')?.status).toBe('passed');
   }, 60_000);
 
   it('reads principals from the environment', async () => {

@@ -70,7 +70,7 @@ describe('the JUnit report', () => {
     expect(Number(parsed.testsuites.failures)).toBe(result.totals.failed);
     expect(parsed.testsuites.testsuite.map((s) => s.name)).toEqual(['matrix', 'envelopes', 'secrets']);
     const matrix = parsed.testsuites.testsuite.find((s) => s.name === 'matrix');
-    const cell = matrix?.testcase.find((c) => c.name === 'listOrganizationUsers as billing');
+    const cell = matrix?.testcase.find((c) => c.name === 'listOrganizationUsers as billing (R1)');
     expect(cell?.failure).toMatchObject({ type: 'role', message: expect.stringMatching(/^Received: 200\. Expected: 403/) });
   });
 });

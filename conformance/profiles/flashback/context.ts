@@ -108,8 +108,8 @@ export class RunContext {
     return this.send(scope, actor, { kind: 'route', component }, request);
   }
 
-  /** A request outside the contract (the mock's control plane): recorded, never validated. */
-  async internal(scope: CaseScope, request: { method: string; path: string }): Promise<Exchange> {
+  /** A request outside the contract (the mock's control plane, a CORS preflight): recorded, never validated. */
+  async internal(scope: CaseScope, request: { method: string; path: string; headers?: RequestSpec['headers'] }): Promise<Exchange> {
     return this.send(scope, null, { kind: 'internal' }, request);
   }
 

@@ -33,6 +33,11 @@ export interface BrokenCase {
   readonly says?: RegExp;
   /** The groups to run: the check's own by default (a short run); more when the bug shows through another group's requests. */
   readonly only?: readonly GroupName[];
+  /**
+   * The rules of docs/decisions/flashback.md it breaks. Each must make a case that cites it fail
+   * (the proof of docs/conformance-coverage.md); empty for a rule with no id (sections 3 and 4).
+   */
+  readonly rules: readonly string[];
 }
 
 type Json = Record<string, unknown>;
@@ -185,7 +190,8 @@ const MATRIX: readonly BrokenCase[] = [
     name: 'BILLING may list users',
     kind: 'role',
     check: 'matrix',
-    caught: /^matrix: listOrganizationUsers as billing$/,
+    rules: ['R1'],
+    caught: /^matrix: listOrganizationUsers as billing \(R1\)$/,
     breakage: {
       request: (r, ctx) => (isList(r) && callerId(r) === ctx.principal('billing').userId ? as(r, ctx.principal('owner').accessToken) : r),
     },
@@ -194,7 +200,8 @@ const MATRIX: readonly BrokenCase[] = [
     name: '401 given for 403',
     kind: 'role',
     check: 'matrix',
-    caught: /^matrix: \w+ as (billing|user|workspaces|outsider|orgless)$/,
+    rules: ['U2', 'E3'],
+    caught: /^matrix: \w+ as (billing|user|workspaces|outsider|orgless)( \(.*\))?$/,
     breakage: {
       response: (res, r) => (res.status === 403 && r.path.startsWith('/organization') ? answer(401, UNAUTHORIZED, { 'www-authenticate': 'Bearer' }) : res),
     },
@@ -203,7 +210,8 @@ const MATRIX: readonly BrokenCase[] = [
     name: 'a wrong 403 message',
     kind: 'message',
     check: 'matrix',
-    caught: /^matrix: \w+ as (billing|user|workspaces)$/,
+    rules: ['E3'],
+    caught: /^matrix: \w+ as (billing|user|workspaces)( \(.*\))?$/,
     breakage: {
       response: (res) => {
         const body = json(res) as Json | undefined;
@@ -215,7 +223,8 @@ const MATRIX: readonly BrokenCase[] = [
     name: 'a wrongly signed or unsigned token accepted',
     kind: 'auth',
     check: 'matrix',
-    caught: /^matrix: \w+ as (wrong-signature|alg-none)$/,
+    rules: ['A2', 'A5'],
+    caught: /^matrix: \w+ as (wrong-signature|alg-none) \(.*\)$/,
     breakage: {
       // Trusts the payload when the signature check fails: whoever the claims name is let in.
       response: async (res, r, ctx) => {
@@ -228,7 +237,8 @@ const MATRIX: readonly BrokenCase[] = [
     name: 'no token accepted',
     kind: 'auth',
     check: 'matrix',
-    caught: /^matrix: \w+ as no-token$/,
+    rules: ['A1', 'A2'],
+    caught: /^matrix: \w+ as no-token \(.*\)$/,
     breakage: {
       request: (r, ctx) => (r.path.startsWith('/organization') && !r.headers.authorization ? as(r, ctx.principal('owner').accessToken) : r),
     },
@@ -237,7 +247,8 @@ const MATRIX: readonly BrokenCase[] = [
     name: 'a token in the query string accepted',
     kind: 'auth',
     check: 'matrix',
-    caught: /^matrix: A1: a token in the query or a cookie is not read$/,
+    rules: ['A1'],
+    caught: /^matrix: a token in the query or a cookie is not read \(A1\)$/,
     breakage: {
       request: (r) => {
         const token = new URL(r.path, 'http://x').searchParams.get('access_token');
@@ -249,14 +260,16 @@ const MATRIX: readonly BrokenCase[] = [
     name: 'the lower-case "bearer" scheme refused',
     kind: 'auth',
     check: 'matrix',
-    caught: /^matrix: A1: the scheme word is case-insensitive$/,
+    rules: ['A1'],
+    caught: /^matrix: the scheme word is case-insensitive \(A1\)$/,
     breakage: { request: (r) => (/^bearer /.test(r.headers.authorization ?? '') ? answer(401, UNAUTHORIZED, { 'www-authenticate': 'Bearer' }) : r) },
   },
   {
     name: 'a token in a cookie accepted',
     kind: 'auth',
     check: 'matrix',
-    caught: /^matrix: A1: a token in the query or a cookie is not read$/,
+    rules: ['A1'],
+    caught: /^matrix: a token in the query or a cookie is not read \(A1\)$/,
     says: /in a cookie/,
     breakage: {
       request: (r) => {
@@ -269,7 +282,8 @@ const MATRIX: readonly BrokenCase[] = [
     name: 'a header without the Bearer scheme accepted',
     kind: 'auth',
     check: 'matrix',
-    caught: /^matrix: \w+ as malformed-header$/,
+    rules: ['A1', 'A2'],
+    caught: /^matrix: \w+ as malformed-header \(.*\)$/,
     breakage: {
       request: (r) => {
         const value = r.headers.authorization;
@@ -281,7 +295,8 @@ const MATRIX: readonly BrokenCase[] = [
     name: 'a token that is not a JWT accepted',
     kind: 'auth',
     check: 'matrix',
-    caught: /^matrix: \w+ as garbage-token$/,
+    rules: ['A2'],
+    caught: /^matrix: \w+ as garbage-token \(.*\)$/,
     breakage: {
       // Any opaque token is looked up in a session table that falls back to the organization's owner.
       request: (r, ctx) => {
@@ -294,7 +309,8 @@ const MATRIX: readonly BrokenCase[] = [
     name: 'login of an unknown e-mail is a 404',
     kind: 'auth',
     check: 'matrix',
-    caught: /^matrix: login as (no-token|malformed-header|garbage-token|wrong-signature|alg-none)$/,
+    rules: ['A3'],
+    caught: /^matrix: login as (no-token|malformed-header|garbage-token|wrong-signature|alg-none) \(A3\)$/,
     breakage: {
       response: (res, r) => (pathOf(r) === '/user/login' && (json(res) as Json | undefined)?.error_code === 'USER_NOT_FOUND' ? { ...res, status: 404 } : res),
     },
@@ -303,7 +319,8 @@ const MATRIX: readonly BrokenCase[] = [
     name: 'refresh of an unknown token answers the generic 401 body',
     kind: 'auth',
     check: 'matrix',
-    caught: /^matrix: refreshToken as \S+$/,
+    rules: ['A4'],
+    caught: /^matrix: refreshToken as \S+ \(A4\)$/,
     breakage: {
       response: (res, r) => (pathOf(r) === '/user/refresh' && res.status === 401 ? withJson(res, UNAUTHORIZED) : res),
     },
@@ -315,7 +332,8 @@ const MATRIX: readonly BrokenCase[] = [
       name: 'logout of an unknown refresh token is a 401',
       kind: 'auth' as const,
       check: 'matrix' as const,
-      caught: /^matrix: logout as \S+$/,
+      rules: ['A4'],
+      caught: /^matrix: logout as \S+ \(A4\)$/,
       breakage: {
         request: (r) => {
           const token = refreshTokenOf(r);
@@ -335,7 +353,8 @@ const MATRIX: readonly BrokenCase[] = [
     name: 'roles above 127 read as a signed byte: OWNER and ADMINISTRATOR refused',
     kind: 'role',
     check: 'matrix',
-    caught: /^matrix: \w+ as (owner|administrator|outsider)$/,
+    rules: ['R1'],
+    caught: /^matrix: \w+ as (owner|administrator|outsider)( \(.*\))?$/,
     // 255 and 254 stored in an int8 become -1 and -2, below USER: every organization endpoint refuses them.
     breakage: {
       request: async (r, ctx) => {
@@ -351,7 +370,8 @@ const MATRIX: readonly BrokenCase[] = [
     name: 'WORKSPACES may not manage users',
     kind: 'role',
     check: 'matrix',
-    caught: /^matrix: \w+OrganizationUsers? as workspaces$/,
+    rules: ['R1'],
+    caught: /^matrix: \w+OrganizationUsers? as workspaces \(R1\)$/,
     only: ['matrix', 'business'], // the same refusal fails the business cases WORKSPACES may pass (R5 below its rank, R7 its own name)
     breakage: {
       request: (r, ctx) =>
@@ -364,7 +384,8 @@ const MATRIX: readonly BrokenCase[] = [
     name: 'the organization readable by ADMINISTRATOR or higher only (O1 broken)',
     kind: 'role',
     check: 'matrix',
-    caught: /^matrix: getOrganization as (workspaces|billing|user)$/,
+    rules: ['O1'],
+    caught: /^matrix: getOrganization as (workspaces|billing|user) \(O1\)$/,
     breakage: {
       request: async (r, ctx) => {
         const id = callerId(r);
@@ -378,14 +399,16 @@ const MATRIX: readonly BrokenCase[] = [
     name: 'login answers 201 Created',
     kind: 'envelope',
     check: 'matrix',
-    caught: /^matrix: login as (owner|administrator|workspaces|billing|user|outsider|orgless)$/,
+    rules: ['A3'],
+    caught: /^matrix: login as (owner|administrator|workspaces|billing|user|outsider|orgless) \(A3\)$/,
     breakage: { response: (res, r) => (pathOf(r) === '/user/login' && res.status === 200 ? { ...res, status: 201 } : res) },
   },
   {
     name: 'writes refused to OWNER (a manager range that stops at ADMINISTRATOR)',
     kind: 'role',
     check: 'matrix',
-    caught: /^matrix: (updateOrganization|updateOrganizationUser|deleteOrganizationUser|activateOrganizationUser) as (owner|outsider)$/,
+    rules: ['R1'],
+    caught: /^matrix: (updateOrganization|updateOrganizationUser|deleteOrganizationUser|activateOrganizationUser) as (owner|outsider)( \(.*\))?$/,
     only: ['matrix', 'business'],
     // `role >= WORKSPACES && role <= ADMINISTRATOR` on update, delete and activate; create kept its own check.
     breakage: {
@@ -404,7 +427,8 @@ const MATRIX: readonly BrokenCase[] = [
     name: 'ADMINISTRATOR not counted as a manager',
     kind: 'role',
     check: 'matrix',
-    caught: /^matrix: \w+ as administrator$/,
+    rules: ['R1'],
+    caught: /^matrix: \w+ as administrator \(.*\)$/,
     only: ['matrix', 'business'],
     breakage: {
       request: (r, ctx) =>
@@ -417,9 +441,21 @@ const MATRIX: readonly BrokenCase[] = [
     name: 'activate answers 204 No Content',
     kind: 'envelope',
     check: 'matrix',
-    caught: /^matrix: activateOrganizationUser as (owner|administrator|workspaces)$/,
+    rules: [], // section 4: the envelope of each endpoint: no rule id
+    caught: /^matrix: activateOrganizationUser as (owner|administrator|workspaces) \(R1\)$/,
     breakage: {
       response: (res, r) => (r.method === 'POST' && ACTIVATE_PATH.test(pathOf(r)) && res.status === 200 ? { status: 204, headers: {}, body: '' } : res),
+    },
+  },
+  {
+    name: 'a caller with no organization may list users (an empty list)',
+    kind: 'role',
+    check: 'matrix',
+    caught: /^matrix: listOrganizationUsers as orgless \(U2\)$/,
+    rules: ['U2'],
+    breakage: {
+      // The list is filtered by the caller's organization, and no organization filters to nothing.
+      request: (r, ctx) => (isList(r) && callerId(r) === ctx.principal('orgless').userId ? answer(200, { success: true, data: [], total: 0 }) : r),
     },
   },
 ];
@@ -430,6 +466,7 @@ const ENVELOPES: readonly BrokenCase[] = [
     name: 'the list has no total',
     kind: 'envelope',
     check: 'envelopes',
+    rules: [], // section 4: the envelope of each endpoint: no rule id
     caught: /^envelopes: every listOrganizationUsers response/,
     breakage: {
       response: (res, r) => {
@@ -444,6 +481,7 @@ const ENVELOPES: readonly BrokenCase[] = [
     name: 'the single-user GET wrapped in an envelope',
     kind: 'envelope',
     check: 'envelopes',
+    rules: [], // section 4: the envelope of each endpoint: no rule id
     caught: /^envelopes: every getOrganizationUser response/,
     breakage: {
       response: (res, r) => (r.method === 'GET' && USER_PATH.test(pathOf(r)) && res.status === 200 ? withJson(res, { success: true, data: json(res) }) : res),
@@ -453,6 +491,7 @@ const ENVELOPES: readonly BrokenCase[] = [
     name: 'a 401 without WWW-Authenticate',
     kind: 'envelope',
     check: 'envelopes',
+    rules: ['A2'],
     caught: /^envelopes: every \w+ response matches/,
     breakage: {
       response: (res) => {
@@ -466,6 +505,7 @@ const ENVELOPES: readonly BrokenCase[] = [
     name: 'answers as text/plain',
     kind: 'envelope',
     check: 'envelopes',
+    rules: ['E1'],
     caught: /^envelopes: every \w+ response matches/,
     breakage: { response: (res) => ({ ...res, headers: { ...res.headers, 'content-type': 'text/plain; charset=utf-8' } }) },
   },
@@ -473,8 +513,54 @@ const ENVELOPES: readonly BrokenCase[] = [
     name: 'a validation error answered as an undocumented 422',
     kind: 'envelope',
     check: 'envelopes',
+    rules: [], // section 3, step 3: a malformed request is a 400: no rule id
     caught: /^envelopes: every \w+ response matches/,
     breakage: { response: (res, r) => (res.status === 400 && r.path.startsWith('/organization') ? { ...res, status: 422 } : res) },
+  },
+  {
+    name: 'ADMINISTRATOR named OWNER in orgRoleDescription (a name looked up as "the highest role at or above")',
+    kind: 'envelope',
+    check: 'envelopes',
+    caught: /^envelopes: every user shows the name of its role and the roles up to it \(R2, R3\)$/,
+    says: /R2: /,
+    rules: ['R2'],
+    // A valid role name, so the schema passes: only the name of this one role is wrong.
+    breakage: {
+      response: (res) =>
+        withJson(
+          res,
+          editUsers(json(res), (u) => (u.orgRole === 254 ? { ...u, orgRoleDescription: 'OWNER' } : u)),
+        ),
+    },
+  },
+  {
+    name: "an ADMINISTRATOR's orgRoles include OWNER (an off-by-one range)",
+    kind: 'envelope',
+    check: 'envelopes',
+    caught: /^envelopes: every user shows the name of its role and the roles up to it \(R2, R3\)$/,
+    says: /R3: /,
+    rules: ['R3'],
+    breakage: {
+      response: (res) =>
+        withJson(
+          res,
+          editUsers(json(res), (u) => (u.orgRole === 254 ? { ...u, orgRoles: [0, 1, 2, 254, 255] } : u)),
+        ),
+    },
+  },
+  {
+    name: 'timestamps without milliseconds',
+    kind: 'envelope',
+    check: 'envelopes',
+    caught: /^envelopes: every (listOrganizationUsers|login|refreshToken) response matches its documented envelope \(.*E2.*\)$/,
+    rules: ['E2'],
+    // Every non-null timestamp (a deleted user's deletedAt, a login's expiresAt) loses its `.sss`.
+    breakage: {
+      response: (res) => {
+        if (!res.body.includes('.')) return res;
+        return { ...res, body: res.body.replace(/"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.\d{3}Z"/g, '"$1Z"') };
+      },
+    },
   },
 ];
 
@@ -484,6 +570,7 @@ const TENANCY: readonly BrokenCase[] = [
     name: 'cross-organization read allowed',
     kind: 'tenant',
     check: 'tenancy',
+    rules: [], // section 3, step 5: another organization is a 403: no rule id
     caught: /^tenancy: getOrganizationUser of the outsider's organization as (owner|administrator|workspaces)$/,
     breakage: {
       response: async (res, r, ctx) => {
@@ -500,6 +587,7 @@ const TENANCY: readonly BrokenCase[] = [
     name: "another organization's details readable",
     kind: 'tenant',
     check: 'tenancy',
+    rules: [], // section 3: another organization is a 403: no rule id
     caught: /^tenancy: getOrganization of the (outsider's|members') organization as \w+$/,
     breakage: crossOrganizationDetails('GET'),
   },
@@ -507,6 +595,7 @@ const TENANCY: readonly BrokenCase[] = [
     name: "another organization's details writable",
     kind: 'tenant',
     check: 'tenancy',
+    rules: [], // section 3: another organization is a 403: no rule id
     caught: /^tenancy: updateOrganization of the (outsider's|members') organization as \w+$/,
     breakage: crossOrganizationDetails('PUT', 'Access denied: you can only modify your own organization'),
   },
@@ -514,6 +603,7 @@ const TENANCY: readonly BrokenCase[] = [
     name: "another organization's user updatable",
     kind: 'tenant',
     check: 'tenancy',
+    rules: [], // section 3, step 5: another organization is a 403: no rule id
     caught: /^tenancy: updateOrganizationUser of the (outsider's|members') organization as \w+$/,
     breakage: crossOrganizationWrite('PUT', USER_PATH),
   },
@@ -521,6 +611,7 @@ const TENANCY: readonly BrokenCase[] = [
     name: "another organization's user deletable",
     kind: 'tenant',
     check: 'tenancy',
+    rules: [], // section 3, step 5: another organization is a 403: no rule id
     caught: /^tenancy: deleteOrganizationUser of the (outsider's|members') organization as \w+$/,
     breakage: crossOrganizationWrite('DELETE', USER_PATH),
   },
@@ -528,6 +619,7 @@ const TENANCY: readonly BrokenCase[] = [
     name: "another organization's user can be activated",
     kind: 'tenant',
     check: 'tenancy',
+    rules: [], // section 3, step 5: another organization is a 403: no rule id
     caught: /^tenancy: activateOrganizationUser of the (outsider's|members') organization as \w+$/,
     breakage: crossOrganizationWrite('POST', ACTIVATE_PATH),
   },
@@ -535,7 +627,8 @@ const TENANCY: readonly BrokenCase[] = [
     name: "the user list holds another organization's users",
     kind: 'tenant',
     check: 'tenancy',
-    caught: /^tenancy: the user list as \w+ holds only its own organization$/,
+    rules: ['U1'],
+    caught: /^tenancy: the user list as \w+ holds every user of its organization and no other \(U1, R6\)$/,
     breakage: {
       response: async (res, r, ctx) => {
         const body = json(res) as Json | undefined;
@@ -545,6 +638,23 @@ const TENANCY: readonly BrokenCase[] = [
         const foreign = json(await ctx.forward(as(r, other?.accessToken ?? null))) as Json | undefined;
         const data = [...body.data, ...(Array.isArray(foreign?.data) ? foreign.data : [])];
         return withJson(res, { ...body, data, total: data.length });
+      },
+    },
+  },
+  {
+    name: 'a WORKSPACES list hides higher-ranked users (R6 applied to reads)',
+    kind: 'business',
+    check: 'tenancy',
+    caught: /^tenancy: the user list as workspaces holds every user of its organization and no other \(U1, R6\)$/,
+    rules: ['R6'],
+    breakage: {
+      response: (res, r, ctx) => {
+        const body = json(res) as Json | undefined;
+        if (!isList(r) || res.status !== 200 || callerId(r) !== ctx.principal('workspaces').userId || !Array.isArray(body?.data)) return res;
+        return withJson(
+          res,
+          editUsers(body, (u) => (typeof u.orgRole === 'number' && u.orgRole > 2 ? null : u)),
+        );
       },
     },
   },
@@ -558,6 +668,7 @@ const LIFECYCLE: readonly BrokenCase[] = [
       name: 'hard delete instead of soft',
       kind: 'business' as const,
       check: 'lifecycle' as const,
+      rules: ['U6', 'U4', 'U1'],
       caught: /^lifecycle: delete is soft/,
       breakage: {
         request: (r: ProxyRequest) => {
@@ -584,6 +695,7 @@ const LIFECYCLE: readonly BrokenCase[] = [
       name: 'activate leaves deletedAt',
       kind: 'business' as const,
       check: 'lifecycle' as const,
+      rules: ['U7'],
       caught: /^lifecycle: activate clears deletedAt/,
       breakage: {
         response: (res, r) => {
@@ -599,6 +711,7 @@ const LIFECYCLE: readonly BrokenCase[] = [
     name: 'the list leaves out deleted users',
     kind: 'business',
     check: 'lifecycle',
+    rules: ['U1'],
     caught: /^lifecycle: delete is soft/,
     breakage: {
       response: (res, r) =>
@@ -614,6 +727,7 @@ const LIFECYCLE: readonly BrokenCase[] = [
     name: 'a new user is created already validated',
     kind: 'business',
     check: 'lifecycle',
+    rules: ['U3'],
     caught: /^lifecycle: create answers 201 with the new user \(U3\)$/,
     says: /validated/,
     breakage: {
@@ -629,6 +743,7 @@ const LIFECYCLE: readonly BrokenCase[] = [
     name: 'a deleted user can log in',
     kind: 'business',
     check: 'lifecycle',
+    rules: ['A3'],
     caught: /^lifecycle: the deleted account cannot log in \(A3 USER_INACTIVE\)$/,
     breakage: inactiveLogin((u) => u.deletedAt !== null),
   },
@@ -636,6 +751,7 @@ const LIFECYCLE: readonly BrokenCase[] = [
     name: 'a user who has not validated the e-mail can log in',
     kind: 'business',
     check: 'lifecycle',
+    rules: ['A3', 'U3'],
     caught: /^lifecycle: (the unvalidated account cannot log in|a new user cannot log in before validating the e-mail)/,
     breakage: inactiveLogin((u) => u.deletedAt === null && !u.validated),
   },
@@ -643,6 +759,7 @@ const LIFECYCLE: readonly BrokenCase[] = [
     name: 'an unknown e-mail answered INVALID_PASSWORD',
     kind: 'business',
     check: 'lifecycle',
+    rules: ['A3'],
     caught: /^lifecycle: a wrong password is INVALID_PASSWORD and an unknown e-mail USER_NOT_FOUND \(A3\)$/,
     breakage: {
       response: (res, r) =>
@@ -653,6 +770,7 @@ const LIFECYCLE: readonly BrokenCase[] = [
     name: 'login matches the e-mail case-sensitively',
     kind: 'auth',
     check: 'lifecycle',
+    rules: ['A3'],
     caught: /^lifecycle: login matches the e-mail in any letter case \(A3\)$/,
     breakage: {
       request: (r) => {
@@ -669,6 +787,7 @@ const LIFECYCLE: readonly BrokenCase[] = [
       name: 'a used refresh token accepted again',
       kind: 'business' as const,
       check: 'lifecycle' as const,
+      rules: ['A4'],
       caught: /^lifecycle: refresh rotates the refresh token and logout revokes it \(A4\)$/,
       says: /a used refresh token is refused/,
       breakage: {
@@ -691,6 +810,7 @@ const LIFECYCLE: readonly BrokenCase[] = [
       name: 'refresh tokens not rotated',
       kind: 'business' as const,
       check: 'lifecycle' as const,
+      rules: ['A4'],
       caught: /^lifecycle: refresh rotates the refresh token and logout revokes it \(A4\)$/,
       says: /refresh tokens rotate/,
       breakage: {
@@ -712,6 +832,7 @@ const LIFECYCLE: readonly BrokenCase[] = [
     name: 'logout does not revoke the refresh token',
     kind: 'business',
     check: 'lifecycle',
+    rules: ['A4'],
     caught: /^lifecycle: refresh rotates the refresh token and logout revokes it \(A4\)$/,
     says: /revoked by logout is refused/,
     breakage: { request: (r) => (pathOf(r) === '/user/logout' ? answer(200, { success: true }) : r) },
@@ -722,6 +843,7 @@ const LIFECYCLE: readonly BrokenCase[] = [
       name: "a deleted user's access token keeps working",
       kind: 'auth' as const,
       check: 'lifecycle' as const,
+      rules: ['U6', 'A2'],
       caught: /^lifecycle: a deleted user's token stops working/,
       says: /access token stops working/,
       breakage: {
@@ -742,6 +864,7 @@ const LIFECYCLE: readonly BrokenCase[] = [
       name: 'R8: the role is cached per token',
       kind: 'role' as const,
       check: 'lifecycle' as const,
+      rules: ['R8'],
       caught: /^lifecycle: a role change takes effect on the next request \(R8\)$/,
       breakage: {
         response: (res, r, ctx) => {
@@ -759,6 +882,7 @@ const LIFECYCLE: readonly BrokenCase[] = [
       name: "the list's total does not grow (a stale count)",
       kind: 'business' as const,
       check: 'lifecycle' as const,
+      rules: ['U1'],
       caught: /^lifecycle: the new user is listed after the older ones and total grows by one \(U1\)$/,
       says: /^Received: total \d+\. Expected: total \d+ \(U1: the list holds every user/,
       breakage: {
@@ -775,6 +899,7 @@ const LIFECYCLE: readonly BrokenCase[] = [
     name: 'the list is newest first',
     kind: 'business',
     check: 'lifecycle',
+    rules: ['U1'],
     caught: /^lifecycle: the new user is listed after the older ones and total grows by one \(U1\)$/,
     says: /oldest first/,
     breakage: {
@@ -788,6 +913,7 @@ const LIFECYCLE: readonly BrokenCase[] = [
     name: 'deleting a deleted user again answers 200',
     kind: 'business',
     check: 'lifecycle',
+    rules: ['U6'],
     caught: /^lifecycle: delete again is a 400 \(U6\)$/,
     breakage: {
       response: (res) =>
@@ -798,6 +924,7 @@ const LIFECYCLE: readonly BrokenCase[] = [
     name: 'activating an active user again answers 200',
     kind: 'business',
     check: 'lifecycle',
+    rules: ['U7'],
     caught: /^lifecycle: activate again is a 400 \(U7\)$/,
     breakage: {
       response: (res) =>
@@ -808,8 +935,73 @@ const LIFECYCLE: readonly BrokenCase[] = [
     name: 'a deleted user can be updated',
     kind: 'business',
     check: 'lifecycle',
+    rules: ['U5'],
     caught: /^lifecycle: update of a deleted user is a 400 \(U5\)$/,
     breakage: acceptedAnyway('PUT', 'Cannot update a deleted user', (data) => ({ success: true, data, message: 'User updated successfully' })),
+  },
+  {
+    name: 'total counts active users only',
+    kind: 'business',
+    check: 'lifecycle',
+    caught: /^lifecycle: the new user is listed after the older ones and total grows by one \(U1\)$/,
+    says: /total equals the length of data/,
+    rules: ['U1'],
+    // Right and wrong differ whenever the list holds a soft-deleted user (the seeded one does).
+    breakage: {
+      response: (res, r) => {
+        const body = json(res) as Json | undefined;
+        if (!isList(r) || res.status !== 200 || !Array.isArray(body?.data)) return res;
+        return withJson(res, { ...body, total: body.data.filter((u) => isUser(u) && u.deletedAt === null).length });
+      },
+    },
+  },
+  {
+    name: 'a soft-deleted user read as a 404 (the list still shows it)',
+    kind: 'business',
+    check: 'lifecycle',
+    caught: /^lifecycle: delete is soft: the user stays readable/,
+    rules: ['U4'],
+    breakage: {
+      response: (res, r) => {
+        const body = json(res) as Json | undefined;
+        return r.method === 'GET' && USER_PATH.test(pathOf(r)) && res.status === 200 && typeof body?.deletedAt === 'string'
+          ? answer(404, { success: false, message: 'User not found' })
+          : res;
+      },
+    },
+  },
+  {
+    name: 'deletedAt stored in seconds and read as milliseconds (January 1970)',
+    kind: 'business',
+    check: 'lifecycle',
+    caught: /^lifecycle: delete is soft: the user stays readable/,
+    says: /the time of deletion/,
+    rules: ['U6'],
+    // A valid timestamp in the right format: only its value is wrong.
+    breakage: {
+      response: (res) =>
+        withJson(
+          res,
+          editUsers(json(res), (u) =>
+            typeof u.deletedAt === 'string' ? { ...u, deletedAt: new Date(Math.floor(Date.parse(u.deletedAt) / 1000)).toISOString() } : u,
+          ),
+        ),
+    },
+  },
+  {
+    name: "activate also marks the user's e-mail validated",
+    kind: 'business',
+    check: 'lifecycle',
+    caught: /^lifecycle: activate clears deletedAt and changes nothing else \(U7\)$/,
+    rules: ['U7'],
+    // Right and wrong differ on a user who has not validated the e-mail (the lifecycle's new user).
+    breakage: {
+      response: async (res, r, ctx) => {
+        const id = ACTIVATE_PATH.exec(pathOf(r))?.[1];
+        if (r.method === 'POST' && id && res.status === 200) await ctx.forward({ method: 'POST', path: `/__mock/users/${id}/validate`, headers: {}, body: '' });
+        return res;
+      },
+    },
   },
 ];
 
@@ -821,7 +1013,8 @@ const BUSINESS: readonly BrokenCase[] = [
       name: 'a duplicate e-mail accepted',
       kind: 'business' as const,
       check: 'business' as const,
-      caught: /^business: U3: an e-mail already in use/,
+      rules: ['U3'],
+      caught: /^business: an e-mail already in use/,
       breakage: {
         response: async (res, r, ctx) => {
           if (res.status !== 409) return res;
@@ -836,7 +1029,8 @@ const BUSINESS: readonly BrokenCase[] = [
     name: 'role escalation allowed (R5)',
     kind: 'business',
     check: 'business',
-    caught: /^business: R5: /,
+    rules: ['R5'],
+    caught: /^business: .* \(R5\)$/,
     breakage: {
       response: async (res, r, ctx) => {
         const body = json(res) as Json | undefined;
@@ -849,7 +1043,8 @@ const BUSINESS: readonly BrokenCase[] = [
     name: 'the organization update replaces instead of patching',
     kind: 'business',
     check: 'business',
-    caught: /^business: O2: the organization update is partial/,
+    rules: ['O2'],
+    caught: /^business: the organization update is partial/,
     breakage: {
       request: (r) => {
         const body = json(r) as Json | undefined;
@@ -863,7 +1058,8 @@ const BUSINESS: readonly BrokenCase[] = [
     name: 'deleting yourself allowed',
     kind: 'business',
     check: 'business',
-    caught: /^business: R7: \w+ cannot delete themselves$/,
+    rules: ['R7'],
+    caught: /^business: \w+ cannot delete themselves \(R7\)$/,
     breakage: {
       response: (res) => {
         const body = json(res) as Json | undefined;
@@ -876,6 +1072,7 @@ const BUSINESS: readonly BrokenCase[] = [
     name: 'every message reworded',
     kind: 'message',
     check: 'business',
+    rules: ['E3', 'U3'],
     caught: /^business: create defaults to USER and sends the invite \(U3\)$/,
     says: /^Received: "Something else"\. Expected: "User created successfully\. Verification email sent\."/,
     breakage: {
@@ -889,7 +1086,8 @@ const BUSINESS: readonly BrokenCase[] = [
     name: 'R6: a manager may manage a higher-ranked user',
     kind: 'business',
     check: 'business',
-    caught: /^business: R6: (WORKSPACES|ADMINISTRATOR) manages a (WORKSPACES|ADMINISTRATOR|OWNER) user$/,
+    rules: ['R6'],
+    caught: /^business: (WORKSPACES|ADMINISTRATOR) manages a (WORKSPACES|ADMINISTRATOR|OWNER) user \(R6\)$/,
     breakage: {
       // The rank check is missing: a WORKSPACES or ADMINISTRATOR refused a write on a user of its own organization gets it done.
       response: async (res, r, ctx) => {
@@ -906,14 +1104,16 @@ const BUSINESS: readonly BrokenCase[] = [
     name: 'R7: changing your own role allowed',
     kind: 'business',
     check: 'business',
-    caught: /^business: R7: \w+ cannot change their own role, even to the same value$/,
+    rules: ['R7'],
+    caught: /^business: \w+ cannot change their own role, even to the same value \(R7\)$/,
     breakage: acceptedAnyway('PUT', 'Cannot change your own role', (data) => ({ success: true, data, message: 'User updated successfully' })),
   },
   {
     name: 'R4: an invalid role value accepted (stored as USER)',
     kind: 'business',
     check: 'business',
-    caught: /^business: R4: a role value that is not one of the five is a 400$/,
+    rules: ['R4'],
+    caught: /^business: a role value that is not one of the five is a 400 \(R4\)$/,
     breakage: {
       response: (res, r, ctx) =>
         res.status === 400 && messageOf(res) === 'Invalid role combination' ? ctx.forward(withBody(r, { ...bodyOf(r), orgRole: 0 })) : res,
@@ -923,7 +1123,8 @@ const BUSINESS: readonly BrokenCase[] = [
     name: 'the password policy not enforced',
     kind: 'business',
     check: 'business',
-    caught: /^business: U3: the password policy$/,
+    rules: ['U3'],
+    caught: /^business: the password policy \(U3\)$/,
     breakage: {
       response: (res, r, ctx) =>
         res.status === 400 && messageOf(res) === 'Password does not meet security requirements'
@@ -938,7 +1139,8 @@ const BUSINESS: readonly BrokenCase[] = [
       name: 'a missing required field accepted (defaulted)',
       kind: 'business' as const,
       check: 'business' as const,
-      caught: /^business: U3: each required field of a new user$/,
+      rules: ['U3'],
+      caught: /^business: each required field of a new user \(U3\)$/,
       breakage: {
         response: (res, r, ctx) =>
           res.status === 400 && String(messageOf(res)).startsWith('Missing required field') ? ctx.forward(withBody(r, { ...defaults(), ...bodyOf(r) })) : res,
@@ -951,7 +1153,8 @@ const BUSINESS: readonly BrokenCase[] = [
       name: 'the e-mail format not enforced',
       kind: 'business' as const,
       check: 'business' as const,
-      caught: /^business: U3, U5: e-mail and name formats$/,
+      rules: ['U3'],
+      caught: /^business: e-mail and name formats \(U3, U5\)$/,
       says: /the e-mail (must be a valid address|has at most 254 characters)/,
       breakage: {
         // Stores whatever it is given (here under a placeholder, since the mock would refuse it).
@@ -967,7 +1170,8 @@ const BUSINESS: readonly BrokenCase[] = [
     name: 'name lengths and types not enforced',
     kind: 'business',
     check: 'business',
-    caught: /^business: U3, U5: e-mail and name formats$/,
+    rules: ['U3', 'U5'],
+    caught: /^business: e-mail and name formats \(U3, U5\)$/,
     says: /a name (has|is a string)/,
     breakage: {
       request: (r) => {
@@ -988,7 +1192,8 @@ const BUSINESS: readonly BrokenCase[] = [
     name: '"No valid fields to update" not given for the organization',
     kind: 'business',
     check: 'business',
-    caught: /^business: O2, U5: a body with no writable field is a 400$/,
+    rules: ['O2'],
+    caught: /^business: a body with no writable field is a 400 \(O2, U5\)$/,
     says: /O2: an update with no writable field/,
     breakage: {
       response: async (res, r, ctx) => {
@@ -1002,7 +1207,8 @@ const BUSINESS: readonly BrokenCase[] = [
     name: '"No valid fields to update" not given for a user',
     kind: 'business',
     check: 'business',
-    caught: /^business: O2, U5: a body with no writable field is a 400$/,
+    rules: ['U5'],
+    caught: /^business: a body with no writable field is a 400 \(O2, U5\)$/,
     says: /U5: an update with no writable field/,
     breakage: acceptedAnyway('PUT', 'No valid fields to update', (data) => ({ success: true, data, message: 'User updated successfully' })),
   },
@@ -1010,7 +1216,8 @@ const BUSINESS: readonly BrokenCase[] = [
     name: 'a wrongly typed organization field coerced (no 400)',
     kind: 'business',
     check: 'business',
-    caught: /^business: O2, U5: a body with no writable field is a 400$/,
+    rules: ['O2'],
+    caught: /^business: a body with no writable field is a 400 \(O2, U5\)$/,
     says: /wrong type/,
     breakage: {
       request: (r) => {
@@ -1029,7 +1236,8 @@ const BUSINESS: readonly BrokenCase[] = [
     name: 'an unknown id answered 403 instead of 404',
     kind: 'business',
     check: 'business',
-    caught: /^business: section 3: unknown ids are 404s$/,
+    rules: [], // section 3, step 4: an unknown target is a 404: no rule id
+    caught: /^business: unknown ids are 404s \(section 3, E3\)$/,
     breakage: {
       response: (res) => {
         const body = json(res) as Json | undefined;
@@ -1042,6 +1250,7 @@ const BUSINESS: readonly BrokenCase[] = [
     name: 'a new user defaults to BILLING, not USER',
     kind: 'business',
     check: 'business',
+    rules: ['U3'],
     caught: /^business: create defaults to USER and sends the invite \(U3\)$/,
     says: /orgRole/,
     breakage: {
@@ -1052,6 +1261,7 @@ const BUSINESS: readonly BrokenCase[] = [
     name: 'the invitation not sent by default',
     kind: 'business',
     check: 'business',
+    rules: ['U3'],
     caught: /^business: create defaults to USER and sends the invite \(U3\)$/,
     says: /sendInvite defaults to true/,
     breakage: {
@@ -1063,7 +1273,8 @@ const BUSINESS: readonly BrokenCase[] = [
     name: 'an OWNER may not grant OWNER (no OWNER exception in R5)',
     kind: 'role',
     check: 'business',
-    caught: /^business: R5: OWNER (creates a OWNER user|sets a USER to OWNER)$/,
+    rules: ['R5'],
+    caught: /^business: OWNER (creates a OWNER user|sets a USER to OWNER) \(R5\)$/,
     breakage: {
       request: async (r, ctx) => {
         const id = callerId(r);
@@ -1077,7 +1288,8 @@ const BUSINESS: readonly BrokenCase[] = [
     name: 'an OWNER may not update or restore another OWNER (no OWNER exception in R6)',
     kind: 'role',
     check: 'business',
-    caught: /^business: R6: OWNER manages a OWNER user$/,
+    rules: ['R6'],
+    caught: /^business: OWNER manages a OWNER user \(R6\)$/,
     breakage: {
       request: async (r, ctx) => {
         const id = callerId(r);
@@ -1094,13 +1306,61 @@ const BUSINESS: readonly BrokenCase[] = [
     name: 'editing your own name refused as a role change (R7 over-applied)',
     kind: 'business',
     check: 'business',
-    caught: /^business: R7: \w+ may edit their own name$/,
+    rules: ['R7'],
+    caught: /^business: \w+ may edit their own name \(R7\)$/,
     breakage: {
       request: (r) => {
         const id = targetUserId(r);
         return r.method === 'PUT' && USER_PATH.test(pathOf(r)) && id === callerId(r)
           ? answer(400, { success: false, data: {}, message: 'Cannot change your own role' })
           : r;
+      },
+    },
+  },
+  {
+    name: 'R5: an ADMINISTRATOR may grant ADMINISTRATOR (<= instead of < for this role)',
+    kind: 'business',
+    check: 'business',
+    caught: /^business: ADMINISTRATOR (creates a ADMINISTRATOR user|sets a USER to ADMINISTRATOR) \(R5\)$/,
+    rules: ['R5'],
+    breakage: {
+      response: (res, r, ctx) =>
+        res.status === 403 &&
+        messageOf(res) === 'Insufficient permissions to assign this role' &&
+        callerOf(r, ctx)?.name === 'administrator' &&
+        bodyOf(r).orgRole === 254
+          ? ctx.forward(as(r, ctx.principal('owner').accessToken))
+          : res,
+    },
+  },
+  {
+    name: 'R6: an ADMINISTRATOR may manage another ADMINISTRATOR (<= instead of < for this role)',
+    kind: 'business',
+    check: 'business',
+    caught: /^business: ADMINISTRATOR manages a ADMINISTRATOR user \(R6\)$/,
+    rules: ['R6'],
+    breakage: {
+      response: async (res, r, ctx) => {
+        const id = targetUserId(r);
+        if (res.status !== 403 || !id || messageOf(res) !== WRITE_FORBIDDEN[r.method] || callerOf(r, ctx)?.name !== 'administrator') return res;
+        const user = await ctx.user(id);
+        return user?.orgRole === 254 && user.orgId === ctx.principal('administrator').orgId ? ctx.forward(as(r, ctx.principal('owner').accessToken)) : res;
+      },
+    },
+  },
+  {
+    name: "R7: an OWNER may change their own role (R5's OWNER exception applied to R7)",
+    kind: 'business',
+    check: 'business',
+    caught: /^business: owner cannot change their own role, even to the same value \(R7\)$/,
+    rules: ['R7'],
+    breakage: {
+      response: async (res, r, ctx) => {
+        const id = targetUserId(r);
+        if (r.method !== 'PUT' || res.status !== 400 || messageOf(res) !== 'Cannot change your own role' || !id || callerOf(r, ctx)?.name !== 'owner')
+          return res;
+        const record = await readAs(r, ctx, `/organization/users/${encodeURIComponent(id)}`);
+        return answer(200, { success: true, data: json(record), message: 'User updated successfully' });
       },
     },
   },
@@ -1112,6 +1372,7 @@ const ROBUSTNESS: readonly BrokenCase[] = [
     name: '500 on bad JSON',
     kind: 'robustness',
     check: 'robustness',
+    rules: ['W1', 'W3'],
     caught: /^robustness: a body that is not JSON/,
     breakage: {
       request: (r) => {
@@ -1124,6 +1385,7 @@ const ROBUSTNESS: readonly BrokenCase[] = [
     name: 'a wrong method is a 404',
     kind: 'robustness',
     check: 'robustness',
+    rules: ['W2'],
     caught: /^robustness: a known path with another method is a 405/,
     breakage: { response: (res) => (res.status === 405 ? answer(404, { success: false, message: 'Not found' }) : res) },
   },
@@ -1131,6 +1393,7 @@ const ROBUSTNESS: readonly BrokenCase[] = [
     name: 'a 500 on every logout',
     kind: 'robustness',
     check: 'robustness',
+    rules: ['W3'],
     // The matrix's logout cells report each 500 (as robustness); the W3 sweep must fail too.
     caught: /^robustness: no 5xx and no dropped connection anywhere in the run \(W3\)$/,
     only: ['matrix', 'robustness'],
@@ -1142,6 +1405,7 @@ const ROBUSTNESS: readonly BrokenCase[] = [
     name: 'a 500 on a request no check judges by its status',
     kind: 'robustness',
     check: 'robustness',
+    rules: ['W3'],
     caught: /^robustness: no 5xx and no dropped connection anywhere in the run \(W3\)$/,
     says: /^Received: 500 .*Expected: a status below 500/,
     // The envelopes group samples every operation (BILLING reading the organization among them) and judges only the shape.
@@ -1157,6 +1421,7 @@ const ROBUSTNESS: readonly BrokenCase[] = [
     name: 'the connection dropped on a wrong method',
     kind: 'robustness',
     check: 'robustness',
+    rules: ['W3'],
     caught: /^robustness: no 5xx and no dropped connection anywhere in the run \(W3\)$/,
     says: /no response/,
     breakage: { request: (r) => (r.method === 'PATCH' ? DROP : r) },
@@ -1165,6 +1430,7 @@ const ROBUSTNESS: readonly BrokenCase[] = [
     name: 'another content type read as JSON (no 415)',
     kind: 'robustness',
     check: 'robustness',
+    rules: ['W1'],
     caught: /^robustness: another content type is a 415 \(W1\)$/,
     breakage: {
       request: (r) => {
@@ -1177,6 +1443,7 @@ const ROBUSTNESS: readonly BrokenCase[] = [
     name: 'a body over 1 MiB accepted (no 413)',
     kind: 'robustness',
     check: 'robustness',
+    rules: ['W1'],
     caught: /^robustness: a body over 1 MiB is a 413 \(W1\)$/,
     breakage: {
       // A larger limit: the whole body is read and its unknown fields ignored (here dropped, since the mock stops at 1 MiB).
@@ -1190,6 +1457,7 @@ const ROBUSTNESS: readonly BrokenCase[] = [
     name: 'an unknown path served as a 200 HTML page',
     kind: 'robustness',
     check: 'robustness',
+    rules: ['W2'],
     caught: /^robustness: an unknown path is a 404 "Not found" \(W2\)$/,
     breakage: {
       response: (res) =>
@@ -1202,12 +1470,25 @@ const ROBUSTNESS: readonly BrokenCase[] = [
     name: 'the body parsed before authentication',
     kind: 'robustness',
     check: 'robustness',
+    rules: [], // section 3: authentication and role before the body: no rule id
     caught: /^robustness: authentication and role come before the body \(section 3\)$/,
     breakage: {
       request: (r) =>
         r.path.startsWith('/organization') && r.body !== '' && (r.headers['content-type'] ?? '').includes('json') && json(r) === undefined
           ? answer(400, { success: false, data: null, message: 'Invalid JSON body' })
           : r,
+    },
+  },
+  {
+    name: 'a CORS preflight that does not allow Authorization',
+    kind: 'robustness',
+    check: 'robustness',
+    caught: /^robustness: a CORS preflight is a 204 allowing the origin, Authorization and Content-Type \(W4\)$/,
+    rules: ['W4'],
+    // A fixed list of allowed headers that forgot the one every call of this API sends.
+    breakage: {
+      response: (res, r) =>
+        r.method === 'OPTIONS' && res.status === 204 ? { ...res, headers: { ...res.headers, 'access-control-allow-headers': 'Content-Type' } } : res,
     },
   },
 ];
@@ -1218,6 +1499,7 @@ const SECRETS: readonly BrokenCase[] = [
     name: 'a password in the user object',
     kind: 'envelope',
     check: 'secrets',
+    rules: ['E1'],
     caught: /^secrets: no password, hash or token in a \w+ response/,
     breakage: {
       response: (res, r, ctx) => {
@@ -1234,6 +1516,7 @@ const SECRETS: readonly BrokenCase[] = [
     name: 'the organization carries its webhook secret',
     kind: 'envelope',
     check: 'secrets',
+    rules: ['E1'],
     caught: /^secrets: no password, hash or token in a (getOrganization|updateOrganization) response \(E1\)$/,
     breakage: {
       response: (res, r) => {
@@ -1249,6 +1532,7 @@ const SECRETS: readonly BrokenCase[] = [
     name: "the login answer's user carries the password hash",
     kind: 'envelope',
     check: 'secrets',
+    rules: ['E1'],
     caught: /^secrets: no password, hash or token in a login response \(E1\)$/,
     breakage: {
       response: async (res, r, ctx) => {
@@ -1263,6 +1547,7 @@ const SECRETS: readonly BrokenCase[] = [
     name: 'delete and activate echo the user, password hash included',
     kind: 'envelope',
     check: 'secrets',
+    rules: ['E1'],
     caught: /^secrets: no password, hash or token in a (deleteOrganizationUser|activateOrganizationUser) response \(E1\)$/,
     breakage: {
       response: async (res, r, ctx) => {

@@ -83,11 +83,11 @@ export async function runBusiness(ctx: RunContext): Promise<void> {
   });
 
   for (const [name, grant] of GRANTS) {
-    await run(`R5: ${roleName(roleOf(name))} creates a ${roleName(grant)} user`, true, async (scope) => {
+    await run(`${roleName(roleOf(name))} creates a ${roleName(grant)} user (R5)`, true, async (scope) => {
       const actor = ctx.need(scope, name);
       await ctx.callExpecting(scope, actor, OP.createUser, { json: ctx.fixtures.createBody(`grant-${name}`, grant) }, { grant });
     });
-    await run(`R5: ${roleName(roleOf(name))} sets a USER to ${roleName(grant)}`, true, async (scope) => {
+    await run(`${roleName(roleOf(name))} sets a USER to ${roleName(grant)} (R5)`, true, async (scope) => {
       const actor = ctx.need(scope, name);
       const user = await disposable(scope, USER, `regrant-${name}`);
       await ctx.callExpecting(scope, actor, OP.updateUser, { params: { userId: user.id }, json: { orgRole: grant } }, { user, grant });
@@ -95,7 +95,7 @@ export async function runBusiness(ctx: RunContext): Promise<void> {
   }
 
   for (const [name, targetRole] of RANKS) {
-    const title = `R6: ${roleName(roleOf(name))} manages a ${roleName(targetRole)} user`;
+    const title = `${roleName(roleOf(name))} manages a ${roleName(targetRole)} user (R6)`;
     await run(title, true, async (scope) => {
       const actor = ctx.need(scope, name);
       const active = await disposable(scope, targetRole, `rank-${name}`);
@@ -107,12 +107,12 @@ export async function runBusiness(ctx: RunContext): Promise<void> {
   }
 
   for (const name of MANAGERS) {
-    await run(`R7: ${name} cannot change their own role, even to the same value`, true, async (scope) => {
+    await run(`${name} cannot change their own role, even to the same value (R7)`, true, async (scope) => {
       const actor = ctx.need(scope, name);
       const self = principalTarget(ctx, name) ?? scope.skip(`the user id of ${name} is unknown`);
       await ctx.callExpecting(scope, actor, OP.updateUser, { params: { userId: self.id }, json: { orgRole: self.role } }, { user: self, grant: self.role });
     });
-    await run(`R7: ${name} may edit their own name`, true, async (scope) => {
+    await run(`${name} may edit their own name (R7)`, true, async (scope) => {
       const actor = ctx.need(scope, name);
       const self = principalTarget(ctx, name) ?? scope.skip(`the user id of ${name} is unknown`);
       const read = await ctx.call(scope, actor, OP.getUser, { params: { userId: self.id } });
@@ -131,7 +131,7 @@ export async function runBusiness(ctx: RunContext): Promise<void> {
     });
   }
 
-  await run('R4: a role value that is not one of the five is a 400', true, async (scope) => {
+  await run('a role value that is not one of the five is a 400 (R4)', true, async (scope) => {
     const actor = owner(scope);
     const create = fixed(400, exampleMessage(ctx.spec, OP.createUser, 400, 'invalidRole'), 'R4', 'only 0, 1, 2, 254 and 255 are roles');
     const update = { ...create, message: exampleMessage(ctx.spec, OP.updateUser, 400, 'invalidRole') };
@@ -149,7 +149,7 @@ export async function runBusiness(ctx: RunContext): Promise<void> {
     ctx.expect(scope, await ctx.call(scope, actor, OP.updateUser, { params: { userId: `conf-${ctx.runId}-missing` }, json: { orgRole: 3 } }), missing);
   });
 
-  await run('U3: an e-mail already in use, in any letter case, is a 409', true, async (scope) => {
+  await run('an e-mail already in use, in any letter case, is a 409 (U3)', true, async (scope) => {
     const actor = owner(scope);
     const conflict = fixed(
       409,
@@ -169,7 +169,7 @@ export async function runBusiness(ctx: RunContext): Promise<void> {
     await again(gone.email, 'the e-mail of a soft-deleted user');
   });
 
-  await run('U3: the password policy', true, async (scope) => {
+  await run('the password policy (U3)', true, async (scope) => {
     const actor = owner(scope);
     const message = exampleMessage(ctx.spec, OP.createUser, 400, 'password');
     for (const [password, what] of WEAK_PASSWORDS) {
@@ -178,7 +178,7 @@ export async function runBusiness(ctx: RunContext): Promise<void> {
     }
   });
 
-  await run('U3: each required field of a new user', true, async (scope) => {
+  await run('each required field of a new user (U3)', true, async (scope) => {
     const actor = owner(scope);
     const example = exampleMessage(ctx.spec, OP.createUser, 400, 'missingField');
     const named = example.slice(example.lastIndexOf(' ') + 1);
@@ -190,7 +190,7 @@ export async function runBusiness(ctx: RunContext): Promise<void> {
     }
   });
 
-  await run('U3, U5: e-mail and name formats', true, async (scope) => {
+  await run('e-mail and name formats (U3, U5)', true, async (scope) => {
     const actor = owner(scope);
     const says = (what: string): Expected => fixed(400, null, 'U3', `${what}; a 400 whose message the spec leaves open`);
     const creates: readonly (readonly [Json, string])[] = [
@@ -212,9 +212,9 @@ export async function runBusiness(ctx: RunContext): Promise<void> {
     }
   });
 
-  await run('O2: the organization update is partial and ignores read-only fields', true, (scope) => partialOrganizationUpdate(ctx, scope));
+  await run('the organization update is partial and ignores read-only fields (O2)', true, (scope) => partialOrganizationUpdate(ctx, scope));
 
-  await run('O2, U5: a body with no writable field is a 400', true, async (scope) => {
+  await run('a body with no writable field is a 400 (O2, U5)', true, async (scope) => {
     const actor = owner(scope);
     const home = ctx.homeOrgId ?? scope.skip("the members' organization id is unknown");
     const org = fixed(400, exampleMessage(ctx.spec, OP.updateOrganization, 400, 'noValidFields'), 'O2', 'an update with no writable field changes nothing');
@@ -238,7 +238,7 @@ export async function runBusiness(ctx: RunContext): Promise<void> {
     }
   });
 
-  await run('section 3: unknown ids are 404s', false, async (scope) => {
+  await run('unknown ids are 404s (section 3, E3)', false, async (scope) => {
     const actor = owner(scope);
     const missing = `conf-${ctx.runId}-missing`;
     const userGone = fixed(404, componentMessage(ctx.spec, 'MessageUserNotFound'), 'section 3', 'an id that names no user is a 404');
@@ -255,7 +255,7 @@ export async function runBusiness(ctx: RunContext): Promise<void> {
   });
 
   for (const name of MANAGERS) {
-    await run(`R7: ${name} cannot delete themselves`, true, (scope) => selfDelete(ctx, scope, name));
+    await run(`${name} cannot delete themselves (R7)`, true, (scope) => selfDelete(ctx, scope, name));
   }
 }
 

@@ -30,6 +30,9 @@ interface Subject {
 
 const MANAGERS = ['owner', 'administrator', 'workspaces'] as const;
 
+/** How far a target's clock may be from the suite's for a timestamp to still read as "now". */
+const CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
+
 export async function runLifecycle(ctx: RunContext): Promise<void> {
   let subject: Subject | null = null;
   const step = (name: string, body: (scope: CaseScope, s: Subject) => Promise<void>): Promise<unknown> =>
@@ -45,7 +48,7 @@ export async function runLifecycle(ctx: RunContext): Promise<void> {
     if (got) expectEqual(scope, got.exchange, 'the user', got.user, s.record, rule('U4', 'get returns the user the create answer showed'));
   });
   await step('update changes name and lastName and nothing else (U5)', (scope, s) => update(ctx, scope, s));
-  await step('delete is soft: the user stays readable and listed, with deletedAt set (U6)', (scope, s) => softDelete(ctx, scope, s));
+  await step('delete is soft: the user stays readable and listed, with deletedAt set (U6, U4, U1)', (scope, s) => softDelete(ctx, scope, s));
   await step('delete again is a 400 (U6)', async (scope, s) => {
     await ctx.callExpecting(scope, s.manager, OP.deleteUser, { params: { userId: s.target.id } }, { user: { ...s.target, deleted: true } });
   });
@@ -158,16 +161,27 @@ async function update(ctx: RunContext, scope: CaseScope, s: Subject): Promise<vo
 }
 
 async function softDelete(ctx: RunContext, scope: CaseScope, s: Subject): Promise<void> {
+  const before = Date.now();
   const { ok } = await ctx.callExpecting(scope, s.manager, OP.deleteUser, { params: { userId: s.target.id } }, { user: s.target });
   if (!ok) return;
+  const after = Date.now();
   const why = rule('U6', 'delete is soft: it sets deletedAt and keeps the record');
-  const got = await readUser(ctx, scope, s, 'delete is soft: the deleted user stays readable', 'U6');
+  const got = await readUser(ctx, scope, s, 'delete is soft: the deleted user stays readable', 'U4');
   if (got) {
-    expectThat(scope, got.exchange, typeof got.user.deletedAt === 'string', {
+    const deletedAt = got.user.deletedAt;
+    expectThat(scope, got.exchange, typeof deletedAt === 'string', {
       ...why,
       expected: 'deletedAt set to the time of deletion',
-      received: `deletedAt ${show(got.user.deletedAt)}`,
+      received: `deletedAt ${show(deletedAt)}`,
     });
+    // The time of deletion, give or take the clocks' skew: a stamp in the wrong unit or a fixed date is far off.
+    const at = typeof deletedAt === 'string' ? Date.parse(deletedAt) : Number.NaN;
+    if (typeof deletedAt === 'string')
+      expectThat(scope, got.exchange, at >= before - CLOCK_SKEW_MS && at <= after + CLOCK_SKEW_MS, {
+        ...rule('U6', "deletedAt is the time of deletion (within a day of the suite's clock)"),
+        expected: `deletedAt about ${new Date(after).toISOString()}`,
+        received: `deletedAt ${show(deletedAt)}`,
+      });
     expectEqual(scope, got.exchange, 'the user apart from deletedAt', { ...got.user, deletedAt: null }, s.record, why);
   }
   const inList = await listed(ctx, scope, s, 0);
@@ -292,7 +306,7 @@ async function loginRules(ctx: RunContext): Promise<void> {
     const session = (await logIn(ctx, scope, p, 'A3', 'a principal logs in')) ?? scope.skip('the login failed');
     await refreshChain(ctx, scope, session.refreshToken);
   });
-  await run("a deleted user's token stops working and activate lets them back in (U6, A2, A3)", true, (scope) => deletedUserSession(ctx, scope));
+  await run("a deleted user's token stops working and activate lets them back in (U6, U7, A2, A3)", true, (scope) => deletedUserSession(ctx, scope));
   await run('a role change takes effect on the next request (R8)', true, (scope) => roleChangeSession(ctx, scope));
 }
 

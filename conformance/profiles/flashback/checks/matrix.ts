@@ -11,11 +11,11 @@ import { ROLES, type OperationSpec } from '../../../../src/contract/index.js';
 import type { RunContext } from '../context.js';
 import { byRule, expectedOutcome, type CallFacts, type Expected } from '../expectations.js';
 import type { DisposableUser } from '../fixtures.js';
-import { exampleField, exampleMessage, OP } from '../operations.js';
+import { documentsMessage, exampleField, exampleMessage, OP } from '../operations.js';
 import type { CaseScope } from '../../../kernel/recorder.js';
 import { bodyField, type Exchange } from '../../../kernel/http/exchange.js';
-import type { Actor } from '../principals/actors.js';
-import { isPrincipalName, PRINCIPAL_NAMES } from '../principals/names.js';
+import { PSEUDO_NAMES, type Actor, type PseudoName } from '../principals/actors.js';
+import { isMemberName, isPrincipalName, memberRoleValue, PRINCIPAL_NAMES } from '../principals/names.js';
 import type { CallArgs } from '../context.js';
 import { expectEqual, homeUserToRead, organizationName } from './targets.js';
 
@@ -43,7 +43,7 @@ export async function runMatrix(ctx: RunContext): Promise<void> {
 /** A1: the scheme word is case-insensitive; the token is read from the Authorization header and nowhere else. */
 async function bearerPlacement(ctx: RunContext): Promise<void> {
   const list = ctx.op(OP.listUsers);
-  await ctx.recorder.run('matrix', 'A1: the scheme word is case-insensitive', { mutates: false }, async (scope) => {
+  await ctx.recorder.run('matrix', 'the scheme word is case-insensitive (A1)', { mutates: false }, async (scope) => {
     const owner = ctx.need(scope, 'owner');
     const token = ctx.principals.byName.get('owner')?.token ?? scope.skip('needs the owner token');
     const lower: Actor = { ...owner, name: 'owner (bearer)', authorization: { value: `bearer ${token}`, label: "bearer <owner's token>" } };
@@ -54,7 +54,7 @@ async function bearerPlacement(ctx: RunContext): Promise<void> {
       reason: `A1: the scheme word is case-insensitive, so "bearer" works; ${expected.reason}`,
     });
   });
-  await ctx.recorder.run('matrix', 'A1: a token in the query or a cookie is not read', { mutates: false }, async (scope) => {
+  await ctx.recorder.run('matrix', 'a token in the query or a cookie is not read (A1)', { mutates: false }, async (scope) => {
     const token = ctx.principals.byName.get('owner')?.token ?? scope.skip('needs the owner token');
     const elsewhere = (description: string): Actor => ({ name: 'no-token', description, authorization: undefined, member: null });
     const expected = (description: string): Expected => {
@@ -71,7 +71,8 @@ async function bearerPlacement(ctx: RunContext): Promise<void> {
 async function runCell(ctx: RunContext, targets: MatrixTargets, op: OperationSpec, column: Column): Promise<void> {
   let plan: CellPlan | null = null;
   let exchange: Exchange | null = null;
-  const result = await ctx.recorder.run('matrix', `${op.operationId} as ${column.name}`, { mutates: cellMutates(ctx, op, column.actor) }, async (scope) => {
+  const name = `${op.operationId} as ${column.name}${citation(cellRules(op, column.name))}`;
+  const result = await ctx.recorder.run('matrix', name, { mutates: cellMutates(ctx, op, column.actor) }, async (scope) => {
     const actor = column.actor ?? scope.skip(column.missing);
     plan = await planCell(ctx, scope, targets, op, actor);
     exchange = await ctx.call(scope, actor, op.operationId, plan.args);
@@ -91,6 +92,41 @@ async function runCell(ctx: RunContext, targets: MatrixTargets, op: OperationSpe
     caseId: result.id,
     exchangeId: sent?.id ?? null,
   });
+}
+
+/** What a pseudo-principal's cell exercises: the 401 (A2), and the rule its credential breaks (A1 where to send it, A5 how it is signed). */
+const PSEUDO_RULES: Readonly<Record<PseudoName, readonly string[]>> = {
+  'no-token': ['A1', 'A2'],
+  'malformed-header': ['A1', 'A2'],
+  'garbage-token': ['A2'],
+  'wrong-signature': ['A2', 'A5'],
+  'alg-none': ['A2', 'A5'],
+};
+
+/**
+ * The rules a cell exercises, cited in its name: login A3, refresh and logout A4; a pseudo-principal
+ * the 401 and what is wrong with its credential; a member reading the organization O1; a member
+ * elsewhere its rank against the gate (R1), with the endpoint's 403 message (E3) where the gate
+ * refuses it; the caller with no organization U2; the outsider on a user of the members'
+ * organization the endpoint's 403 (E3). Another organization's path (section 3) has no rule id.
+ */
+function cellRules(op: OperationSpec, column: string): readonly string[] {
+  if (op.operationId === OP.login) return ['A3'];
+  if (!op.access.authenticated) return ['A4'];
+  if ((PSEUDO_NAMES as readonly string[]).includes(column)) return PSEUDO_RULES[column as PseudoName];
+  const organization = op.access.tenant?.from === 'path';
+  if (column === 'orgless') return organization ? [] : ['U2'];
+  if (column === 'outsider') return organization ? [] : op.access.target ? ['E3'] : ['R1'];
+  if (!isMemberName(column)) return [];
+  if (op.operationId === OP.getOrganization) return ['O1'];
+  const gate = op.access.gate;
+  const refused = gate?.kind === 'minRole' && memberRoleValue(column) < gate.rank;
+  return refused && !organization && documentsMessage(op, 403) ? ['R1', 'E3'] : ['R1'];
+}
+
+/** ` (R1, E3)`, or nothing for no rule. */
+function citation(rules: readonly string[]): string {
+  return rules.length === 0 ? '' : ` (${rules.join(', ')})`;
 }
 
 /** Reads change nothing; a login with real credentials opens a session; every write may, if the target lets it through. */

@@ -1,10 +1,10 @@
 /**
  * (6) Robustness: a body that is not JSON, a wrong content type, an oversized body, an unknown
- * route, a wrong method (W1, W2, section 3), and, over the whole run, no 5xx and no dropped
- * connection (W3).
+ * route, a wrong method (W1, W2, section 3), a CORS preflight (W4), and, over the whole run, no 5xx
+ * and no dropped connection (W3).
  */
 import type { RunContext } from '../context.js';
-import { because, byRule, expectedOutcome, type Expected } from '../expectations.js';
+import { because, byRule, expectedOutcome, type Because, type Expected } from '../expectations.js';
 import { componentMessage, exampleMessage, OP } from '../operations.js';
 import type { CaseScope } from '../../../kernel/recorder.js';
 import { preview } from '../../../kernel/text.js';
@@ -90,6 +90,63 @@ export async function runRobustness(ctx: RunContext): Promise<void> {
       if (!ctx.expect(scope, exchange, status(405, componentMessage(ctx.spec, 'MethodNotAllowed'), 'W2', `${template} does not serve ${method}`))) continue;
       checkAllow(scope, exchange, ctx.spec.methodsByPath.get(template) ?? [], method);
     }
+  });
+
+  await run('a CORS preflight is a 204 allowing the origin, Authorization and Content-Type (W4)', false, (scope) => corsPreflight(ctx, scope));
+}
+
+/** An origin no deployment is likely to list: by default (W4) every origin is allowed. */
+const ORIGIN = 'https://conformance.example';
+
+/**
+ * W4: a browser's preflight for an authenticated JSON write is a 204 that allows the origin, the
+ * method and the Authorization and Content-Type headers, and the answer itself names the origin.
+ * The allowed origins are configurable: a target that does not allow this one is skipped, not failed.
+ */
+async function corsPreflight(ctx: RunContext, scope: CaseScope): Promise<void> {
+  const create = ctx.op(OP.createUser);
+  const w4 = (says: string): Because => because('robustness', 'W4', says);
+  const preflight = await ctx.internal(scope, {
+    method: 'OPTIONS',
+    path: create.path,
+    headers: { origin: ORIGIN, 'access-control-request-method': create.method, 'access-control-request-headers': 'authorization, content-type' },
+  });
+  const res = preflight.response;
+  const received = res ? `status ${res.status}` : `no response (${preflight.error ?? 'connection failed'})`;
+  if (!expectThat(scope, preflight, res?.status === 204, { ...w4('a preflight is answered with a 204'), expected: 'status 204', received })) return;
+  const allowOrigin = res?.headers['access-control-allow-origin'];
+  if (allowOrigin === undefined) return scope.skip(`the target does not allow the origin ${ORIGIN} (W4: the allowed origins are configurable)`);
+  const allowed = (header: string): Set<string> =>
+    new Set(
+      (res?.headers[header] ?? '')
+        .split(',')
+        .map((v) => v.trim().toLowerCase())
+        .filter(Boolean),
+    );
+  expectThat(scope, preflight, allowOrigin === '*' || allowOrigin === ORIGIN, {
+    ...w4('the preflight allows the origin'),
+    expected: `Access-Control-Allow-Origin: * or ${ORIGIN}`,
+    received: `Access-Control-Allow-Origin: ${allowOrigin}`,
+  });
+  // `*` does not cover Authorization (Fetch standard): it must be named.
+  const headers = allowed('access-control-allow-headers');
+  expectThat(scope, preflight, headers.has('authorization') && (headers.has('content-type') || headers.has('*')), {
+    ...w4('Authorization and Content-Type are allowed request headers'),
+    expected: 'Access-Control-Allow-Headers naming Authorization and Content-Type',
+    received: `Access-Control-Allow-Headers: ${res?.headers['access-control-allow-headers'] ?? '(none)'}`,
+  });
+  const methods = allowed('access-control-allow-methods');
+  expectThat(scope, preflight, methods.has(create.method.toLowerCase()) || methods.has('*'), {
+    ...w4(`the preflight allows the method asked for`),
+    expected: `Access-Control-Allow-Methods with ${create.method}`,
+    received: `Access-Control-Allow-Methods: ${res?.headers['access-control-allow-methods'] ?? '(none)'}`,
+  });
+  const actual = await ctx.call(scope, ctx.actor('owner') ?? null, OP.listUsers, { headers: { origin: ORIGIN } });
+  const named = actual.response?.headers['access-control-allow-origin'];
+  expectThat(scope, actual, named === '*' || named === ORIGIN, {
+    ...w4('an answer to an allowed origin names it'),
+    expected: `Access-Control-Allow-Origin: * or ${ORIGIN}`,
+    received: named === undefined ? 'no Access-Control-Allow-Origin' : `Access-Control-Allow-Origin: ${named}`,
   });
 }
 

@@ -55,9 +55,13 @@ async function againstOrganization(ctx: RunContext, name: PrincipalName, which: 
   }
 }
 
-/** U1 and tenancy: a manager's list holds users of its own organization only. */
+/**
+ * U1, R6 and tenancy: a manager's list holds users of its own organization only, and every one of
+ * them the run knows (the principals), whatever their rank and soft-deleted ones included.
+ */
 async function listStaysHome(ctx: RunContext, name: PrincipalName): Promise<void> {
-  await ctx.recorder.run('tenancy', `the user list as ${name} holds only its own organization`, { mutates: false }, async (scope) => {
+  const title = `the user list as ${name} holds every user of its organization and no other (U1, R6)`;
+  await ctx.recorder.run('tenancy', title, { mutates: false }, async (scope) => {
     const actor = ctx.need(scope, name);
     const role = actor.member?.role;
     if (typeof role !== 'number' || role < ROLES.WORKSPACES) scope.skip(`${name} may not list users (role ${String(role)})`);
@@ -79,6 +83,17 @@ async function listStaysHome(ctx: RunContext, name: PrincipalName): Promise<void
         received: `data[${i}] is ${String(u.email ?? u.id)} of organization ${String(u.orgId)}`,
       });
     });
+    const listed = new Set(data.map((user: unknown) => (user as { id?: unknown } | null)?.id));
+    for (const p of ctx.principals.byName.values()) {
+      if (!p.userId || p.orgId !== own || listed.has(p.userId)) continue;
+      scope.failOn(exchange, {
+        type: 'state',
+        kind: 'business',
+        reason: 'the list holds every user of the organization, soft-deleted ones included (U1), whatever their rank: reading has no rank limit (R6)',
+        expected: `${p.name} (user ${p.userId}) in the list`,
+        received: `a list of ${data.length} users without it`,
+      });
+    }
   });
 }
 
