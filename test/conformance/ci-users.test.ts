@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatConsoleReport, runConformance, type RunResult } from '../../conformance/index.js';
+import { documentedMessages } from '../../conformance/kernel/assertions/documented.js';
 import { sharedIdentities } from '../../conformance/kernel/identities.js';
+import { Recorder } from '../../conformance/kernel/recorder.js';
 import { foldMessages } from '../../conformance/kernel/reports/grouping.js';
 import { formatHtmlReport } from '../../conformance/kernel/reports/html.js';
 import { formatJunitReport } from '../../conformance/kernel/reports/junit.js';
@@ -265,4 +267,37 @@ describe('a target that keeps no state', () => {
     expect(result.exitCode).toBe(0);
     expect(result.hints).toEqual([]);
   }, 60_000);
+});
+
+describe('the recorder files a message difference', () => {
+  const draft = (received: string | null) =>
+    ({
+      type: 'message',
+      kind: 'tenant',
+      reason: 'O1',
+      expected: 'Access denied',
+      received,
+      operation: 'op',
+      principal: 'p',
+      request: null,
+      exchangeId: null,
+    }) as const;
+
+  it('under `message` when the spec documents the wording nowhere (or there is none), under the rule when it is another documented message', () => {
+    const recorder = new Recorder({ readOnly: false, documentedMessages: new Set(['Access denied', 'Insufficient permissions']) });
+    expect(recorder.addFailure(draft('Nope'), 'matrix', 'c1').kind).toBe('message');
+    expect(recorder.addFailure(draft(null), 'matrix', 'c2').kind).toBe('message');
+    expect(recorder.addFailure(draft('Insufficient permissions'), 'matrix', 'c3').kind).toBe('tenant');
+  });
+
+  it('reads the documented wording from every example, extension and pinned schema value of the spec', () => {
+    const found = documentedMessages({
+      paths: { '/a': { 'x-access': { denied: { message: 'From x-access' } } } },
+      components: {
+        schemas: { E: { properties: { message: { const: 'Pinned' }, error: { enum: ['One', 'Two'] } } } },
+        examples: { x: { value: { error: 'Tours' } } },
+      },
+    });
+    expect([...found].sort()).toEqual(['From x-access', 'One', 'Pinned', 'Tours', 'Two']);
+  });
 });
