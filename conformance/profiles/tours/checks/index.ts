@@ -5,10 +5,15 @@
 import type { ToursContext } from '../context.js';
 import type { GroupName } from '../groups.js';
 import { runCredentials } from './credentials.js';
+import { runEnvelopes, sweepEnvelopes } from './envelopes.js';
 import { runLifecycle } from './lifecycle.js';
 import { runMatrix } from './matrix.js';
+import { runPaging } from './paging.js';
 import { runPermissions } from './permissions/index.js';
 import { runRateLimits, sweepRateLimits } from './rate-limits.js';
+import { runRobustness, sweepRobustness } from './robustness.js';
+import { runSecrets, sweepSecrets } from './secrets.js';
+import { runTenancy } from './tenancy.js';
 
 export interface CheckGroup {
   run?(ctx: ToursContext): Promise<void>;
@@ -19,11 +24,11 @@ export const CHECK_GROUPS: Readonly<Record<GroupName, CheckGroup>> = {
   credentials: { run: runCredentials },
   matrix: { run: runMatrix },
   permissions: { run: runPermissions },
-  tenancy: {},
-  paging: {},
+  tenancy: { run: runTenancy },
+  paging: { run: runPaging },
   lifecycle: { run: runLifecycle },
-  envelopes: {},
-  robustness: {},
-  secrets: {},
+  envelopes: { run: runEnvelopes, sweep: sweepEnvelopes },
+  robustness: { run: runRobustness, sweep: sweepRobustness },
+  secrets: { run: runSecrets, sweep: sweepSecrets },
   'rate-limits': { run: runRateLimits, sweep: sweepRateLimits },
 };
