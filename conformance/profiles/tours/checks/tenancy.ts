@@ -416,7 +416,7 @@ async function listsStayHome(ctx: ToursContext): Promise<void> {
     { operationId: 'listInvitations', what: 'invitations', cites: 'TI1', ids: (g: GlobexView) => g.invitations.map((i) => i.id) },
   ];
   for (const list of lists) {
-    const title = `the ${list.what} an Acme member lists are Acme's and the system's only, none of Globex's (${list.cites})`;
+    const title = `the ${list.what} an Acme member lists are ${list.operationId === 'listRoles' ? "the system's and Acme's" : "Acme's"} only, none of Globex's (${list.cites})`;
     await ctx.recorder.run(GROUP, title, { mutates: false }, async (scope) => {
       const reader = ctx.actor('acme-coordinator', 'apiKey') ?? ctx.need(scope, 'acme-coordinator');
       const globex = await globexView(ctx, scope);
