@@ -172,6 +172,9 @@ describe('--fail-on-skip, and the loud summary of what was skipped', () => {
     const text = formatConsoleReport(result);
     expect(text).toContain('were SKIPPED: they say nothing about the target.');
     expect(text).toContain('To make a run with skipped checks fail (exit 1), add --fail-on-skip.');
+    expect(formatHtmlReport(result)).toMatch(
+      /<p class="skipped-loud">\d+ of \d+ checks were skipped: they say nothing about the target\. To run more of them, give the principals not given: administrator, [^<]*<code>--config FILE<\/code>.*add <code>--fail-on-skip<\/code>\.<\/p>/,
+    );
     expect(text.trimEnd().split('\n').at(-1)).toMatch(/^conformance: PASSED, /);
   }, 60_000);
 

@@ -208,14 +208,14 @@ function skipsSection(result: RunResult): string {
   const summary = summarizeSkips(result);
   const fix = [
     summary.missing.length > 0
-      ? `To run more of them, give the principals not given: ${summary.missing.join(', ')} (<code>--config FILE</code> or the environment).`
+      ? `To run more of them, give the principals not given: ${esc(summary.missing.join(', '))} (<code>--config FILE</code> or the environment).`
       : '',
     result.options.readOnly ? 'To run the checks that change state, drop <code>--read-only</code>.' : '',
     result.options.failOnSkip
       ? '<code>--fail-on-skip</code>: the skips fail this run.'
       : 'To make a run with skipped checks fail, add <code>--fail-on-skip</code>.',
   ].filter(Boolean);
-  const loud = `<p class="skipped-loud">${summary.skipped} of ${summary.total} checks were skipped: they say nothing about the target. ${fix.map((f) => f.replace(/[^<>]+(?=<|$)/g, (t) => esc(t))).join(' ')}</p>`;
+  const loud = `<p class="skipped-loud">${summary.skipped} of ${summary.total} checks were skipped: they say nothing about the target. ${fix.join(' ')}</p>`;
   const items = skips
     .map(
       (s) =>
