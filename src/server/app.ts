@@ -1,31 +1,31 @@
 /**
- * The request listener: routing, CORS, `Prefer`, fault injection, bodies, persistence and the log
- * line, around the mock domain's `MockApi.handle` (src/engine/api.ts). Everything that can be computed
- * ahead (routes, static bodies, header objects) is computed here, once.
+ * The HTTP adapter: the request listener. Routing, CORS, `Prefer`, fault injection, reading bodies,
+ * writing the bytes and the log line, around the engine's mock service (mock-service.ts), which runs
+ * the API, writes the state file and serialises. The adapter writes the service's Reply as it is and
+ * reads nothing into it. Everything that can be computed ahead (routes, static bodies, header
+ * objects) is computed here, once.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LoadedSpec } from '../contract/index.js';
-import type { Credentials, MockApi } from '../engine/api.js';
 import { BODY_LIMIT, readJsonBody, type ReadBody } from './body.js';
 import { controlRoutes, type ControlRoute } from './control-plane.js';
 import type { CorsPolicy } from './cors.js';
 import type { Faults } from './faults.js';
 import { prepareJson, sendJson, sendJsonText, sendPrepared, type HeaderMap, type PreparedResponse } from './json-response.js';
+import type { MockService, Reply } from './mock-service.js';
 import { firstExample, operationRoutes, type OperationRoute } from './operation-route.js';
 import { parsePrefer, type Preference } from './prefer.js';
 import type { RequestLog } from './request-log.js';
 import { buildPathEntries, createRouter } from './router.js';
-import type { StatePersister } from './state-file.js';
 
 export interface AppOptions {
-  readonly api: MockApi;
+  readonly service: MockService;
   readonly spec: LoadedSpec;
   /** False switches `/__mock` off (its paths are then 404). */
   readonly controlPlane: boolean;
   readonly cors: CorsPolicy;
   readonly faults: Faults | null;
-  readonly persister: StatePersister | null;
   readonly log: RequestLog | null;
   /** A fault of the mock itself: logged, never shown to the client. */
   readonly reportError: (error: unknown, where: string) => void;
@@ -60,31 +60,25 @@ function queryOf(url: string): URLSearchParams {
 }
 
 export function createApp(options: AppOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  const { api, spec, cors, faults, persister, log, reportError } = options;
+  const { service, spec, cors, faults, log, reportError } = options;
   const routes = new Map<string, Map<string, Target>>(operationRoutes(spec));
   if (options.controlPlane) for (const [template, byMethod] of controlRoutes()) routes.set(template, byMethod);
   const match = createRouter(buildPathEntries(routes, firstExample(spec.componentResponse('MethodNotAllowed'))));
   const notFound = prepareJson(404, firstExample(spec.componentResponse('RouteNotFound')));
   const controlInternalError = prepareJson(500, { success: false, message: 'Internal server error' });
 
-  /** Persists a mutation before its answer leaves; false (and logged) when the write failed. */
-  async function persisted(where: string): Promise<boolean> {
-    if (!persister) return true;
-    try {
-      await persister.persist();
-      return true;
-    } catch (error) {
-      reportError(error, `writing the state file after ${where}`);
-      return false;
-    }
+  /** Writes the service's answer as it is; it is also what the log line reports. */
+  function sendReply(res: ServerResponse, reply: Reply, extra: HeaderMap | null): Answered {
+    sendJsonText(res, reply.status, reply.json, reply.headers, extra);
+    return reply;
   }
 
   /** `Prefer` (README.md, "Prefer"): the documented answer asked for, or a refused credential's own answer. */
   async function servePreference(
+    req: IncomingMessage,
     res: ServerResponse,
     route: OperationRoute,
     preference: Preference,
-    credentials: Credentials,
     extra: HeaderMap | null,
   ): Promise<Answered> {
     const choice = route.prefer.choose(preference);
@@ -92,12 +86,9 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
     // A documented 401 needs no credential; anything else on an authenticated operation needs a valid one,
     // and without one the answer is the API's refusal, just as without `Prefer` (authenticated once).
     if (route.authenticated && !(choice.ok && choice.status === 401)) {
-      const auth = await api.authenticate(credentials);
-      if (!auth.ok) {
-        sendJson(res, auth.response.status, auth.response.body, auth.response.headers, extra);
-        return answered(auth.response.status);
-      }
-      principal = auth.email;
+      const caller = await service.authenticate({ authorization: req.headers.authorization, cookie: req.headers.cookie });
+      if (!caller.ok) return sendReply(res, caller.reply, extra);
+      principal = caller.principal;
     }
     if (choice.ok) {
       sendPrepared(res, choice.response, extra);
@@ -119,32 +110,23 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
       const ms = faults.nextLatency();
       if (ms > 0) await faults.delay(ms);
     }
-    const authorization = req.headers.authorization;
     const preference = parsePrefer(req.headers.prefer);
-    if (preference) return servePreference(res, route, preference, { authorization, cookie: req.headers.cookie }, extra);
+    if (preference) return servePreference(req, res, route, preference, extra);
     if (faults?.nextFailure()) {
       sendPrepared(res, route.internalError, extra);
       return answered(500);
     }
     const { body, problem } = route.readsBody ? await readJsonBody(req, BODY_LIMIT) : NO_BODY;
-    const response = await api.handle({
+    const request = {
       operation: route.operation,
       params,
       query: queryOf(req.url ?? ''),
-      authorization,
+      authorization: req.headers.authorization,
       cookie: req.headers.cookie,
       body,
       bodyProblem: problem,
-    });
-    const principal = response.principal ?? ANONYMOUS;
-    if (response.mutated && !(await persisted(route.operation.operationId))) {
-      sendPrepared(res, route.internalError, extra);
-      return answered(500, principal);
-    }
-    // The mock's cached serialisation when it has one (the user list), else the body serialised now.
-    if (response.bodyJson !== undefined) sendJsonText(res, response.status, response.bodyJson, response.headers, extra);
-    else sendJson(res, response.status, response.body, response.headers, extra);
-    return answered(response.status, principal);
+    };
+    return sendReply(res, await service.operation(request, route.internalError), extra);
   }
 
   async function serveControl(
@@ -155,13 +137,7 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
     extra: HeaderMap | null,
   ): Promise<Answered> {
     const { body, problem } = route.bodyLimit > 0 ? await readJsonBody(req, route.bodyLimit) : NO_BODY;
-    const result = await route.handler(api, { params, body, problem });
-    if (result.mutated && !(await persisted(route.operationId))) {
-      sendPrepared(res, controlInternalError, extra);
-      return answered(500);
-    }
-    sendJson(res, result.status, result.body, undefined, extra);
-    return answered(result.status);
+    return sendReply(res, await service.control(route, { params, body, problem }), extra);
   }
 
   async function serve(req: IncomingMessage, res: ServerResponse, started: number): Promise<void> {
