@@ -67,17 +67,26 @@ export function createToursMockApi(options: MockOptions, spec: LoadedSpec): Mock
     return caller ? { caller } : { error: judged.kind === 'refused' ? judged.error : MESSAGES.invalidSession };
   };
 
-  const facts = (caller: Caller): CallerFacts => ({
-    userId: caller.userId,
-    credential: caller.credential,
-    label: caller.email,
-    tenantId: caller.tenantId,
-    suspended: caller.membership === 'suspended',
-    role: caller.role?.name ?? null,
-    rank: null,
-    permissions: caller.role?.permissions ?? new Set(),
-    flags: caller.flags,
-  });
+  /** The facts of a caller, made once per (frozen) caller: a credential's caller is kept while its records stand (caller.ts). */
+  const factsOf = new WeakMap<Caller, CallerFacts>();
+  const facts = (caller: Caller): CallerFacts => {
+    let known = factsOf.get(caller);
+    if (known === undefined) {
+      known = {
+        userId: caller.userId,
+        credential: caller.credential,
+        label: caller.email,
+        tenantId: caller.tenantId,
+        suspended: caller.membership === 'suspended',
+        role: caller.role?.name ?? null,
+        rank: null,
+        permissions: caller.role?.permissions ?? new Set(),
+        flags: caller.flags,
+      };
+      factsOf.set(caller, known);
+    }
+    return known;
+  };
 
   const backend: AccessBackend<Caller, OrganizationRecord> = {
     model: spec.accessModel,
