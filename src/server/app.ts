@@ -99,24 +99,53 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
     return answered(400, principal);
   }
 
-  async function serveOperation(
+  /**
+   * An API operation. Synchronous as far as it can be: a read without latency, `Prefer` or a body,
+   * whose API answers at once (a cached token, a cached body), is answered in the turn it arrived,
+   * with no promise made; each step that must wait (the latency, a body, a credential to verify, a
+   * state-file write) continues from there.
+   */
+  function serveOperation(
     req: IncomingMessage,
     res: ServerResponse,
     route: OperationRoute,
     params: Readonly<Record<string, string>>,
     extra: HeaderMap | null,
-  ): Promise<Answered> {
+  ): Answered | Promise<Answered> {
     if (faults) {
       const ms = faults.nextLatency();
-      if (ms > 0) await faults.delay(ms);
+      if (ms > 0) return faults.delay(ms).then(() => serveAfterLatency(req, res, route, params, extra));
     }
+    return serveAfterLatency(req, res, route, params, extra);
+  }
+
+  function serveAfterLatency(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: OperationRoute,
+    params: Readonly<Record<string, string>>,
+    extra: HeaderMap | null,
+  ): Answered | Promise<Answered> {
     const preference = parsePrefer(req.headers.prefer);
     if (preference) return servePreference(req, res, route, preference, extra);
     if (faults?.nextFailure()) {
       sendPrepared(res, route.internalError, extra);
       return answered(500);
     }
-    const { body, problem } = route.readsBody ? await readJsonBody(req, BODY_LIMIT) : NO_BODY;
+    if (!route.readsBody) return handOver(req, res, route, params, extra, NO_BODY);
+    const read = readJsonBody(req, BODY_LIMIT);
+    return read instanceof Promise ? read.then((body) => handOver(req, res, route, params, extra, body)) : handOver(req, res, route, params, extra, read);
+  }
+
+  /** The request to the mock service, and its reply to the client. */
+  function handOver(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: OperationRoute,
+    params: Readonly<Record<string, string>>,
+    extra: HeaderMap | null,
+    { body, problem }: ReadBody,
+  ): Answered | Promise<Answered> {
     const request = {
       operation: route.operation,
       params,
@@ -126,7 +155,8 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
       body,
       bodyProblem: problem,
     };
-    return sendReply(res, await service.operation(request, route.internalError), extra);
+    const reply = service.operation(request, route.internalError);
+    return reply instanceof Promise ? reply.then((r) => sendReply(res, r, extra)) : sendReply(res, reply, extra);
   }
 
   async function serveControl(
@@ -140,46 +170,59 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
     return sendReply(res, await service.control(route, { params, body, problem }), extra);
   }
 
-  async function serve(req: IncomingMessage, res: ServerResponse, started: number): Promise<void> {
-    const method = req.method ?? 'GET';
-    const url = req.url ?? '/';
-    let fallback: PreparedResponse = controlInternalError;
-    const id = requestId(req.headers['x-request-id']);
-    const extra: HeaderMap = { ...cors.forRequest(req.headers.origin), 'x-request-id': id };
-    let outcome: Answered;
-    try {
-      const found = match(url);
-      if (!found) {
-        sendPrepared(res, notFound, extra);
-        outcome = NOT_FOUND;
-      } else if (method === 'OPTIONS') {
-        const requested = req.headers['access-control-request-headers'];
-        res.writeHead(204, { ...cors.forPreflight(req.headers.origin, found.entry.allow, requested), 'x-request-id': id });
-        res.end();
-        outcome = PREFLIGHT;
-      } else {
-        const target = found.entry.byMethod[method];
-        if (!target) {
-          sendPrepared(res, found.entry.methodNotAllowed, extra);
-          outcome = METHOD_NOT_ALLOWED;
-        } else if (target.kind === 'operation') {
-          fallback = target.internalError;
-          outcome = await serveOperation(req, res, target, found.params, extra);
-        } else {
-          outcome = await serveControl(req, res, target, found.params, extra);
-        }
-      }
-    } catch (error) {
-      // W3: never a crash, never a stack for the client; the operation's documented 500 instead.
-      reportError(error, `${method} ${url}`);
-      if (res.headersSent) res.destroy();
-      else sendPrepared(res, fallback, extra);
-      outcome = answered(500);
+  /** Routes the request and answers it; returns the outcome, or a promise of it when a step must wait. */
+  function dispatch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    extra: HeaderMap,
+    id: string,
+    fail: { fallback: PreparedResponse },
+  ): Answered | Promise<Answered> {
+    const found = match(req.url ?? '/');
+    if (!found) {
+      sendPrepared(res, notFound, extra);
+      return NOT_FOUND;
     }
-    log?.line(method, url, outcome.status, performance.now() - started, outcome.principal);
+    const method = req.method ?? 'GET';
+    if (method === 'OPTIONS') {
+      const requested = req.headers['access-control-request-headers'];
+      res.writeHead(204, { ...cors.forPreflight(req.headers.origin, found.entry.allow, requested), 'x-request-id': id });
+      res.end();
+      return PREFLIGHT;
+    }
+    const target = found.entry.byMethod[method];
+    if (!target) {
+      sendPrepared(res, found.entry.methodNotAllowed, extra);
+      return METHOD_NOT_ALLOWED;
+    }
+    if (target.kind === 'control') return serveControl(req, res, target, found.params, extra);
+    fail.fallback = target.internalError;
+    return serveOperation(req, res, target, found.params, extra);
   }
 
   return function listener(req, res) {
-    void serve(req, res, log ? performance.now() : 0);
+    const started = log ? performance.now() : 0;
+    const id = requestId(req.headers['x-request-id']);
+    const allowed = cors.forRequest(req.headers.origin);
+    // Without `Origin` (API clients, scripts) the only header every answer adds is the request id.
+    const extra: HeaderMap = allowed === null ? { 'x-request-id': id } : { ...allowed, 'x-request-id': id };
+    const fail = { fallback: controlInternalError };
+    const done = (outcome: Answered): void => log?.line(req.method ?? 'GET', req.url ?? '/', outcome.status, performance.now() - started, outcome.principal);
+    /** W3: never a crash, never a stack for the client; the operation's documented 500 instead. */
+    const failed = (error: unknown): void => {
+      reportError(error, `${req.method ?? 'GET'} ${req.url ?? '/'}`);
+      if (res.headersSent) res.destroy();
+      else sendPrepared(res, fail.fallback, extra);
+      done(answered(500));
+    };
+    let outcome: Answered | Promise<Answered>;
+    try {
+      outcome = dispatch(req, res, extra, id, fail);
+    } catch (error) {
+      failed(error);
+      return;
+    }
+    if (outcome instanceof Promise) outcome.then(done, failed);
+    else done(outcome);
   };
 }
