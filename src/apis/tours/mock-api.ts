@@ -38,6 +38,7 @@ export function toursBodyMessages(spec: LoadedSpec): BodyMessages {
   return {
     unreadable: (problem) => unreadable[problem],
     missing: invalidJson,
+    noFields: MESSAGES.noFieldsToUpdate,
     shapeProblem: ({ field, keyword, params }: FieldProblem): string => {
       if (field === undefined) return keyword === 'required' ? TEMPLATES.requiredField(String(params.missingProperty)) : MESSAGES.notAnObject;
       return TEMPLATES.wrongType(field, typeof params.items === 'string' ? `an array of ${params.items}s` : typeWords(params.type));
