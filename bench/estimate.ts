@@ -10,6 +10,8 @@ const COST = {
   /** autocannon's last sampling tick and its set-up, per run. */
   run: 0.2,
   mockStart: 0.8,
+  /** The Tours mock seeds 1,000 members. */
+  toursMockStart: 1.2,
   prismStart: 3,
   bareStart: 0.3,
   /** Mock start-up and one listing per 100,000 users. */
@@ -18,16 +20,21 @@ const COST = {
   conformance: 5,
 } as const;
 
-/** The benchmarked requests (requests.ts). */
-const REQUESTS = 6;
+/** The benchmarked requests of each API (requests.ts). */
+const REQUESTS = { flashback: 6, tours: 2 } as const;
 
 export function estimateSeconds(o: BenchOptions): number {
   const has = (name: string): boolean => (o.only as readonly string[]).includes(name);
+  const flashback = o.apis.includes('flashback');
+  const tours = o.apis.includes('tours');
   const prisms = (has('prism') ? 1 : 0) + (has('prism-dynamic') ? 1 : 0);
   const measured = (seconds: number): number => (o.warmup > 0 ? o.warmup + COST.run : 0) + seconds + COST.run;
 
-  const starts = (has('mock') || has('bare') ? COST.mockStart : 0) + prisms * COST.prismStart + (has('bare') ? COST.bareStart : 0);
-  const throughput = starts + o.rounds * REQUESTS * o.only.length * measured(o.duration);
+  const mockStarts = (flashback ? COST.mockStart : 0) + (tours ? COST.toursMockStart : 0);
+  const starts = (has('mock') || has('bare') ? mockStarts : 0) + o.apis.length * prisms * COST.prismStart + (has('bare') ? COST.bareStart : 0);
+  const requests = (flashback ? REQUESTS.flashback : 0) + (tours ? REQUESTS.tours : 0);
+  const throughput = starts + o.rounds * requests * o.only.length * measured(o.duration);
+  if (!flashback) return Math.round(throughput);
   const startup = o.startupRuns * ((has('mock') ? COST.mockStart : 0) + (prisms > 0 ? COST.prismStart : 0) + (has('bare') ? COST.bareStart : 0));
   if (!has('mock')) return Math.round(throughput + startup);
 

@@ -7,6 +7,10 @@
 export const SERVER_NAMES = ['mock', 'bare', 'prism', 'prism-dynamic'] as const;
 export type ServerName = (typeof SERVER_NAMES)[number];
 
+/** The APIs whose requests the throughput section measures, each on its own mock and its own Prism (`--api`). */
+export const API_NAMES = ['flashback', 'tours'] as const;
+export type ApiName = (typeof API_NAMES)[number];
+
 export interface BenchOptions {
   /** Seconds of each measured autocannon run. */
   readonly duration: number;
@@ -19,6 +23,12 @@ export interface BenchOptions {
   readonly rounds: number;
   /** The servers to drive, in the order they run in the odd rounds (reversed in the even ones). */
   readonly only: readonly ServerName[];
+  /**
+   * The APIs whose requests are measured: Flashback's six on its mock (`--users` users), Tours &
+   * Events' reads on its own mock (1,000 members), each against the one bare server and Prism serving
+   * that API's spec. Start-up, scale, state-file writes and conformance measure the Flashback mock.
+   */
+  readonly apis: readonly ApiName[];
   readonly skipScale: boolean;
   readonly skipConformance: boolean;
   readonly tiny: boolean;
@@ -45,7 +55,7 @@ export class UsageError extends Error {
 }
 
 const USAGE =
-  'usage: npm run bench -- [--duration S] [--connections N] [--warmup S] [--rounds R] [--rate N] [--only mock,bare,prism,prism-dynamic] ' +
+  'usage: npm run bench -- [--duration S] [--connections N] [--warmup S] [--rounds R] [--rate N] [--only mock,bare,prism,prism-dynamic] [--api flashback,tours] ' +
   '[--skip-scale] [--skip-conformance] [--tiny] [--users N] [--scale-users N] [--seed N] [--out DIR] [--markdown]';
 
 const FULL = {
@@ -87,6 +97,7 @@ const FLAGS: Readonly<Record<string, FlagKind>> = {
   '--warmup': 'number',
   '--rounds': 'integer',
   '--only': 'list',
+  '--api': 'list',
   '--skip-scale': 'boolean',
   '--skip-conformance': 'boolean',
   '--tiny': 'boolean',
@@ -121,6 +132,7 @@ export function parseOptions(argv: readonly string[], defaultOutDir: string): Be
     warmup: num('--warmup', base.warmup, 0),
     rounds: num('--rounds', base.rounds, 1, MAX_ROUNDS),
     only: parseOnly(raw.get('--only'), base.only),
+    apis: parseList('--api', raw.get('--api'), API_NAMES, API_NAMES),
     skipScale: raw.has('--skip-scale'),
     skipConformance: raw.has('--skip-conformance'),
     tiny: raw.has('--tiny'),
@@ -164,15 +176,20 @@ function readFlags(argv: readonly string[]): Map<string, string> {
 }
 
 function parseOnly(value: string | undefined, fallback: readonly ServerName[]): readonly ServerName[] {
+  // Keep the canonical order: the mock runs first because the bare server replays its bytes.
+  return parseList('--only', value, SERVER_NAMES, fallback);
+}
+
+/** A comma-separated list of some of `known`, in `known`'s order; `fallback` when the flag is absent. */
+function parseList<T extends string>(flag: string, value: string | undefined, known: readonly T[], fallback: readonly T[]): readonly T[] {
   if (value === undefined) return fallback;
   const names = value
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
-  const unknown = names.filter((n) => !(SERVER_NAMES as readonly string[]).includes(n));
+  const unknown = names.filter((n) => !(known as readonly string[]).includes(n));
   if (names.length === 0 || unknown.length > 0) {
-    throw new UsageError(`--only expects a list of ${SERVER_NAMES.join(', ')}; got "${value}"`);
+    throw new UsageError(`${flag} expects a list of ${known.join(', ')}; got "${value}"`);
   }
-  // Keep the canonical order: the mock runs first because the bare server replays its bytes.
-  return SERVER_NAMES.filter((n) => names.includes(n));
+  return known.filter((n) => names.includes(n));
 }

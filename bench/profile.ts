@@ -2,8 +2,11 @@
  * `npx tsx bench/profile.ts`: runs the built mock under `node --cpu-prof`, drives one benchmarked
  * request at it (or only starts it), and prints the functions and files with the most self time.
  * For finding out why a target is missed; the .cpuprofile is kept for Chrome DevTools / speedscope.
+ * A Tours & Events request (`tours-me`, `tours-members`) runs the Tours mock as the bench does
+ * (1,000 members, rate limit off).
  *
  *   npx tsx bench/profile.ts --request list-users --duration 10
+ *   npx tsx bench/profile.ts --request tours-me --duration 10
  *   npx tsx bench/profile.ts --request startup
  *   npx tsx bench/profile.ts --request list-users --users 100000 --duration 10 --connections 1
  */
@@ -12,7 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { getJson } from './http.js';
 import { runLoad } from './load.js';
-import { castFromPrincipals, scenarios, type RequestId } from './requests.js';
+import { castFromPrincipals, scenarios, TOURS_MEMBERS, toursCastFromPrincipals, toursScenarios, type RequestId } from './requests.js';
 import { ROOT, startMock } from './servers.js';
 
 interface CallFrame {
@@ -91,11 +94,14 @@ async function main(): Promise<number> {
   const request = values.request as RequestId | 'startup';
   const dir = path.join(ROOT, '.tmp/profiles', `${request}-${Date.now()}`);
   mkdirSync(dir, { recursive: true });
-  const mock = await startMock({ users: Number(values.users), seed: 1, unbundled: true, nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`] }, 600_000);
+  const tours = request.startsWith('tours-');
+  const settings = tours ? { users: TOURS_MEMBERS, extraArgs: ['--api', 'tours', '--rate-limit', 'off'] } : { users: Number(values.users) };
+  const mock = await startMock({ ...settings, seed: 1, unbundled: true, nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`] }, 600_000);
   try {
     if (request !== 'startup') {
-      const cast = castFromPrincipals(await getJson(mock.baseUrl, '/__mock/principals'));
-      const scenario = scenarios(cast, { forPrism: false, tag: 'profile' }).find((s) => s.id === request);
+      const principals = await getJson(mock.baseUrl, '/__mock/principals');
+      const list = tours ? toursScenarios(toursCastFromPrincipals(principals)) : scenarios(castFromPrincipals(principals), { forPrism: false, tag: 'profile' });
+      const scenario = list.find((s) => s.id === request);
       if (scenario === undefined) throw new Error(`unknown --request ${request}`);
       const r = await runLoad(mock.baseUrl, scenario, {
         connections: Number(values.connections),

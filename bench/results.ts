@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { BenchOptions, ServerName } from './options.js';
+import type { ApiName, BenchOptions, ServerName } from './options.js';
 import type { RequestId } from './requests.js';
 import type { Memory } from './servers.js';
 
@@ -10,8 +10,10 @@ import type { Memory } from './servers.js';
  * 2: throughput rows are medians of rounds, with every round's figures (`rounds`) and their spread.
  * 3: every run also records the server's CPU time per completed request (`cpuUsPerRequest`), each
  *    row its median over the rounds, each ratio row the server-bound ratio (`cpuBareOverMock`).
+ * 4: the Tours & Events reads beside Flashback's requests: every throughput and ratio row names its
+ *    `api` (its mock and its Prism are that API's), and `config.apis` the APIs measured.
  */
-export const RESULTS_VERSION = 3;
+export const RESULTS_VERSION = 4;
 
 /** One measured run of one request on one server. */
 export interface RoundFigure {
@@ -39,6 +41,8 @@ export interface RoundFigure {
 
 export interface ThroughputRow {
   readonly request: RequestId;
+  /** The API of the request: `mock` and `prism` on this row are that API's. */
+  readonly api: ApiName;
   readonly label: string;
   readonly server: ServerName;
   /** The median of the rounds' req/s (with an even number of rounds, the lower middle one). */
@@ -69,6 +73,7 @@ export interface ThroughputRow {
 
 export interface RatioRow {
   readonly request: RequestId;
+  readonly api: ApiName;
   readonly label: string;
   /** The mock's median req/s divided by the other server's median; null when either is missing. */
   readonly mockOverBare: number | null;

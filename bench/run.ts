@@ -1,8 +1,10 @@
 /**
  * `npm run bench`: our mock against a bare node:http server replaying its bytes and against Prism
- * (all running at once, measured back to back per request, in rounds; see throughput.ts), then
- * start-up, scale, writes with a state file, and the conformance suite's run time. Prints a
- * table and PASS/MISS target lines; writes the figures to bench/results/<time>.json and latest.json.
+ * (all running at once, measured back to back per request, in rounds; see throughput.ts), for
+ * Flashback's requests and the Tours & Events reads (`--api`), then start-up, scale, writes with a
+ * state file, and the conformance suite's run time (of the Flashback mock). Prints a table and
+ * PASS/MISS target lines; writes the figures to bench/results/<time>.json and latest.json.
+ * `npm run bench:tours` is `--api tours`: the Tours reads alone.
  *
  * Exit codes: 0 figures written (targets may be MISS), 1 a run failed or its answers were wrong,
  * 2 bad flags. Progress goes to stderr; the report to stdout.
@@ -66,6 +68,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   }
   const needMock = (what: string): Skipped | undefined => {
+    if (!options.apis.includes('flashback')) return { skipped: `${what} measures the Flashback mock, which --api leaves out` };
     if (!options.only.includes('mock')) return { skipped: `${what} measures the mock, which --only leaves out` };
     if (!mockAvailable()) return { skipped: 'the mock is not built (dist/bundle/mock.mjs missing)' };
     return undefined;
@@ -77,7 +80,9 @@ async function main(argv: readonly string[]): Promise<number> {
     failures.push(...outcome.failures);
     notes.push(...outcome.notes);
 
-    const startup = await section('start-up', () => measureStartup(options, workDir, log));
+    const startup = options.apis.includes('flashback')
+      ? await section('start-up', () => measureStartup(options, workDir, log))
+      : { skipped: 'start-up measures the Flashback servers, which --api leaves out' };
     const stateFile = needMock('the state-file run') ?? (await section('state-file', () => measureStateFile(options, workDir, log)));
     const scale = options.skipScale ? { skipped: '--skip-scale' } : (needMock('the scale run') ?? (await section('scale', () => measureScale(options, log))));
     const conformance = options.skipConformance
@@ -125,6 +130,10 @@ function print(results: BenchResults, options: BenchOptions): void {
   if (options.rounds > 1)
     out.push(
       'req/s: the median of the rounds; p50/p99: of the median round; ratios: the median of the per-round ratios (each pairs two servers measured back to back), with their lowest–highest',
+    );
+  if (options.apis.length > 1)
+    out.push(
+      "each request's mock and Prism are its own API's (Prism serves openapi/organization.yaml or openapi/tours-organizations.yaml); one bare server replays both mocks' bytes",
     );
   if (options.rate !== null) out.push(`note: every run is capped at ${options.rate} req/s (--rate): the req/s figures are the cap, not throughput`);
   for (const note of results.notes) out.push(`note: ${note}`);

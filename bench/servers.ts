@@ -1,7 +1,7 @@
 /**
- * The servers under test, each a child process on a free loopback port: our mock (the built CLI),
- * Prism (static examples, or `-d` generated data), and a bare `node:http` server replaying bytes
- * captured from the mock. Every child is tracked and killed when the bench exits, however it exits.
+ * The servers under test, each a child process on a free loopback port: our mock (the built CLI, for
+ * either API), Prism (static examples, or `-d` generated data, of either API's spec), and a bare
+ * `node:http` server replaying bytes captured from the mocks. Every child is tracked and killed when the bench exits, however it exits.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ export const MOCK_CLI = path.join(ROOT, 'dist/bundle/mock.mjs');
 export const MOCK_MODULES_CLI = path.join(ROOT, 'dist/src/cli/mock.js');
 export const PRISM_CLI = path.join(ROOT, 'node_modules/@stoplight/prism-cli/dist/index.js');
 export const SPEC = path.join(ROOT, 'openapi/organization.yaml');
+export const TOURS_SPEC = path.join(ROOT, 'openapi/tours-organizations.yaml');
 const BARE_SERVER = path.join(ROOT, 'bench/bare-server.mjs');
 const HOST = '127.0.0.1';
 

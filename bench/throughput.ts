@@ -25,15 +25,32 @@
  * (creates last) and begins with `POST /__mock/reset`, so every round, its list of users included,
  * sees the seeded organization: the state the bare server's bytes were captured from (once, before
  * any measurement), and the same in every round however many users the previous round created.
+ *
+ * Each API (`--api`) has its own mock (Flashback with `--users`, Tours & Events with 1,000 members
+ * and its rate limit off, which would answer a load run with 429s) and its own Prism serving its
+ * spec; one bare server replays the bytes of both mocks (keyed by method, path and Authorization,
+ * which tell the two apart). A request's "mock" and "Prism" are its own API's; the Tours requests are
+ * reads only, so its mock needs no reset.
  */
 import path from 'node:path';
-import { captureRoutes, writeRoutes } from './capture.js';
+import { captureRoutes, writeRoutes, type CapturedRoute } from './capture.js';
 import { getJson, send } from './http.js';
 import { runLoad, type LoadResult } from './load.js';
-import type { BenchOptions, ServerName } from './options.js';
-import { castFromPrincipals, EXAMPLE_CAST, runOrder, scenarios, type Cast, type RequestId, type Scenario } from './requests.js';
+import type { ApiName, BenchOptions, ServerName } from './options.js';
+import {
+  castFromPrincipals,
+  EXAMPLE_CAST,
+  EXAMPLE_TOURS_CAST,
+  runOrder,
+  scenarios,
+  TOURS_MEMBERS,
+  toursCastFromPrincipals,
+  toursScenarios,
+  type RequestId,
+  type Scenario,
+} from './requests.js';
 import type { RatioRow, RoundFigure, ThroughputRow } from './results.js';
-import { mockAvailable, startBare, startMock, startPrism, type ServerHandle } from './servers.js';
+import { mockAvailable, startBare, startMock, startPrism, TOURS_SPEC, type ServerHandle } from './servers.js';
 import { median, round } from './stats.js';
 
 export interface ThroughputOutcome {
@@ -51,76 +68,121 @@ export function roundOrder(servers: readonly ServerName[], roundNumber: number):
   return roundNumber % 2 === 1 ? [...servers] : [...servers].reverse();
 }
 
+/** How each API's servers are started, and its requests built from its mock's principals (or stand-ins for Prism). */
+interface ApiBench {
+  startMock(options: BenchOptions): Promise<ServerHandle>;
+  startPrism(dynamic: boolean): Promise<ServerHandle>;
+  /** The requests for one server: `forPrism` adds what Prism needs (`Prefer: code=403`); `tag` keeps created emails apart. */
+  scenarios(principals: unknown, options: { forPrism: boolean; tag: string }): Scenario[];
+}
+
+const APIS: Readonly<Record<ApiName, ApiBench>> = {
+  flashback: {
+    startMock: (options) => startMock({ users: options.users, seed: options.seed }),
+    startPrism: (dynamic) => startPrism(dynamic),
+    scenarios: (principals, options) => scenarios(principals === null ? EXAMPLE_CAST : castFromPrincipals(principals), options),
+  },
+  tours: {
+    // Rate limiting off: a load run is thousands of requests of one key (TL1 would answer 429s).
+    startMock: (options) => startMock({ users: TOURS_MEMBERS, seed: options.seed, extraArgs: ['--api', 'tours', '--rate-limit', 'off'] }),
+    startPrism: (dynamic) =>
+      startPrism(dynamic, TOURS_SPEC, { path: '/api/organizations/me', headers: { authorization: `Bearer ${EXAMPLE_TOURS_CAST.apiKey}` } }),
+    scenarios: (principals) => toursScenarios(principals === null ? EXAMPLE_TOURS_CAST : toursCastFromPrincipals(principals)),
+  },
+};
+
 export async function measureThroughput(options: BenchOptions, workDir: string, log: Log): Promise<ThroughputOutcome> {
   const notes: string[] = [];
   const failures: string[] = [];
   const wanted = new Set(options.only);
   const haveMock = mockAvailable();
-  const running = new Map<ServerName, ServerHandle>();
-  const start = async (name: ServerName, starter: () => Promise<ServerHandle>): Promise<void> => {
+  /** Each API's servers by name; the bare server, shared by both APIs, is under each. */
+  const running = new Map<ApiName, Map<ServerName, ServerHandle>>(options.apis.map((api) => [api, new Map()]));
+  const all = new Set<ServerHandle>();
+  const keep = (api: ApiName, name: ServerName, handle: ServerHandle): void => {
+    running.get(api)?.set(name, handle);
+    all.add(handle);
+  };
+  const start = async (api: ApiName, name: ServerName, starter: () => Promise<ServerHandle>): Promise<void> => {
     try {
-      running.set(name, await starter());
+      keep(api, name, await starter());
     } catch (error) {
-      failures.push(`${name} did not start: ${error instanceof Error ? error.message : String(error)}`);
-      log(`${name} did not start; its runs are left out`);
+      failures.push(`${api} ${name} did not start: ${error instanceof Error ? error.message : String(error)}`);
+      log(`${api} ${name} did not start; its runs are left out`);
     }
   };
 
   try {
-    let cast: Cast = EXAMPLE_CAST;
-    let bareRoutesFile: string | undefined;
+    /** Each API's principals (null: none, Prism gets stand-ins), and the bytes the bare server replays. */
+    const principals = new Map<ApiName, unknown>();
+    const bareRoutes: CapturedRoute[] = [];
 
     if (!haveMock && (wanted.has('mock') || wanted.has('bare'))) {
       notes.push("the mock is not built (dist/bundle/mock.mjs missing): its runs are skipped and the bare server replays Prism's bytes");
       log(`note: ${notes[notes.length - 1] ?? ''}`);
     }
 
-    if (haveMock && (wanted.has('mock') || wanted.has('bare'))) {
-      const mock = await startMock({ users: options.users, seed: options.seed });
-      running.set('mock', mock);
-      cast = castFromPrincipals(await getJson(mock.baseUrl, '/__mock/principals'));
-      // Captured in scenario order, the list before the create: the seeded organization's list.
-      bareRoutesFile = path.join(workDir, 'bare-routes.json');
-      writeRoutes(bareRoutesFile, await captureRoutes(mock.baseUrl, scenarios(cast, { forPrism: false, tag: 'capture' })));
-      if (!wanted.has('mock')) {
-        await mock.stop();
-        running.delete('mock');
+    for (const api of options.apis) {
+      const bench = APIS[api];
+      principals.set(api, null);
+      if (haveMock && (wanted.has('mock') || wanted.has('bare'))) {
+        const mock = await bench.startMock(options);
+        keep(api, 'mock', mock);
+        const listed = await getJson(mock.baseUrl, '/__mock/principals');
+        principals.set(api, listed);
+        // Captured in scenario order, the list before the create: the seeded organization's list.
+        bareRoutes.push(...(await captureRoutes(mock.baseUrl, bench.scenarios(listed, { forPrism: false, tag: 'capture' }))));
+        if (!wanted.has('mock')) {
+          await mock.stop();
+          running.get(api)?.delete('mock');
+          all.delete(mock);
+        }
       }
-    }
-    if (wanted.has('prism')) await start('prism', () => startPrism(false));
-    if (wanted.has('prism-dynamic')) await start('prism-dynamic', () => startPrism(true));
-    if (wanted.has('bare')) {
-      if (bareRoutesFile === undefined) {
+      if (wanted.has('prism')) await start(api, 'prism', () => bench.startPrism(false));
+      if (wanted.has('prism-dynamic')) await start(api, 'prism-dynamic', () => bench.startPrism(true));
+      if (wanted.has('bare') && !haveMock) {
         // No mock to copy: replay what Prism's static examples answer, so the harness still runs.
-        const shared = running.get('prism');
-        const prism = shared ?? (await startPrism(false));
+        const shared = running.get(api)?.get('prism');
+        const prism = shared ?? (await bench.startPrism(false));
         try {
-          bareRoutesFile = path.join(workDir, 'bare-routes.json');
-          writeRoutes(bareRoutesFile, await captureRoutes(prism.baseUrl, scenarios(cast, { forPrism: true, tag: 'capture' })));
+          bareRoutes.push(...(await captureRoutes(prism.baseUrl, bench.scenarios(null, { forPrism: true, tag: 'capture' }))));
         } finally {
           if (prism !== shared) await prism.stop();
         }
       }
-      const routes = bareRoutesFile;
-      await start('bare', () => startBare(routes));
+    }
+    if (wanted.has('bare')) {
+      const routesFile = path.join(workDir, 'bare-routes.json');
+      writeRoutes(routesFile, bareRoutes);
+      try {
+        const bare = await startBare(routesFile);
+        for (const api of options.apis) keep(api, 'bare', bare);
+      } catch (error) {
+        failures.push(`bare did not start: ${error instanceof Error ? error.message : String(error)}`);
+        log('bare did not start; its runs are left out');
+      }
     }
 
-    const servers = options.only.filter((n) => running.has(n));
+    const servers = options.only.filter((n) => options.apis.some((api) => running.get(api)?.has(n)));
     // The bare server is keyed on the mock's exact requests; Prism is asked for the 403 by name.
-    const lists = new Map(servers.map((n) => [n, scenarios(cast, { forPrism: n === 'prism' || n === 'prism-dynamic', tag: n })] as const));
-    const requestIds = runOrder(scenarios(cast, { forPrism: false, tag: 'order' })).map((s) => s.id);
+    const listFor = (api: ApiName, name: ServerName, tag: string): Scenario[] =>
+      APIS[api].scenarios(principals.get(api) ?? null, { forPrism: name === 'prism' || name === 'prism-dynamic', tag });
+    const lists = new Map<string, Scenario[]>();
+    for (const api of options.apis) for (const name of servers) lists.set(`${api} ${name}`, listFor(api, name, name));
+    const listed = options.apis.flatMap((api) => listFor(api, 'mock', 'order'));
+    const requests = runOrder(listed).map((s) => ({ id: s.id, api: s.api }));
     const figures = new Map<string, RoundFigure[]>();
     const phaseStart = performance.now();
 
     for (let r = 1; r <= options.rounds; r++) {
       const order = roundOrder(servers, r);
       log(`throughput round ${r} of ${options.rounds}: ${order.join(', ')}`);
-      const mock = running.get('mock');
-      if (mock !== undefined) await resetMock(mock);
-      for (const id of requestIds) {
+      const flashbackMock = running.get('flashback')?.get('mock');
+      if (flashbackMock !== undefined) await resetMock(flashbackMock);
+      for (const { id, api } of requests) {
         for (const [position, name] of order.entries()) {
-          const server = running.get(name);
-          const scenario = lists.get(name)?.find((s) => s.id === id);
+          const server = running.get(api)?.get(name);
+          const scenario = lists.get(`${api} ${name}`)?.find((s) => s.id === id);
           if (server === undefined || scenario === undefined) continue;
           const atSeconds = round((performance.now() - phaseStart) / 1000, 1);
           const load = { connections: options.connections, rate: options.rate };
@@ -146,7 +208,7 @@ export async function measureThroughput(options: BenchOptions, workDir: string, 
 
     // The table's order: requests as listed (not as run), servers as given.
     const rows: ThroughputRow[] = [];
-    for (const scenario of scenarios(cast, { forPrism: false, tag: 'order' })) {
+    for (const scenario of listed) {
       for (const name of servers) {
         const rounds = figures.get(`${scenario.id} ${name}`);
         if (rounds !== undefined && rounds.length > 0) rows.push(toRow(name, scenario, rounds));
@@ -154,7 +216,7 @@ export async function measureThroughput(options: BenchOptions, workDir: string, 
     }
     return { rows, ratios: ratiosOf(rows), notes, failures };
   } finally {
-    await Promise.all([...running.values()].map((s) => s.stop()));
+    await Promise.all([...all].map((s) => s.stop()));
   }
 }
 
@@ -199,6 +261,7 @@ function toRow(server: ServerName, scenario: Scenario, rounds: readonly RoundFig
   const cpu = rounds.flatMap((f) => (f.cpuUsPerRequest === null ? [] : [f.cpuUsPerRequest]));
   return {
     request: scenario.id,
+    api: scenario.api,
     label: scenario.label,
     server,
     rps: mid.rps,
@@ -252,9 +315,11 @@ export function ratiosOf(rows: readonly ThroughputRow[]): RatioRow[] {
             const bc = b?.cpuUsPerRequest ?? null;
             return mc === null || bc === null || mc === 0 ? [] : [round(bc / mc, 3)];
           });
+    const first = rows.find((r) => r.request === id);
     return {
       request: id,
-      label: rows.find((r) => r.request === id)?.label ?? id,
+      api: first?.api ?? 'flashback',
+      label: first?.label ?? id,
       mockOverBare: over('bare'),
       mockOverPrism: over('prism'),
       mockOverPrismDynamic: over('prism-dynamic'),

@@ -1,10 +1,14 @@
 /**
- * The boundary between the stateful mock (src/engine with an API of src/apis, no HTTP) and the HTTP adapter (src/server).
+ * The boundary between an API's stateful mock (src/apis, driven by the engine's pipeline, no HTTP)
+ * and the rest of the engine (src/server: the mock service, then the HTTP adapter).
  *
  * The server turns a socket request into an ApiRequest (route → operation, path params, the raw
- * Authorization header, the parsed body or what was wrong with it) and writes back the ApiResponse.
- * Everything the Organization API decides (401/403/400/404/409, envelopes, state) happens behind
- * `handle`, so tests can drive it in-process without a port.
+ * Authorization header, the parsed body or what was wrong with it). Everything the API decides
+ * (401/403/400/404/409, bodies, state) happens behind `handle`, so tests can drive it in-process
+ * without a port. What the answer means for the rest of the engine (who asked, whether the state is
+ * to be written, the body's bytes) is the engine's to know, not the API's to say in its answer: the
+ * pipeline reports the caller beside the response (Handled), the mock service decides persistence
+ * from the request and the status, and json-body.ts serialises.
  */
 import type { OperationSpec } from '../contract/index.js';
 import type { components as MockControl } from '../generated/mock-control.js';
@@ -28,22 +32,19 @@ export interface ApiRequest {
   readonly bodyProblem?: BodyProblem | undefined;
 }
 
+/** An API's answer to a request: what the client is sent, and nothing else. */
 export interface ApiResponse {
   readonly status: number;
-  /** Serialised as JSON by the server. */
+  /** Serialised by the engine (json-body.ts: bytes the API registered for this body object, else JSON.stringify). */
   readonly body: unknown;
-  /**
-   * The body already serialised (text, UTF-8 bytes, or UTF-8 bytes in chunks to send in order),
-   * exactly `JSON.stringify(body)`, when the mock has it cached (the user list: 100,000 users
-   * serialise in well over 100 ms, the cached bytes are reused). A server may send it instead of
-   * serialising `body` again; ignoring it is correct too.
-   */
-  readonly bodyJson?: string | Buffer | readonly Buffer[];
   readonly headers?: Readonly<Record<string, string>>;
-  /** Who made the request, for the log line (`owner@acme.test`, or `-`). */
-  readonly principal?: string;
-  /** True when the request changed the state (the server persists it before answering). */
-  readonly mutated?: boolean;
+}
+
+/** What an API's `handle` gives the engine: the response, and who asked (the pipeline knows the caller once it has checked the credential). */
+export interface Handled {
+  readonly response: ApiResponse;
+  /** The caller, for the log line (`owner@acme.test`), or `-` when no credential was accepted. */
+  readonly principal: string;
 }
 
 /** The credentials of a request: its `Authorization` and `Cookie` headers as sent. */
@@ -93,7 +94,7 @@ export interface MockOptions {
 }
 
 export interface MockApi<Principal extends PrincipalInfo = PrincipalInfo> {
-  handle(request: ApiRequest): ApiResponse | Promise<ApiResponse>;
+  handle(request: ApiRequest): Handled | Promise<Handled>;
   authenticate(credentials: Credentials): Authentication | Promise<Authentication>;
   /** Back to the seeded state, the clock back to the real time. */
   reset(): void;

@@ -12,14 +12,7 @@ import type { ApiResponse } from './api.js';
 /** The field of an error body that carries its message, in the order they are looked for. */
 const MESSAGE_FIELDS = ['message', 'error'] as const;
 
-export type ErrorAnswer = (
-  op: OperationSpec,
-  status: number,
-  message: string,
-  reason: string | null,
-  principal: string,
-  extra?: Readonly<Record<string, unknown>>,
-) => ApiResponse;
+export type ErrorAnswer = (op: OperationSpec, status: number, message: string, reason: string | null, extra?: Readonly<Record<string, unknown>>) => ApiResponse;
 
 /** The template of each documented error status of one operation. */
 function templatesOf(op: OperationSpec): { byStatus: Map<number, JsonObject>; fallback: JsonObject } {
@@ -37,7 +30,7 @@ function templatesOf(op: OperationSpec): { byStatus: Map<number, JsonObject>; fa
 /** Reads every operation's error templates once; the answer builder fills them in. */
 export function readErrorBodies(spec: LoadedSpec): ErrorAnswer {
   const templates = new Map(spec.operations.map((op) => [op.operationId, templatesOf(op)]));
-  return (op, status, message, reason, principal, extra) => {
+  return (op, status, message, reason, extra) => {
     const entry = templates.get(op.operationId);
     if (!entry) throw new Error(`No operation ${op.operationId} in the spec`);
     const body: JsonObject = { ...(entry.byStatus.get(status) ?? entry.fallback) };
@@ -47,6 +40,6 @@ export function readErrorBodies(spec: LoadedSpec): ErrorAnswer {
     else delete body.reason;
     delete body.retryAfter;
     if (extra) Object.assign(body, extra);
-    return { status, body, principal, mutated: false };
+    return { status, body };
   };
 }

@@ -86,7 +86,7 @@ export interface CallerFacts {
   readonly userId: string;
   /** The kind of credential the request carried. */
   readonly credential: CredentialKind;
-  /** Who made the request, for the log line (an email). */
+  /** Who made the request, for the log line (an email): the pipeline reports it beside the answer. */
   readonly label: string;
   /** The organization the caller belongs to, or null. */
   readonly tenantId: string | null;
@@ -139,7 +139,7 @@ export interface AccessBackend<Caller, Tenant> {
   /** `grantedRole`: the permission keys of the role a request names, in the caller's organization; null for no such role (its handler answers that). */
   rolePermissions?(tenantId: string, roleName: string): readonly string[] | null;
   /** An error answer of the operation, in the body its spec documents for that status; `extra` fields join the body (a 429's `retryAfter`). */
-  error(op: OperationSpec, status: number, message: string, reason: string | null, principal: string, extra?: Readonly<Record<string, unknown>>): ApiResponse;
+  error(op: OperationSpec, status: number, message: string, reason: string | null, extra?: Readonly<Record<string, unknown>>): ApiResponse;
   readonly bodyMessages: BodyMessages;
 }
 

@@ -18,14 +18,26 @@
  *    `tenant.foreign` answer (another organization's) or a 404 (another user's).
  * 8. Self rules (the handler's 400s), then the `escalation` rules in their order (403),
  *    then the handler: state rules, conflicts and the change.
+ *
+ * The pipeline is where the caller becomes known (step 1), so it reports the caller beside the
+ * answer (`Handled.principal`, for the log line) rather than every handler copying it into its
+ * response: a handler's answer says what the client gets, nothing more.
  */
 import { compileValidators, type AccessModel, type AccessRule, type ContractValidators, type EscalationRule, type LoadedSpec } from '../contract/index.js';
 import { checkQuery } from './query.js';
-import type { ApiRequest, ApiResponse } from './api.js';
+import type { ApiRequest, ApiResponse, Handled } from './api.js';
 import type { AccessBackend, AnyHandler, CallerFacts, Found, HandlerTable, MemberHandler, MemberRequest, PublicHandler } from './operation-handler.js';
 import { createBodyChecker, type BodyChecker } from './request-validation.js';
 
-export type RequestHandler = (request: ApiRequest) => ApiResponse | Promise<ApiResponse>;
+export type RequestHandler = (request: ApiRequest) => Handled | Promise<Handled>;
+
+/** Nobody: a request with no accepted credential. */
+const ANONYMOUS = '-';
+
+/** The answer with who asked, waiting for it when the handler is asynchronous. */
+function handled(response: ApiResponse | Promise<ApiResponse>, principal: string): Handled | Promise<Handled> {
+  return response instanceof Promise ? response.then((r) => ({ response: r, principal })) : { response, principal };
+}
 
 /** Checks that every operation of the spec has a handler of the right kind; throws naming the first that has not. */
 export function checkHandlers(spec: LoadedSpec, handlers: HandlerTable): void {
@@ -60,7 +72,7 @@ export function createPipeline<Caller, Tenant>(backend: AccessBackend<Caller, Te
     const op = request.operation;
     const found = handlers[op.operationId];
     if (!found) throw new Error(`No handler for operation ${op.operationId}`);
-    if (found.kind === 'public') return runPublic(found, request);
+    if (found.kind === 'public') return handled(runPublic(found, request), ANONYMOUS);
     // The table erases each handler's own record types; this API's backend produces the records its handlers take.
     const handler = found as MemberHandler<unknown, Caller, unknown, Tenant>;
     const authenticated = backend.authenticate(request);
@@ -71,7 +83,7 @@ export function createPipeline<Caller, Tenant>(backend: AccessBackend<Caller, Te
   function runPublic(handler: PublicHandler, request: ApiRequest): ApiResponse | Promise<ApiResponse> {
     const op = request.operation;
     const checked = checkBody(op, request.body, request.bodyProblem, handler, backend.bodyMessages);
-    if (!checked.ok) return backend.error(op, checked.status, checked.message, null, '-');
+    if (!checked.ok) return backend.error(op, checked.status, checked.message, null);
     return handler.run({ op, params: request.params, body: checked.body });
   }
 
@@ -79,20 +91,33 @@ export function createPipeline<Caller, Tenant>(backend: AccessBackend<Caller, Te
     handler: MemberHandler<unknown, Caller, unknown, Tenant>,
     request: ApiRequest,
     authenticated: Awaited<ReturnType<AccessBackend<Caller, Tenant>['authenticate']>>,
-  ): ApiResponse | Promise<ApiResponse> {
+  ): Handled | Promise<Handled> {
     const op = request.operation;
     const rule = op.access;
-    if (authenticated.kind === 'refused') return authenticated.response;
-    if (authenticated.kind === 'none') return rule.optional && handler.runAnonymous ? runAnonymous(handler, request) : backend.unauthenticated(op);
+    if (authenticated.kind === 'refused') return { response: authenticated.response, principal: ANONYMOUS };
+    if (authenticated.kind === 'none')
+      return handled(rule.optional && handler.runAnonymous ? runAnonymous(handler, request) : backend.unauthenticated(op), ANONYMOUS);
     const { caller, facts } = authenticated;
-    const fail = (status: number, message: string, reason: string | null = null): ApiResponse => backend.error(op, status, message, reason, facts.label);
     if (!rule.credentials.includes(facts.credential)) {
       const wrong = model.wrongCredential;
-      return wrong ? fail(wrong.status, wrong.message, wrong.reason) : backend.unauthenticated(op);
+      // Without a `wrongCredential` answer, a credential of another kind counts as none sent: nobody asked.
+      if (!wrong) return { response: backend.unauthenticated(op), principal: ANONYMOUS };
+      return { response: backend.error(op, wrong.status, wrong.message, wrong.reason), principal: facts.label };
     }
+    return handled(rateLimited(handler, request, caller, facts), facts.label);
+  }
+
+  /** Step 3, for a caller whose credential this operation accepts: the rate limit's headers on every answer from here on. */
+  function rateLimited(
+    handler: MemberHandler<unknown, Caller, unknown, Tenant>,
+    request: ApiRequest,
+    caller: Caller,
+    facts: CallerFacts,
+  ): ApiResponse | Promise<ApiResponse> {
+    const op = request.operation;
     const rate = backend.rateLimit?.(caller, facts) ?? null;
     if (rate === null) return checkAccess(handler, request, caller, facts);
-    if (!rate.allowed) return withHeaders(backend.error(op, 429, rate.message, null, facts.label, { retryAfter: rate.retryAfterSeconds }), rate.headers);
+    if (!rate.allowed) return withHeaders(backend.error(op, 429, rate.message, null, { retryAfter: rate.retryAfterSeconds }), rate.headers);
     const answer = checkAccess(handler, request, caller, facts);
     return answer instanceof Promise ? answer.then((a) => withHeaders(a, rate.headers)) : withHeaders(answer, rate.headers);
   }
@@ -100,7 +125,7 @@ export function createPipeline<Caller, Tenant>(backend: AccessBackend<Caller, Te
   function runAnonymous(handler: MemberHandler<unknown, Caller, unknown, Tenant>, request: ApiRequest): ApiResponse | Promise<ApiResponse> {
     const op = request.operation;
     const checked = checkBody(op, request.body, request.bodyProblem, handler, backend.bodyMessages);
-    if (!checked.ok) return backend.error(op, checked.status, checked.message, null, '-');
+    if (!checked.ok) return backend.error(op, checked.status, checked.message, null);
     return (handler.runAnonymous as NonNullable<typeof handler.runAnonymous>)({ op, params: request.params, body: checked.body });
   }
 
@@ -113,7 +138,7 @@ export function createPipeline<Caller, Tenant>(backend: AccessBackend<Caller, Te
   ): ApiResponse | Promise<ApiResponse> {
     const op = request.operation;
     const rule = op.access;
-    const fail = (status: number, message: string, reason: string | null = null): ApiResponse => backend.error(op, status, message, reason, facts.label);
+    const fail = (status: number, message: string, reason: string | null = null): ApiResponse => backend.error(op, status, message, reason);
     const denied = (): ApiResponse => fail(403, rule.denied?.message ?? '', rule.denied?.reason ?? null);
     const { tenant } = rule;
     /** Another organization's resource: answered as `tenant.foreign` says. */

@@ -48,6 +48,11 @@ export interface BodyMessages {
    * type) and this words the first problem; the values are the API's own business rules.
    */
   readonly shapeProblem?: (problem: FieldProblem) => string;
+  /**
+   * With `shapeProblem`: the 400 of a PATCH body that names no field its schema knows (Tours &
+   * Events: on every PATCH, at step 6, so before a missing target's 404 at step 7).
+   */
+  readonly noFields?: string;
   /** The first problem of a query parameter (an API without query parameters never gets one). */
   queryProblem(problem: QueryProblem): string;
 }
@@ -57,7 +62,7 @@ export type BodyChecker = (op: OperationSpec, body: unknown, problem: BodyProble
 /** Prepares, for every operation with a body, its validator and the length limits of its fields. */
 export function createBodyChecker(spec: LoadedSpec, validators: ContractValidators): BodyChecker {
   const limits = new Map<string, ReadonlyMap<string, LengthLimits>>();
-  const shapes = new Map<string, (body: unknown) => FieldProblem | null>();
+  const shapes = new Map<string, Shape>();
   for (const op of spec.operations) {
     if (!op.requestBody) continue;
     limits.set(op.operationId, fieldLimits(spec.document, op.requestBody.schemaPointer));
@@ -69,10 +74,14 @@ export function createBodyChecker(spec: LoadedSpec, validators: ContractValidato
     if (problem) return { ok: false, ...messages.unreadable(problem) };
     if (rawBody === undefined) return { ok: false, status: 400, message: messages.missing };
     const body = trimFields(rawBody, hooks.trimmedFields);
-    const { schemaProblem, shapeProblem } = messages;
-    if (shapeProblem) {
-      const shape = shapes.get(op.operationId)?.(body);
-      if (shape) return { ok: false, status: 400, message: shapeProblem(shape) };
+    const { schemaProblem, shapeProblem, noFields } = messages;
+    const shape = shapeProblem ? shapes.get(op.operationId) : undefined;
+    if (shape && shapeProblem) {
+      const found = shape.problem(body);
+      if (found) return { ok: false, status: 400, message: shapeProblem(found) };
+      if (noFields && op.method === 'PATCH' && !shape.fields.some((name) => (body as JsonObject)[name] !== undefined)) {
+        return { ok: false, status: 400, message: noFields };
+      }
     }
     const validate = schemaProblem ? validators.request(op.operationId) : null;
     if (validate && schemaProblem && !validate(body)) {
@@ -111,11 +120,17 @@ function typesOf(value: unknown): string[] {
   return [typeof value];
 }
 
+/** A body's shape check, and the fields its schema knows. */
+interface Shape {
+  problem(body: unknown): FieldProblem | null;
+  readonly fields: readonly string[];
+}
+
 /**
  * A check of a body's shape only: an object, its required fields present, each field of its declared
  * type (and, for an array, its items of theirs). Values (lengths, patterns, formats, enums) are not checked.
  */
-function shapeChecker(document: JsonObject, pointer: string): (body: unknown) => FieldProblem | null {
+function shapeChecker(document: JsonObject, pointer: string): Shape {
   const schema = flatten(document, resolvePointer(document, pointer));
   const required = Array.isArray(schema.required) ? (schema.required as string[]) : [];
   const fields = Object.entries((schema.properties ?? {}) as JsonObject).map(([name, raw]) => {
@@ -130,7 +145,7 @@ function shapeChecker(document: JsonObject, pointer: string): (body: unknown) =>
     limits: undefined,
     replacement: undefined,
   });
-  return (body) => {
+  const check = (body: unknown): FieldProblem | null => {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return problem(undefined, 'type', { type: 'object' });
     const object = body as JsonObject;
     for (const name of required) if (object[name] === undefined) return problem(undefined, 'required', { missingProperty: name });
@@ -144,6 +159,7 @@ function shapeChecker(document: JsonObject, pointer: string): (body: unknown) =>
     }
     return null;
   };
+  return { problem: check, fields: fields.map((f) => f.name) };
 }
 
 /** A schema's `type` as a list, or null when it declares none. */

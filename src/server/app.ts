@@ -1,31 +1,31 @@
 /**
- * The request listener: routing, CORS, `Prefer`, fault injection, bodies, persistence and the log
- * line, around the mock domain's `MockApi.handle` (src/engine/api.ts). Everything that can be computed
- * ahead (routes, static bodies, header objects) is computed here, once.
+ * The HTTP adapter: the request listener. Routing, CORS, `Prefer`, fault injection, reading bodies,
+ * writing the bytes and the log line, around the engine's mock service (mock-service.ts), which runs
+ * the API, writes the state file and serialises. The adapter writes the service's Reply as it is and
+ * reads nothing into it. Everything that can be computed ahead (routes, static bodies, header
+ * objects) is computed here, once.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LoadedSpec } from '../contract/index.js';
-import type { Credentials, MockApi } from '../engine/api.js';
 import { BODY_LIMIT, readJsonBody, type ReadBody } from './body.js';
 import { controlRoutes, type ControlRoute } from './control-plane.js';
 import type { CorsPolicy } from './cors.js';
 import type { Faults } from './faults.js';
 import { prepareJson, sendJson, sendJsonText, sendPrepared, type HeaderMap, type PreparedResponse } from './json-response.js';
+import type { MockService, Reply } from './mock-service.js';
 import { firstExample, operationRoutes, type OperationRoute } from './operation-route.js';
 import { parsePrefer, type Preference } from './prefer.js';
 import type { RequestLog } from './request-log.js';
 import { buildPathEntries, createRouter } from './router.js';
-import type { StatePersister } from './state-file.js';
 
 export interface AppOptions {
-  readonly api: MockApi;
+  readonly service: MockService;
   readonly spec: LoadedSpec;
   /** False switches `/__mock` off (its paths are then 404). */
   readonly controlPlane: boolean;
   readonly cors: CorsPolicy;
   readonly faults: Faults | null;
-  readonly persister: StatePersister | null;
   readonly log: RequestLog | null;
   /** A fault of the mock itself: logged, never shown to the client. */
   readonly reportError: (error: unknown, where: string) => void;
@@ -60,31 +60,25 @@ function queryOf(url: string): URLSearchParams {
 }
 
 export function createApp(options: AppOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  const { api, spec, cors, faults, persister, log, reportError } = options;
+  const { service, spec, cors, faults, log, reportError } = options;
   const routes = new Map<string, Map<string, Target>>(operationRoutes(spec));
   if (options.controlPlane) for (const [template, byMethod] of controlRoutes()) routes.set(template, byMethod);
   const match = createRouter(buildPathEntries(routes, firstExample(spec.componentResponse('MethodNotAllowed'))));
   const notFound = prepareJson(404, firstExample(spec.componentResponse('RouteNotFound')));
   const controlInternalError = prepareJson(500, { success: false, message: 'Internal server error' });
 
-  /** Persists a mutation before its answer leaves; false (and logged) when the write failed. */
-  async function persisted(where: string): Promise<boolean> {
-    if (!persister) return true;
-    try {
-      await persister.persist();
-      return true;
-    } catch (error) {
-      reportError(error, `writing the state file after ${where}`);
-      return false;
-    }
+  /** Writes the service's answer as it is; it is also what the log line reports. */
+  function sendReply(res: ServerResponse, reply: Reply, extra: HeaderMap | null): Answered {
+    sendJsonText(res, reply.status, reply.json, reply.headers, extra);
+    return reply;
   }
 
   /** `Prefer` (README.md, "Prefer"): the documented answer asked for, or a refused credential's own answer. */
   async function servePreference(
+    req: IncomingMessage,
     res: ServerResponse,
     route: OperationRoute,
     preference: Preference,
-    credentials: Credentials,
     extra: HeaderMap | null,
   ): Promise<Answered> {
     const choice = route.prefer.choose(preference);
@@ -92,12 +86,9 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
     // A documented 401 needs no credential; anything else on an authenticated operation needs a valid one,
     // and without one the answer is the API's refusal, just as without `Prefer` (authenticated once).
     if (route.authenticated && !(choice.ok && choice.status === 401)) {
-      const auth = await api.authenticate(credentials);
-      if (!auth.ok) {
-        sendJson(res, auth.response.status, auth.response.body, auth.response.headers, extra);
-        return answered(auth.response.status);
-      }
-      principal = auth.email;
+      const caller = await service.authenticate({ authorization: req.headers.authorization, cookie: req.headers.cookie });
+      if (!caller.ok) return sendReply(res, caller.reply, extra);
+      principal = caller.principal;
     }
     if (choice.ok) {
       sendPrepared(res, choice.response, extra);
@@ -108,43 +99,64 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
     return answered(400, principal);
   }
 
-  async function serveOperation(
+  /**
+   * An API operation. Synchronous as far as it can be: a read without latency, `Prefer` or a body,
+   * whose API answers at once (a cached token, a cached body), is answered in the turn it arrived,
+   * with no promise made; each step that must wait (the latency, a body, a credential to verify, a
+   * state-file write) continues from there.
+   */
+  function serveOperation(
     req: IncomingMessage,
     res: ServerResponse,
     route: OperationRoute,
     params: Readonly<Record<string, string>>,
     extra: HeaderMap | null,
-  ): Promise<Answered> {
+  ): Answered | Promise<Answered> {
     if (faults) {
       const ms = faults.nextLatency();
-      if (ms > 0) await faults.delay(ms);
+      if (ms > 0) return faults.delay(ms).then(() => serveAfterLatency(req, res, route, params, extra));
     }
-    const authorization = req.headers.authorization;
+    return serveAfterLatency(req, res, route, params, extra);
+  }
+
+  function serveAfterLatency(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: OperationRoute,
+    params: Readonly<Record<string, string>>,
+    extra: HeaderMap | null,
+  ): Answered | Promise<Answered> {
     const preference = parsePrefer(req.headers.prefer);
-    if (preference) return servePreference(res, route, preference, { authorization, cookie: req.headers.cookie }, extra);
+    if (preference) return servePreference(req, res, route, preference, extra);
     if (faults?.nextFailure()) {
       sendPrepared(res, route.internalError, extra);
       return answered(500);
     }
-    const { body, problem } = route.readsBody ? await readJsonBody(req, BODY_LIMIT) : NO_BODY;
-    const response = await api.handle({
+    if (!route.readsBody) return handOver(req, res, route, params, extra, NO_BODY);
+    const read = readJsonBody(req, BODY_LIMIT);
+    return read instanceof Promise ? read.then((body) => handOver(req, res, route, params, extra, body)) : handOver(req, res, route, params, extra, read);
+  }
+
+  /** The request to the mock service, and its reply to the client. */
+  function handOver(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: OperationRoute,
+    params: Readonly<Record<string, string>>,
+    extra: HeaderMap | null,
+    { body, problem }: ReadBody,
+  ): Answered | Promise<Answered> {
+    const request = {
       operation: route.operation,
       params,
       query: queryOf(req.url ?? ''),
-      authorization,
+      authorization: req.headers.authorization,
       cookie: req.headers.cookie,
       body,
       bodyProblem: problem,
-    });
-    const principal = response.principal ?? ANONYMOUS;
-    if (response.mutated && !(await persisted(route.operation.operationId))) {
-      sendPrepared(res, route.internalError, extra);
-      return answered(500, principal);
-    }
-    // The mock's cached serialisation when it has one (the user list), else the body serialised now.
-    if (response.bodyJson !== undefined) sendJsonText(res, response.status, response.bodyJson, response.headers, extra);
-    else sendJson(res, response.status, response.body, response.headers, extra);
-    return answered(response.status, principal);
+    };
+    const reply = service.operation(request, route.internalError);
+    return reply instanceof Promise ? reply.then((r) => sendReply(res, r, extra)) : sendReply(res, reply, extra);
   }
 
   async function serveControl(
@@ -155,55 +167,62 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
     extra: HeaderMap | null,
   ): Promise<Answered> {
     const { body, problem } = route.bodyLimit > 0 ? await readJsonBody(req, route.bodyLimit) : NO_BODY;
-    const result = await route.handler(api, { params, body, problem });
-    if (result.mutated && !(await persisted(route.operationId))) {
-      sendPrepared(res, controlInternalError, extra);
-      return answered(500);
-    }
-    sendJson(res, result.status, result.body, undefined, extra);
-    return answered(result.status);
+    return sendReply(res, await service.control(route, { params, body, problem }), extra);
   }
 
-  async function serve(req: IncomingMessage, res: ServerResponse, started: number): Promise<void> {
-    const method = req.method ?? 'GET';
-    const url = req.url ?? '/';
-    let fallback: PreparedResponse = controlInternalError;
-    const id = requestId(req.headers['x-request-id']);
-    const extra: HeaderMap = { ...cors.forRequest(req.headers.origin), 'x-request-id': id };
-    let outcome: Answered;
-    try {
-      const found = match(url);
-      if (!found) {
-        sendPrepared(res, notFound, extra);
-        outcome = NOT_FOUND;
-      } else if (method === 'OPTIONS') {
-        const requested = req.headers['access-control-request-headers'];
-        res.writeHead(204, { ...cors.forPreflight(req.headers.origin, found.entry.allow, requested), 'x-request-id': id });
-        res.end();
-        outcome = PREFLIGHT;
-      } else {
-        const target = found.entry.byMethod[method];
-        if (!target) {
-          sendPrepared(res, found.entry.methodNotAllowed, extra);
-          outcome = METHOD_NOT_ALLOWED;
-        } else if (target.kind === 'operation') {
-          fallback = target.internalError;
-          outcome = await serveOperation(req, res, target, found.params, extra);
-        } else {
-          outcome = await serveControl(req, res, target, found.params, extra);
-        }
-      }
-    } catch (error) {
-      // W3: never a crash, never a stack for the client; the operation's documented 500 instead.
-      reportError(error, `${method} ${url}`);
-      if (res.headersSent) res.destroy();
-      else sendPrepared(res, fallback, extra);
-      outcome = answered(500);
+  /** Routes the request and answers it; returns the outcome, or a promise of it when a step must wait. */
+  function dispatch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    extra: HeaderMap,
+    id: string,
+    fail: { fallback: PreparedResponse },
+  ): Answered | Promise<Answered> {
+    const found = match(req.url ?? '/');
+    if (!found) {
+      sendPrepared(res, notFound, extra);
+      return NOT_FOUND;
     }
-    log?.line(method, url, outcome.status, performance.now() - started, outcome.principal);
+    const method = req.method ?? 'GET';
+    if (method === 'OPTIONS') {
+      const requested = req.headers['access-control-request-headers'];
+      res.writeHead(204, { ...cors.forPreflight(req.headers.origin, found.entry.allow, requested), 'x-request-id': id });
+      res.end();
+      return PREFLIGHT;
+    }
+    const target = found.entry.byMethod[method];
+    if (!target) {
+      sendPrepared(res, found.entry.methodNotAllowed, extra);
+      return METHOD_NOT_ALLOWED;
+    }
+    if (target.kind === 'control') return serveControl(req, res, target, found.params, extra);
+    fail.fallback = target.internalError;
+    return serveOperation(req, res, target, found.params, extra);
   }
 
   return function listener(req, res) {
-    void serve(req, res, log ? performance.now() : 0);
+    const started = log ? performance.now() : 0;
+    const id = requestId(req.headers['x-request-id']);
+    const allowed = cors.forRequest(req.headers.origin);
+    // Without `Origin` (API clients, scripts) the only header every answer adds is the request id.
+    const extra: HeaderMap = allowed === null ? { 'x-request-id': id } : { ...allowed, 'x-request-id': id };
+    const fail = { fallback: controlInternalError };
+    const done = (outcome: Answered): void => log?.line(req.method ?? 'GET', req.url ?? '/', outcome.status, performance.now() - started, outcome.principal);
+    /** W3: never a crash, never a stack for the client; the operation's documented 500 instead. */
+    const failed = (error: unknown): void => {
+      reportError(error, `${req.method ?? 'GET'} ${req.url ?? '/'}`);
+      if (res.headersSent) res.destroy();
+      else sendPrepared(res, fail.fallback, extra);
+      done(answered(500));
+    };
+    let outcome: Answered | Promise<Answered>;
+    try {
+      outcome = dispatch(req, res, extra, id, fail);
+    } catch (error) {
+      failed(error);
+      return;
+    }
+    if (outcome instanceof Promise) outcome.then(done, failed);
+    else done(outcome);
   };
 }

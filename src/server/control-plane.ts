@@ -19,7 +19,11 @@ export interface ControlRequest {
 export interface ControlResult {
   readonly status: number;
   readonly body: unknown;
-  /** The state changed: persist it before answering. */
+  /**
+   * The state changed: the mock service writes it before answering. Said by the handler, not read
+   * from the method as for an API's operations: the control plane is the engine's own, and its POST
+   * /__mock/clock changes nothing the state file holds.
+   */
   readonly mutated?: boolean;
 }
 

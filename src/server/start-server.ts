@@ -1,5 +1,6 @@
 /**
- * Starts the mock server on `node:http`: the mock domain behind the HTTP layer of this folder.
+ * Starts the mock server on `node:http`: the API's mock behind the engine's mock service and the HTTP
+ * adapter of this folder.
  * Tests run it in-process on port 0; the CLI (src/cli/mock.ts) runs it on a fixed port.
  */
 import { createServer, ServerResponse, STATUS_CODES, type IncomingMessage, type RequestListener, type Server } from 'node:http';
@@ -13,6 +14,7 @@ import { createApp } from './app.js';
 import { createCorsPolicy, type CorsOrigins } from './cors.js';
 import { createFaults, type LatencyRange } from './faults.js';
 import { JSON_CONTENT_TYPE } from './json-response.js';
+import { createMockService } from './mock-service.js';
 import { createRequestLog, type RequestLog } from './request-log.js';
 import { createStatePersister, loadStateFile } from './state-file.js';
 
@@ -147,15 +149,15 @@ export async function startServer(overrides: Partial<ServerOptions> & Pick<Serve
     : null;
 
   const log = options.log ? createRequestLog(options.log) : null;
+  const reportError = (error: unknown, where: string): void => options.reportError(`mock: internal error in ${where}: ${describe(error)}`);
   const listener = createApp({
-    api,
+    service: createMockService({ api, persister, reportError }),
     spec,
     controlPlane: options.controlPlane,
     cors: createCorsPolicy(options.corsOrigins, options.definition.corsCredentials),
     faults: createFaults({ seed: options.seed, latency: options.latency, errorRate: options.errorRate, delay: options.delay }),
-    persister,
     log,
-    reportError: (error, where) => options.reportError(`mock: internal error in ${where}: ${describe(error)}`),
+    reportError,
   });
   const server = createServer(listener);
   server.on('clientError', clientErrorHandler(log));

@@ -51,13 +51,22 @@ describe('the bench on its tiny configuration (npm run bench -- --tiny)', () => 
     result = await run(process.execPath, args, 280_000);
     expect(result.code, result.stderr.slice(-3_000)).toBe(0);
     expect(result.stdout).toMatch(/request\s+server\s+req\/s\s+p50 ms\s+p99 ms/);
-    for (const label of ['GET /organization/{orgId}', 'GET /organization/users', 'POST /organization/users', 'POST /user/login']) {
+    for (const label of [
+      'GET /organization/{orgId}',
+      'GET /organization/users',
+      'POST /organization/users',
+      'POST /user/login',
+      'GET /api/organizations/me',
+      'GET /api/organizations/members?limit=100 (1,000 members)',
+    ]) {
       expect(result.stdout).toContain(label);
     }
     expect(result.stdout).toContain('bare node:http');
     expect(result.stdout).toContain('Prism static');
     expect(result.stdout).toMatch(/Targets:\n(\s+(PASS|MISS|SKIP)\s+.+\n)+/);
     expect(result.stdout).toContain('reads ≥ 60% of bare (CPU per request): GET /organization/{orgId}');
+    expect(result.stdout).toContain('reads ≥ 60% of bare: GET /api/organizations/me');
+    expect(result.stdout).toContain('reads ≥ 4× Prism: GET /api/organizations/members?limit=100 (1,000 members)');
   });
 
   it('writes a timestamped JSON and latest.json with every section', () => {
@@ -76,6 +85,7 @@ describe('the bench on its tiny configuration (npm run bench -- --tiny)', () => 
       expect(row).toEqual(
         expect.objectContaining({
           request: expect.any(String),
+          api: expect.stringMatching(/^(flashback|tours)$/),
           server: expect.any(String),
           rps: expect.any(Number),
           p50Ms: expect.any(Number),
@@ -89,14 +99,24 @@ describe('the bench on its tiny configuration (npm run bench -- --tiny)', () => 
       expect(Object.keys(only ?? {})).toEqual(expect.arrayContaining(['cpuMs', 'cpuUsPerRequest']));
       for (const value of [row['cpuUsPerRequest'], only?.['cpuUsPerRequest']]) expect(value === null || typeof value === 'number').toBe(true);
     }
-    expect(json['version']).toBe(3);
+    expect(json['version']).toBe(4);
     for (const ratio of json['ratios'] as Record<string, unknown>[]) {
       expect(ratio).toEqual(
         expect.objectContaining({ roundsOverBare: expect.any(Array), roundsOverPrism: expect.any(Array), roundsCpuBareOverMock: expect.any(Array) }),
       );
       expect(Object.keys(ratio)).toContain('cpuBareOverMock');
     }
-    expect(new Set(rows.map((r) => r['request']))).toEqual(new Set(['get-org', 'list-users', 'get-user', 'create-user', 'forbidden', 'login']));
+    expect(new Set(rows.map((r) => r['request']))).toEqual(
+      new Set(['get-org', 'list-users', 'get-user', 'create-user', 'forbidden', 'login', 'tours-me', 'tours-members']),
+    );
+    // The Tours reads run on the Tours mock, the bare server and Prism serving the Tours spec, like Flashback's.
+    for (const request of ['tours-me', 'tours-members']) {
+      expect(new Set(rows.filter((r) => r['request'] === request).map((r) => `${String(r['api'])} ${String(r['server'])}`))).toEqual(
+        new Set(['tours mock', 'tours bare', 'tours prism']),
+      );
+    }
+    const targets = (json['targets'] as { id: string }[]).map((t) => t.id);
+    expect(targets).toEqual(expect.arrayContaining(['bare:tours-me', 'prism:tours-me', 'bare:tours-members', 'prism:tours-members']));
     for (const target of json['targets'] as { status: string }[]) expect(['PASS', 'MISS', 'SKIP']).toContain(target.status);
   });
 });
@@ -114,6 +134,13 @@ describe('bench flags', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toContain('--rounds');
+  });
+
+  it('rejects an API it does not know with one line and exit code 2', async () => {
+    const bad = await run(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--api', 'tours,petstore'], 60_000);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toContain('--api expects a list of flashback, tours');
   });
 
   it('rejects a malformed value with one line and exit code 2', async () => {

@@ -3,11 +3,13 @@
  * a body that fails its response schema, or a 401 without `WWW-Authenticate: Bearer` throws, so any
  * test that calls through the harness also checks the contract.
  */
+import { serialiseBody } from '../../src/engine/json-body.js';
 import { joinedBytes } from '../../src/engine/list-body.js';
+import { changesState } from '../../src/server/mock-service.js';
 import { compileValidators, describeSchemaErrors, loadSpec, type LoadedSpec } from '../../src/contract/index.js';
 import { createMockApi } from '../../src/apis/flashback/index.js';
 import type { FlashbackPrincipal } from '../../src/apis/flashback/create-mock-api.js';
-import type { ApiResponse, BodyProblem, MockApi, MockOptions } from '../../src/engine/api.js';
+import type { BodyProblem, Handled, MockApi, MockOptions } from '../../src/engine/api.js';
 import principalsFixture from '../../fixtures/principals.json' with { type: 'json' };
 
 export const SEED = 20260131;
@@ -24,13 +26,15 @@ export interface CallOptions {
   readonly bodyProblem?: BodyProblem;
 }
 
-/** A response as the wire would carry it: the body went through JSON. */
+/** A response as the wire would carry it (the body went through the engine's serialisation), with what the engine makes of it. */
 export interface HarnessResponse<Body = any> {
   readonly status: number;
   readonly body: Body;
   readonly headers: Readonly<Record<string, string>>;
-  readonly principal: string | undefined;
-  readonly mutated: boolean | undefined;
+  /** Who asked, as the pipeline reports it for the log line. */
+  readonly principal: string;
+  /** Whether the engine writes the state after this answer (mock-service.ts, changesState). */
+  readonly mutated: boolean;
 }
 
 let sharedSpec: LoadedSpec | undefined;
@@ -79,7 +83,7 @@ export function createHarness(overrides: Partial<MockOptions> = {}): Harness {
       body: options.body,
       bodyProblem: options.bodyProblem,
     });
-    const response = onTheWire(raw);
+    const response = onTheWire(operation.method, raw);
     assertDocumented(operationId, response);
     return response as HarnessResponse<Body>;
   }
@@ -100,21 +104,18 @@ export function createHarness(overrides: Partial<MockOptions> = {}): Harness {
   };
 }
 
-/** The text of a response's cached serialisation (text, bytes or chunks of bytes), or undefined. */
-export function bodyJsonText(raw: ApiResponse): string | undefined {
-  const json = raw.bodyJson;
-  if (json === undefined || typeof json === 'string') return json;
-  return joinedBytes(json).toString('utf8');
+/** The text the engine sends for a body (its registered or kept bytes, else its JSON). */
+export function serialisedText(body: unknown): string {
+  const json = serialiseBody(body);
+  return typeof json === 'string' ? json : joinedBytes(json).toString('utf8');
 }
 
-function onTheWire(raw: ApiResponse): HarnessResponse {
-  const text = bodyJsonText(raw);
-  if (text !== undefined && text !== JSON.stringify(raw.body)) {
-    throw new Error(`bodyJson differs from JSON.stringify(body): ${text.slice(0, 200)}`);
-  }
+function onTheWire(method: string, { response: raw, principal }: Handled): HarnessResponse {
+  const text = serialisedText(raw.body);
+  if (text !== JSON.stringify(raw.body)) throw new Error(`the engine's bytes differ from JSON.stringify(body): ${text.slice(0, 200)}`);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(raw.headers ?? {})) headers[name.toLowerCase()] = value;
-  return { status: raw.status, body: JSON.parse(JSON.stringify(raw.body)), headers, principal: raw.principal, mutated: raw.mutated };
+  return { status: raw.status, body: JSON.parse(text), headers, principal, mutated: changesState(method, raw.status) };
 }
 
 /** Throws unless the response is one the spec documents for the operation, with a body that fits. */

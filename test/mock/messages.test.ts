@@ -23,13 +23,13 @@ describe('E3: messages come from the spec', () => {
     const reworded = readSpec(document, 'reworded.yaml');
     const api = createMockApi({ seed: 42, extraUsers: 0, tokenTtlSeconds: 3600 }, reworded);
     const owner = fixturePrincipal('owner');
-    const login: any = await api.handle({
+    const { response: login }: any = await api.handle({
       operation: reworded.byId.get('login')!,
       params: {},
       authorization: undefined,
       body: { email: owner.email, password: owner.password },
     });
-    const duplicate = await api.handle({
+    const { response: duplicate } = await api.handle({
       operation: reworded.byId.get('createOrganizationUser')!,
       params: {},
       authorization: `Bearer ${login.body.accessToken}`,

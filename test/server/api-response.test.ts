@@ -1,22 +1,24 @@
-/** How an ApiResponse of the mock domain (src/engine/api.ts) becomes bytes on the wire. */
+/** How an ApiResponse of an API's mock (src/engine/api.ts) becomes bytes on the wire (the engine's serialisation, src/engine/json-body.ts). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiRequest, MockApi } from '../../src/engine/api.js';
+import { withJson } from '../../src/engine/json-body.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
 
-const list = { success: true, data: [], total: 0 };
+const list = () => ({ success: true, data: [], total: 0 });
 const seen: ApiRequest[] = [];
 const api: MockApi = {
   handle: (request) => {
     seen.push(request);
     if (request.operation.operationId === 'listOrganizationUsers' && request.authorization === 'Bearer chunks') {
       const chunks = ['{"success":true,', ' "data":[],', ' "total":0}'].map((text) => Buffer.from(text));
-      return { status: 200, body: list, bodyJson: chunks, principal: 'owner@acme.test' };
+      return { response: { status: 200, body: withJson(list(), chunks) }, principal: 'owner@acme.test' };
     }
     if (request.operation.operationId === 'listOrganizationUsers') {
-      // The cached serialisation, spaced differently so that the test can tell which one was sent.
-      return { status: 200, body: list, bodyJson: '{"success":true, "data":[], "total":0}', principal: 'owner@acme.test' };
+      // The registered serialisation, spaced differently so that the test can tell which one was sent.
+      return { response: { status: 200, body: withJson(list(), Buffer.from('{"success":true, "data":[], "total":0}')) }, principal: 'owner@acme.test' };
     }
-    return { status: 401, body: { success: false, error_code: 'NO_AUTH_USER', message: 'Authentication required' }, headers: { 'WWW-Authenticate': 'Bearer' } };
+    const body = { success: false, error_code: 'NO_AUTH_USER', message: 'Authentication required' };
+    return { response: { status: 401, body, headers: { 'WWW-Authenticate': 'Bearer' } }, principal: '-' };
   },
   authenticate: () => ({
     ok: false,
@@ -42,13 +44,13 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe('ApiResponse on the wire', () => {
-  it('sends bodyJson as it is when the mock offers it', async () => {
+  it('sends the bytes registered for a body as they are', async () => {
     const answer = await server.send('GET', '/organization/users');
     expect(answer.text).toBe('{"success":true, "data":[], "total":0}');
     expect(answer.headers['content-length']).toBe(String(Buffer.byteLength(answer.text)));
   });
 
-  it('sends bodyJson given in chunks as their bytes in order, with the summed content-length', async () => {
+  it('sends bytes registered in chunks in order, with the summed content-length', async () => {
     const answer = await server.send('GET', '/organization/users', { headers: { authorization: 'Bearer chunks' } });
     expect(answer.text).toBe('{"success":true, "data":[], "total":0}');
     expect(answer.headers['content-length']).toBe(String(Buffer.byteLength(answer.text)));

@@ -21,12 +21,12 @@ type RefreshBody = Schemas['RefreshRequest'];
 
 function loginFailure(error_code: Schemas['LoginError']['error_code'], message: string): ApiResponse {
   const body: Schemas['LoginError'] = { success: false, error_code, message };
-  return { status: 401, body, headers: CHALLENGE, principal: '-', mutated: false };
+  return { status: 401, body, headers: CHALLENGE };
 }
 
 function refreshFailure(message: string): ApiResponse {
   const body: Schemas['RefreshError'] = { success: false, error_code: 'INVALID_REFRESH_TOKEN', message };
-  return { status: 401, body, headers: CHALLENGE, principal: '-', mutated: false };
+  return { status: 401, body, headers: CHALLENGE };
 }
 
 /** A4: the docs' `refreshToken`, or `refresh_token` as the official client sends it. */
@@ -76,7 +76,7 @@ export function authHandlers(context: MockContext) {
         expiresAt: new Date(issued.access.expiresAtMs).toISOString(),
         user: { id: user.id, email: user.email, name: user.name, orgId: user.orgId },
       };
-      return success(200, response, '-', true);
+      return success(200, response);
     },
   };
 
@@ -103,7 +103,7 @@ export function authHandlers(context: MockContext) {
         refreshToken: issued.refresh.token,
         expiresAt: new Date(issued.access.expiresAtMs).toISOString(),
       };
-      return success(200, response, '-', true);
+      return success(200, response);
     },
   };
 
@@ -111,10 +111,11 @@ export function authHandlers(context: MockContext) {
     kind: 'public',
     async run({ body }) {
       const claims = await context.tokens.verifyRefresh(refreshTokenOf(body));
-      // Idempotent: an unknown, forged, expired or already revoked token gets the same 200.
-      const revoked = claims !== null && context.store.refreshToken(claims.jti)?.userId === claims.userId && context.store.revokeRefreshToken(claims.jti);
+      // Idempotent: an unknown, forged, expired or already revoked token gets the same 200 (and the
+      // engine's write of the state after it, harmless when nothing was revoked).
+      if (claims !== null && context.store.refreshToken(claims.jti)?.userId === claims.userId) context.store.revokeRefreshToken(claims.jti);
       const response: Schemas['LogoutResponse'] = { success: true };
-      return success(200, response, '-', revoked);
+      return success(200, response);
     },
   };
 

@@ -13,7 +13,7 @@ export interface MockContext {
   /** The fixed messages, read from the spec (messages.ts). */
   readonly messages: Messages;
   /** An error answer of the operation, in the envelope its spec documents for that status. */
-  fail(op: OperationSpec, status: number, message: string, principal: string): ApiResponse;
+  fail(op: OperationSpec, status: number, message: string): ApiResponse;
   /** The current time as ISO 8601 UTC with milliseconds (E2). */
   isoNow(): string;
 }

@@ -48,7 +48,7 @@ export function createMockApi(options: MockOptions, spec: LoadedSpec = loadSpec(
     },
     tokens,
     messages,
-    fail: (op, status, message, principal) => errors(op, status, message, null, principal),
+    fail: (op, status, message) => errors(op, status, message, null),
     isoNow: () => new Date(settings.now()).toISOString(),
   };
   const handlers = createHandlers(context);

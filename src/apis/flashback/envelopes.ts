@@ -11,5 +11,5 @@ export const CHALLENGE = Object.freeze({ 'WWW-Authenticate': 'Bearer' });
 
 export function unauthorizedAnswer(spec: LoadedSpec): () => ApiResponse {
   const body = Object.freeze(spec.componentResponse('Unauthorized').examples.values().next().value as object);
-  return () => ({ status: 401, body, headers: CHALLENGE, principal: '-', mutated: false });
+  return () => ({ status: 401, body, headers: CHALLENGE });
 }

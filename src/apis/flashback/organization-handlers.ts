@@ -2,7 +2,9 @@
 import type { components } from '../../generated/organization.js';
 import { resolved } from '../../engine/operation-handler.js';
 import type { FlashbackHandler, MockContext } from './context.js';
-import { cachedJson, success } from '../../engine/responses.js';
+import type { Organization } from './records.js';
+import { recordBodies } from '../../engine/json-body.js';
+import { success } from '../../engine/responses.js';
 
 type Schemas = components['schemas'];
 type OrganizationUpdate = Schemas['OrganizationUpdate'];
@@ -28,24 +30,25 @@ const everyWritableFieldListed: [UnlistedField] extends [never] ? true : Unliste
 void everyWritableFieldListed;
 
 export function organizationHandlers(context: MockContext) {
+  /** One envelope per (frozen) organization record, serialised once: a read builds and serialises nothing. */
+  const envelopeOf = recordBodies((data: Readonly<Organization>): Schemas['OrganizationEnvelope'] => ({ success: true, data }));
+
   const getOrganization: FlashbackHandler = {
     kind: 'member',
-    run({ op, organization, caller }) {
-      const data = resolved(organization, 'an organization', op.operationId);
-      const body: Schemas['OrganizationEnvelope'] = { success: true, data };
-      return { ...success(200, body, caller.email, false), bodyJson: cachedJson(data, () => body) };
+    run({ op, organization }) {
+      return success(200, envelopeOf(resolved(organization, 'an organization', op.operationId)));
     },
   };
 
   const updateOrganization: FlashbackHandler<OrganizationUpdate> = {
     kind: 'member',
     bodyRule: (body) => (WRITABLE_FIELDS.some((field) => body[field] !== undefined) ? null : context.messages.noValidFields),
-    run({ op, organization, caller, body }) {
+    run({ op, organization, body }) {
       const changes: Record<string, unknown> = {};
       for (const field of WRITABLE_FIELDS) if (body[field] !== undefined) changes[field] = body[field];
       const updated = context.store.updateOrganization(resolved(organization, 'an organization', op.operationId).id, changes);
       const response: Schemas['OrganizationUpdatedEnvelope'] = { success: true, data: { ...updated }, message: context.messages.organizationUpdated };
-      return success(200, response, caller.email, true);
+      return success(200, response);
     },
   };
 

@@ -10,7 +10,8 @@ import { resolved, type Found, type MemberRequest } from '../../engine/operation
 import type { FlashbackHandler, MockContext } from './context.js';
 import { hashPassword } from '../../engine/passwords.js';
 import type { UserRecord } from './records.js';
-import { cachedJson, success } from '../../engine/responses.js';
+import { recordBodies, withJson } from '../../engine/json-body.js';
+import { success } from '../../engine/responses.js';
 import type { UserChanges } from './store.js';
 
 type Schemas = components['schemas'];
@@ -26,6 +27,9 @@ void everyUpdateFieldListed;
 
 const target = (request: MemberRequest<unknown, UserRecord, UserRecord>): UserRecord => resolved(request.target, 'a target user', request.op.operationId);
 
+/** The store's view of a user is frozen and kept until the user changes: it is the body, serialised once. */
+const userBody = recordBodies((view: Schemas['OrgUser']) => view);
+
 export function userHandlers(context: MockContext) {
   /** The `{userId}` user of `x-access.target`, with its organization and rank for the access checks. */
   const findUser = (id: string): Found<UserRecord> | undefined => {
@@ -39,8 +43,9 @@ export function userHandlers(context: MockContext) {
       const orgId = resolved(caller.orgId, 'an organization', op.operationId);
       const data = context.store.orgUsers(orgId);
       const body: Schemas['UserListEnvelope'] = { success: true, data, total: data.length };
-      // The same bytes JSON.stringify(body) gives (same keys, same order), from the store's cache.
-      return { ...success(200, body, caller.email, false), bodyJson: context.store.orgUsersListBody(orgId) };
+      // The same bytes JSON.stringify(body) gives (same keys, same order), from the store's cache:
+      // the engine sends them instead of serialising up to 100,000 users again.
+      return success(200, withJson(body, context.store.orgUsersListBody(orgId)));
     },
   };
 
@@ -50,7 +55,7 @@ export function userHandlers(context: MockContext) {
     fieldMessages: { password: context.messages.passwordPolicy },
     grantedRank: ({ body }) => body.orgRole ?? ROLES.USER,
     run({ op, caller, body }) {
-      if (context.store.userByEmail(body.email)) return context.fail(op, 409, context.messages.emailInUse, caller.email);
+      if (context.store.userByEmail(body.email)) return context.fail(op, 409, context.messages.emailInUse);
       const orgRole: RoleValue = body.orgRole ?? ROLES.USER;
       const user: UserRecord = {
         id: randomUUID(),
@@ -80,7 +85,7 @@ export function userHandlers(context: MockContext) {
         data: context.store.orgUser(user),
         message: invite ? context.messages.userCreatedInvited : context.messages.userCreated,
       };
-      return success(201, response, caller.email, true);
+      return success(201, response);
     },
   };
 
@@ -88,8 +93,8 @@ export function userHandlers(context: MockContext) {
     kind: 'member',
     findTarget: findUser,
     run(request) {
-      const body: Schemas['OrgUser'] = context.store.orgUser(target(request));
-      return { ...success(200, body, request.caller.email, false), bodyJson: cachedJson(body, () => body) };
+      const body: Schemas['OrgUser'] = userBody(context.store.orgUser(target(request)));
+      return success(200, body);
     },
   };
 
@@ -102,14 +107,14 @@ export function userHandlers(context: MockContext) {
     grantedRank: ({ body }) => body.orgRole ?? null,
     run(request) {
       const user = target(request);
-      if (user.deletedAt !== null) return context.fail(request.op, 400, context.messages.updateDeleted, request.caller.email);
+      if (user.deletedAt !== null) return context.fail(request.op, 400, context.messages.updateDeleted);
       const changes: UserChanges = {};
       if (request.body.name !== undefined) changes.name = request.body.name;
       if (request.body.lastName !== undefined) changes.lastName = request.body.lastName;
       if (request.body.orgRole !== undefined) changes.orgRole = request.body.orgRole;
       const updated = context.store.updateUser(user.id, changes);
       const body: Schemas['UserUpdatedEnvelope'] = { success: true, data: context.store.orgUser(updated), message: context.messages.userUpdated };
-      return success(200, body, request.caller.email, true);
+      return success(200, body);
     },
   };
 
@@ -119,10 +124,10 @@ export function userHandlers(context: MockContext) {
     selfRule: (request) => (target(request).id === request.caller.id ? context.messages.deleteSelf : null),
     run(request) {
       const user = target(request);
-      if (user.deletedAt !== null) return context.fail(request.op, 400, context.messages.alreadyDeleted, request.caller.email);
+      if (user.deletedAt !== null) return context.fail(request.op, 400, context.messages.alreadyDeleted);
       context.store.softDeleteUser(user.id, context.isoNow());
       const body: Schemas['UserDeletedEnvelope'] = { success: true, message: context.messages.userDeleted };
-      return success(200, body, request.caller.email, true);
+      return success(200, body);
     },
   };
 
@@ -131,10 +136,10 @@ export function userHandlers(context: MockContext) {
     findTarget: findUser,
     run(request) {
       const user = target(request);
-      if (user.deletedAt === null) return context.fail(request.op, 400, context.messages.notDeleted, request.caller.email);
+      if (user.deletedAt === null) return context.fail(request.op, 400, context.messages.notDeleted);
       context.store.updateUser(user.id, { deletedAt: null });
       const body: Schemas['UserActivatedEnvelope'] = { success: true, message: context.messages.userActivated };
-      return success(200, body, request.caller.email, true);
+      return success(200, body);
     },
   };
 

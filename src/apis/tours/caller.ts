@@ -81,8 +81,47 @@ export interface CallerCredential {
   readonly credentialId: string;
 }
 
-/** TA4: the caller behind a verified credential, as the store has it now; null when the user does not exist. */
+/** A caller made from a credential, and the revisions of the tables it was read from. */
+interface KnownCaller {
+  readonly caller: Caller;
+  readonly users: number;
+  readonly members: number;
+  readonly roles: number;
+}
+
+/** Callers by credential id, per store: kept while the users, members and roles they were read from are unchanged. */
+const knownCallers = new WeakMap<ToursStore, Map<string, KnownCaller>>();
+const KNOWN_CALLERS_MAX = 1024;
+
+/**
+ * TA4: the caller behind a verified credential, as the store has it now; null when the user does not
+ * exist. Read afresh whenever the users, members or roles changed since the credential's last use
+ * (any change of theirs bumps a table's revision), so a role change takes effect on the next request;
+ * otherwise the caller of the last use is the caller now, and a request of a known credential reads
+ * no membership, role or flag.
+ */
 export function callerFor(store: ToursStore, model: AccessModel, credential: CallerCredential): Caller | null {
+  let byCredential = knownCallers.get(store);
+  if (!byCredential) knownCallers.set(store, (byCredential = new Map<string, KnownCaller>()));
+  const known = byCredential.get(credential.credentialId);
+  if (
+    known !== undefined &&
+    known.users === store.users.revision &&
+    known.members === store.members.revision &&
+    known.roles === store.roles.revision &&
+    known.caller.userId === credential.userId &&
+    known.caller.credential === credential.credential
+  ) {
+    return known.caller;
+  }
+  const caller = readCaller(store, model, credential);
+  if (caller === null) return null;
+  if (byCredential.size >= KNOWN_CALLERS_MAX) byCredential.clear();
+  byCredential.set(credential.credentialId, { caller, users: store.users.revision, members: store.members.revision, roles: store.roles.revision });
+  return caller;
+}
+
+function readCaller(store: ToursStore, model: AccessModel, credential: CallerCredential): Caller | null {
   const user = store.users.get(credential.userId);
   if (!user) return null;
   const member = store.memberOfUser(user.id);

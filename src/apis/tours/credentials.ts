@@ -26,6 +26,25 @@ export const KEY_PREFIX_LENGTH = 12;
 
 export const sha256Hex = (value: string): string => createHash('sha256').update(value).digest('hex');
 
+/** The secrets presented lately (an API key, a session token) and their hashes; bounded, and emptied when full. */
+const presented = new Map<string, string>();
+const PRESENTED_MAX = 1024;
+
+/**
+ * The SHA-256 of a credential a request presents, to look it up by (TA6: only hashes are stored).
+ * A client sends the same key or token with every request, so the hash is kept in a small map keyed
+ * by the secret itself, which holds in memory what every request carries anyway: the hash is taken
+ * once per secret rather than once per request.
+ */
+function presentedHash(secret: string): string {
+  let hash = presented.get(secret);
+  if (hash === undefined) {
+    if (presented.size >= PRESENTED_MAX) presented.clear();
+    presented.set(secret, (hash = sha256Hex(secret)));
+  }
+  return hash;
+}
+
 // ---- passwords ----------------------------------------------------------------------------------
 
 /** `sha256$<salt>$<base64url digest>`; the seed passes a deterministic salt (the user id). */
@@ -83,7 +102,7 @@ export function signIn(store: ToursStore, clock: Clock, email: string, password:
 
 /** The live session of a token, or undefined for one that is unknown, ended or past `expiresAt` (TA3). */
 export function liveSession(store: ToursStore, clock: Clock, token: string): SessionRecord | undefined {
-  const session = store.sessionByTokenHash(sha256Hex(token));
+  const session = store.sessionByTokenHash(presentedHash(token));
   if (!session || session.ended || Date.parse(session.expiresAt) <= clock.now()) return undefined;
   return session;
 }
@@ -141,7 +160,7 @@ export type KeyCheck = { readonly ok: true; readonly key: ApiKeyRecord } | { rea
  */
 export function verifyApiKey(store: ToursStore, clock: Clock, bearer: string): KeyCheck {
   if (!API_KEY_PATTERN.test(bearer)) return { ok: false, error: MESSAGES.invalidApiKey };
-  const key = store.apiKeyByHash(sha256Hex(bearer));
+  const key = store.apiKeyByHash(presentedHash(bearer));
   if (!key) return { ok: false, error: MESSAGES.invalidApiKey };
   if (key.status === 'revoked') return { ok: false, error: MESSAGES.apiKeyRevoked };
   if (key.status === 'expired') return { ok: false, error: MESSAGES.apiKeyExpired };
@@ -175,8 +194,13 @@ export function readCredentials(authorization: string | undefined, cookie: strin
     // Any other scheme is a credential that is not a tke_ key: an invalid API key (TA3).
     bearer = match ? (match[1] ?? '').trim() : authorization.trim();
   }
+  return { bearer, sessionToken: cookie === undefined ? null : sessionCookieValue(cookie) };
+}
+
+/** The session cookie's value in a `Cookie` header, URL-decoded; null when it has none. */
+function sessionCookieValue(cookie: string): string | null {
   let sessionToken: string | null = null;
-  for (const part of (cookie ?? '').split(';')) {
+  for (const part of cookie.split(';')) {
     const at = part.indexOf('=');
     if (at < 0 || part.slice(0, at).trim() !== SESSION_COOKIE) continue;
     const raw = part.slice(at + 1).trim();
@@ -187,7 +211,7 @@ export function readCredentials(authorization: string | undefined, cookie: strin
     }
     break;
   }
-  return { bearer, sessionToken };
+  return sessionToken;
 }
 
 export type Authentication =

@@ -5,7 +5,7 @@
  * asks this API's domain (domain.ts) for its facts and for the business part of each operation.
  */
 import type { LoadedSpec } from '../../contract/index.js';
-import type { ApiResponse, Authentication as EngineAuthentication, Credentials, MockApi, MockOptions } from '../../engine/api.js';
+import type { Authentication as EngineAuthentication, Credentials, MockApi, MockOptions } from '../../engine/api.js';
 import { readErrorBodies } from '../../engine/error-bodies.js';
 import type { AccessBackend, Authenticated, CallerFacts, Found, HandlerTable, MemberHandler, PublicHandler } from '../../engine/operation-handler.js';
 import { checkHandlers, createPipeline } from '../../engine/pipeline.js';
@@ -16,7 +16,6 @@ import type { Caller } from './caller.js';
 import { sha256Hex } from './credentials.js';
 import { ToursDomain } from './domain.js';
 import { MESSAGES, TEMPLATES } from './messages.js';
-import type { Result } from './operations/index.js';
 import { rateLimitHeaders } from './rate-limit.js';
 import type { OrganizationRecord } from './records.js';
 import type { ToursPrincipal } from './seed.js';
@@ -39,6 +38,7 @@ export function toursBodyMessages(spec: LoadedSpec): BodyMessages {
   return {
     unreadable: (problem) => unreadable[problem],
     missing: invalidJson,
+    noFields: MESSAGES.noFieldsToUpdate,
     shapeProblem: ({ field, keyword, params }: FieldProblem): string => {
       if (field === undefined) return keyword === 'required' ? TEMPLATES.requiredField(String(params.missingProperty)) : MESSAGES.notAnObject;
       return TEMPLATES.wrongType(field, typeof params.items === 'string' ? `an array of ${params.items}s` : typeWords(params.type));
@@ -49,22 +49,6 @@ export function toursBodyMessages(spec: LoadedSpec): BodyMessages {
         : `Invalid query: ${name} must be a positive integer`,
   };
 }
-
-/** A domain result as the engine's answer. */
-function answer(result: Result<unknown, number>, principal: string, mutated: boolean): ApiResponse {
-  const json = 'json' in result ? result.json : undefined;
-  return {
-    status: result.status,
-    body: result.body,
-    ...(json === undefined ? {} : { bodyJson: json }),
-    headers: 'headers' in result ? result.headers : undefined,
-    principal,
-    mutated: mutated && result.status < 400,
-  };
-}
-
-/** The operations that change the state (a write to persist), by their method. */
-const writes = (method: string): boolean => method !== 'GET';
 
 export function createToursMockApi(options: MockOptions, spec: LoadedSpec): MockApi<ToursPrincipal> {
   const domain = new ToursDomain({
@@ -84,27 +68,36 @@ export function createToursMockApi(options: MockOptions, spec: LoadedSpec): Mock
     return caller ? { caller } : { error: judged.kind === 'refused' ? judged.error : MESSAGES.invalidSession };
   };
 
-  const facts = (caller: Caller): CallerFacts => ({
-    userId: caller.userId,
-    credential: caller.credential,
-    label: caller.email,
-    tenantId: caller.tenantId,
-    suspended: caller.membership === 'suspended',
-    role: caller.role?.name ?? null,
-    rank: null,
-    permissions: caller.role?.permissions ?? new Set(),
-    flags: caller.flags,
-  });
+  /** The facts of a caller, made once per (frozen) caller: a credential's caller is kept while its records stand (caller.ts). */
+  const factsOf = new WeakMap<Caller, CallerFacts>();
+  const facts = (caller: Caller): CallerFacts => {
+    let known = factsOf.get(caller);
+    if (known === undefined) {
+      known = {
+        userId: caller.userId,
+        credential: caller.credential,
+        label: caller.email,
+        tenantId: caller.tenantId,
+        suspended: caller.membership === 'suspended',
+        role: caller.role?.name ?? null,
+        rank: null,
+        permissions: caller.role?.permissions ?? new Set(),
+        flags: caller.flags,
+      };
+      factsOf.set(caller, known);
+    }
+    return known;
+  };
 
   const backend: AccessBackend<Caller, OrganizationRecord> = {
     model: spec.accessModel,
     authenticate(request): Authenticated<Caller> {
       const judged = judge(request);
       if ('none' in judged) return { kind: 'none' };
-      if ('error' in judged) return { kind: 'refused', response: errors(request.operation, 401, judged.error, null, '-') };
+      if ('error' in judged) return { kind: 'refused', response: errors(request.operation, 401, judged.error, null) };
       return { kind: 'caller', caller: judged.caller, facts: facts(judged.caller) };
     },
-    unauthenticated: (op) => errors(op, 401, MESSAGES.authenticationRequired, null, '-'),
+    unauthenticated: (op) => errors(op, 401, MESSAGES.authenticationRequired, null),
     findTenant: (id) => domain.store.organizations.get(id),
     tenantIdOf: (organization) => organization.id,
     rateLimit(caller) {
@@ -134,7 +127,7 @@ export function createToursMockApi(options: MockOptions, spec: LoadedSpec): Mock
       const judged = judge(credentials);
       if ('caller' in judged) return { ok: true, userId: judged.caller.userId, email: judged.caller.email };
       const error = 'error' in judged ? judged.error : MESSAGES.authenticationRequired;
-      return { ok: false, response: { status: 401, body: { error }, principal: '-', mutated: false } };
+      return { ok: false, response: { status: 401, body: { error } } };
     },
     reset: () => domain.reset(),
     advanceClock: (seconds) => domain.clock.advance(seconds),
@@ -197,24 +190,23 @@ function targetFinders(domain: ToursDomain): Readonly<Record<string, (id: string
   };
 }
 
-/** One engine handler per operation of the spec, each running the domain's business part of it. */
+/** One engine handler per operation of the spec, each running the domain's business part of it (a result is already the engine's answer: a status, a body and, for some, headers). */
 function createHandlers(domain: ToursDomain, spec: LoadedSpec): HandlerTable {
   const finders = targetFinders(domain);
   const table: Record<string, MemberHandler<unknown, Caller> | PublicHandler> = {};
   for (const op of spec.operations) {
     const id = op.operationId;
-    const mutates = writes(op.method);
     if (op.access.credentials.length === 0) {
-      table[id] = { kind: 'public', run: ({ params, body }) => answer(domain.run(id, { caller: null, params, body }), '-', mutates) };
+      table[id] = { kind: 'public', run: ({ params, body }) => domain.run(id, { caller: null, params, body }) };
       continue;
     }
     const find = finders[id];
     table[id] = {
       kind: 'member',
       ...(find ? { findTarget: find } : {}),
-      run: ({ caller, params, query, body }) => answer(domain.run(id, { caller, params, query, body }), caller.email, mutates),
+      run: ({ caller, params, query, body }) => domain.run(id, { caller, params, query, body }),
       // An optional credential (get-session, sign-out) sent none: the operation answers for no caller.
-      runAnonymous: ({ params, body }) => answer(domain.run(id, { caller: null, params, body }), '-', mutates),
+      runAnonymous: ({ params, body }) => domain.run(id, { caller: null, params, body }),
     };
   }
   return table;

@@ -126,8 +126,16 @@ export interface ToursSnapshot {
 
 /** ISO 8601 UTC with milliseconds (TE3), the form every stored timestamp takes. */
 export function isoAt(ms: number): string {
-  return new Date(ms).toISOString();
+  // Many requests fall in one millisecond (every API-key use compares its lastUsedAt with now): the last one's text is reused.
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
 }
+
+let lastMs = Number.NaN;
+let lastIso = '';
 
 /** Freezes a record (shallowly, and its arrays) and returns it. */
 export function frozen<T extends object>(record: T): T {

@@ -174,6 +174,16 @@ describe('TA4: a key acts as its user, as the user is now', () => {
     t.call('updateRole', 'acme-owner', { params: { id: 'f4c2e8a6-1b3d-4f5e-9a7c-6d8b0e2f4a13' }, body: { permissions: ['users.read', 'users.invite'] } });
     expect([...(guideLead().role?.permissions ?? [])]).toEqual(['users.read', 'users.invite']);
   });
+
+  it('TA4: a key’s caller is read once while nothing it was read from changes, and afresh after any change of users, members or roles', () => {
+    const key = t.principal('acme-member').apiKey;
+    const first = t.byKey(key);
+    expect(t.byKey(key)).toBe(first); // a lastUsedAt write of the key itself changes no caller
+    t.call('createRole', 'acme-owner', { body: { name: 'scouts', permissions: ['users.read'] } });
+    const afterRoles = t.byKey(key);
+    expect(afterRoles).not.toBe(first);
+    expect(afterRoles).toEqual(first);
+  });
 });
 
 describe('TA5: session-only endpoints', () => {

@@ -302,3 +302,16 @@ describe('Tours & Events over HTTP: the engine features every API gets', () => {
     }
   });
 });
+
+describe('section 4 over HTTP: a PATCH naming no known field is the 400 of step 6, before the 404 of step 7', () => {
+  it.each([
+    ['/api/organizations/roles/no-such-role', 'acme-owner'],
+    ['/api/organizations/members/no-such-member', 'acme-owner'],
+    [`/api/organizations/members/${GLOBEX_OWNER_MEMBER}`, 'acme-owner'],
+    ['/api/api-keys/no-such-key', 'acme-owner'],
+    ['/api/organizations/no-such-organization', 'superadmin'],
+  ])('PATCH %s as %s', async (path, name) => {
+    const answer = await s.send('PATCH', path, { session: session(name), body: { unknown: 1 } });
+    expect({ status: answer.status, body: answer.body }).toEqual({ status: 400, body: { error: 'Invalid request body: no fields to update' } });
+  });
+});

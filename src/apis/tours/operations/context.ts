@@ -45,8 +45,6 @@ export interface ErrorResult {
 export interface Success<B, S extends number = 200> {
   readonly status: S;
   readonly body: B;
-  /** The body already serialised (exactly `JSON.stringify(body)`, as UTF-8 bytes), when the operation keeps it cached. */
-  readonly json?: Buffer;
   /** Headers the answer must carry (a sign-in's `Set-Cookie`). */
   readonly headers?: Readonly<Record<string, string>>;
 }

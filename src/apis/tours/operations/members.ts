@@ -2,6 +2,7 @@
  * The members of the caller's organization (TM1–TM3): list (sorted and paged, TE2), change a role or
  * status (TM2, TR5), remove (TM3). A member of another organization is a 404 like a missing one.
  */
+import { keptJson } from '../../../engine/json-body.js';
 import { effectiveRole, mayAssignRole } from '../caller.js';
 import { MESSAGES, REFUSALS, TEMPLATES } from '../messages.js';
 import type { MemberRecord, Schemas } from '../records.js';
@@ -62,17 +63,17 @@ export function listMembers(ctx: OperationContext): Result<Schemas['MemberPage']
   if (typeof sortDir !== 'string' || !(SORT_DIR as readonly string[]).includes(sortDir)) return fail(400, MESSAGES.badSortDir);
   const sorted = sortedMembers(ctx, caller.tenantId, sortBy as SortBy, sortDir === 'desc' ? -1 : 1);
   const key = `${paging.page}/${paging.limit}`;
-  let json = sorted.pages.get(key);
-  const page = pageOf(sorted.views, paging);
-  if (json === undefined) sorted.pages.set(key, (json = Buffer.from(JSON.stringify(page))));
-  return { ...ok(page), json };
+  let page = sorted.pages.get(key);
+  // Kept with its serialisation (the engine's) while the sorted views stand: a read pages and serialises nothing.
+  if (page === undefined) sorted.pages.set(key, (page = keptJson(pageOf(sorted.views, paging))));
+  return ok(page);
 }
 
 interface SortedMembers {
   readonly revision: string;
   readonly views: readonly Schemas['Member'][];
-  /** Serialised pages (UTF-8 bytes, sent as they are), by `page/limit`. */
-  readonly pages: Map<string, Buffer>;
+  /** The pages asked for, by `page/limit`, each kept with its serialisation. */
+  readonly pages: Map<string, Schemas['MemberPage']>;
 }
 
 /**
@@ -101,7 +102,7 @@ function sortedMembers(ctx: OperationContext, organizationId: string, sortBy: So
     if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
     return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
   });
-  const entry: SortedMembers = { revision, views, pages: new Map<string, Buffer>() };
+  const entry: SortedMembers = { revision, views, pages: new Map<string, Schemas['MemberPage']>() };
   byKey.set(cacheKey, entry);
   return entry;
 }

@@ -2,6 +2,7 @@
  * The caller's own organization (TO1, TR7): `getCurrentOrganization`, `updateCurrentOrganization`,
  * `getMyPermissions`; and the update rules of TO1 that `updateOrganizationById` shares (TO2).
  */
+import { recordBodies } from '../../../engine/json-body.js';
 import { MESSAGES } from '../messages.js';
 import type { OrganizationRecord, Schemas } from '../records.js';
 import {
@@ -81,16 +82,11 @@ export function getCurrentOrganization(ctx: OperationContext): Result<Schemas['O
   if (failed(caller)) return caller;
   const org = ctx.store.organizations.get(caller.tenantId);
   if (!org) return fail(404, MESSAGES.organizationNotFound);
-  // Records are frozen and replaced on change, so a record's view and serialisation are good for as long as it lives.
-  let cached = views.get(org);
-  if (!cached) {
-    const view = organizationView(org);
-    views.set(org, (cached = { view, json: Buffer.from(JSON.stringify(view)) }));
-  }
-  return { ...ok(cached.view), json: cached.json };
+  return ok(viewOf(org));
 }
 
-const views = new WeakMap<OrganizationRecord, { readonly view: Schemas['Organization']; readonly json: Buffer }>();
+/** Records are frozen and replaced on change, so a record's view, and its serialisation (the engine's), are good for as long as it lives. */
+const viewOf = recordBodies(organizationView);
 
 /** TO1; the "Role: Admin" gate (TR3) is the engine's step 5. */
 export function updateCurrentOrganization(ctx: OperationContext): Result<Schemas['Organization']> {
