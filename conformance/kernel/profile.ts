@@ -43,10 +43,9 @@ export interface ProfileRun {
   /**
    * Who each principal given is on the target, for the kernel's refusal of a run whose principals
    * are the same user (identities.ts): a mis-pasted config makes every role and tenancy verdict
-   * meaningless. Give one entry per principal that has a credential; leave it out and nothing is
-   * compared.
+   * meaningless. One entry per principal that has a credential.
    */
-  readonly identities?: readonly PrincipalIdentity[];
+  readonly identities: readonly PrincipalIdentity[];
   /** Setup notes for the report (a principal that could not be used, a target that keeps no state). */
   readonly notes: readonly string[];
   readonly groups: Readonly<Record<string, GroupRun>>;

@@ -35,7 +35,7 @@ export async function runSuite(profile: SuiteProfile, input: ConformanceOptions)
   const recorder = new Recorder({ readOnly: options.readOnly, documentedMessages: documentedMessages(spec.document) });
   const kernel: KernelRun = { spec, validators, options, http, recorder, secrets };
   const run = await setup.prepare(kernel);
-  refuseSharedIdentities(run.identities ?? [], run.principalSource);
+  refuseSharedIdentities(run.identities, run.principalSource);
 
   for (const name of profile.executionOrder) if (options.only.includes(name)) await run.groups[name]?.run?.();
   const notes = [...run.notes, ...(await run.cleanup(new CaseScope(recorder, 'cleanup', 'lifecycle')))];

@@ -17,7 +17,7 @@ import { Recorder } from '../../conformance/kernel/recorder.js';
 import { foldMessages } from '../../conformance/kernel/reports/grouping.js';
 import { formatHtmlReport } from '../../conformance/kernel/reports/html.js';
 import { formatJunitReport } from '../../conformance/kernel/reports/junit.js';
-import { flashbackApi } from '../../src/apis/index.js';
+import { flashbackApi, toursApi } from '../../src/apis/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { startPrism, type PrismServer } from '../helpers/prism.js';
 import { BROKEN_TARGETS } from './helpers/broken-targets.js';
@@ -90,6 +90,22 @@ describe('principals that are the same user', () => {
     );
     expect(lines[0]).not.toContain(token('owner'));
     expectSetupReports(files, /^These principals are the same user: owner and administrator/);
+  }, 60_000);
+
+  it('refuse a Tours run too: two principals given one API key', async () => {
+    const tours = await startServer({ definition: toursApi, port: 0, log: null });
+    try {
+      const listing = (await (await fetch(`${tours.url}/__mock/principals`)).json()) as { principals: { name: string; apiKey: string }[] };
+      const key = listing.principals.find((p) => p.name === 'acme-admin')?.apiKey;
+      const file = join(dir, 'tours-same.json');
+      writeFileSync(file, JSON.stringify({ principals: { 'acme-owner': { apiKey: key }, 'acme-admin': { apiKey: key } } }));
+      const run = await runCli(['--api', 'tours', '--target', tours.url, '--config', file]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/^conformance: These principals are the same user: acme-owner and acme-admin \(the same API key\)\. [^\n]+\n$/);
+      expect(run.stderr).not.toContain(String(key));
+    } finally {
+      await tours.close();
+    }
   }, 60_000);
 
   it('are found by userId, by a shared credential (an e-mail in any case), and in sets of three', () => {

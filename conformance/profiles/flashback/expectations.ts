@@ -10,7 +10,7 @@ import { mayGrant, mayManage, roleName, type LoadedSpec, type OperationSpec, typ
 import type { Actor } from './principals/actors.js';
 import { actionPhrase, componentMessage, documentsMessage, exampleMessage, OP, successStatus } from './operations.js';
 
-export { because, byRule, type Because, type Expectation, type Expected, type Undetermined } from '../../kernel/expected.js';
+export { because, byRule, type Because, type Expectation, type Expected } from '../../kernel/expected.js';
 import type { Expectation, Expected } from '../../kernel/expected.js';
 import type { FailureKind } from '../../kernel/failure.js';
 

@@ -12,7 +12,3 @@ export const GROUP_TITLES: Readonly<Record<GroupName, string>> = {
   robustness: 'Robustness: malformed requests, unknown routes, no 5xx',
   secrets: 'Secrets: no password, hash or token in a user or organization',
 };
-
-export function isGroupName(value: string): value is GroupName {
-  return (GROUP_NAMES as readonly string[]).includes(value);
-}

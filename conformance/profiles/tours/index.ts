@@ -4,7 +4,7 @@
  * run creates, removed at the end. Handed to the kernel's runner as a value.
  */
 import type { ResolvedOptions } from '../../kernel/options.js';
-import type { GroupRun, KernelRun, ProfileRun, ProfileSetup, SuiteProfile } from '../../kernel/profile.js';
+import type { GroupRun, KernelRun, PrincipalIdentity, ProfileRun, ProfileSetup, SuiteProfile } from '../../kernel/profile.js';
 import type { PrincipalReport } from '../../kernel/result.js';
 import { CHECK_GROUPS } from './checks/index.js';
 import { ToursContext } from './context.js';
@@ -47,10 +47,24 @@ async function prepare(kernel: KernelRun, given: readonly ToursConfig[]): Promis
   return {
     principalSource: principals.source,
     principals: principalReports(principals),
+    identities: principalIdentities(principals),
     notes: principals.notes,
     groups,
     cleanup: async (scope) => (fixtures.createdCount > 0 ? fixtures.cleanup(scope) : []),
   };
+}
+
+/** Who each principal is on the target: its user id (get-session or the mock's listing), its key, its session, its email. */
+function principalIdentities(resolved: ResolvedPrincipals): PrincipalIdentity[] {
+  return [...resolved.byName.values()].map((p) => ({
+    name: p.spec.name,
+    userId: p.userId,
+    credentials: [
+      ...(p.apiKey ? [{ label: 'API key', value: p.apiKey }] : []),
+      ...(p.sessionToken ? [{ label: 'session', value: p.sessionToken }] : []),
+      ...(p.email ? [{ label: 'e-mail', value: p.email.toLowerCase() }] : []),
+    ],
+  }));
 }
 
 function principalReports(resolved: ResolvedPrincipals): PrincipalReport[] {

@@ -228,7 +228,7 @@ export async function resolveToursPrincipals(http: HttpClient, given: readonly T
     if (principal) byName.set(spec.name, principal);
   }
   fillOrganizations(byName);
-  const extra = <K extends keyof Extras>(key: K): Extras[K] => (configured.find((c) => c.extras[key])?.extras[key] ?? null);
+  const extra = <K extends keyof Extras>(key: K): Extras[K] => configured.find((c) => c.extras[key])?.extras[key] ?? null;
   return {
     source: configured.map((c) => (c.source === 'config' ? '--config' : 'CONFORMANCE_TOURS_* variables')).join(' and '),
     byName,
@@ -256,7 +256,7 @@ async function fromMock(http: HttpClient): Promise<ResolvedPrincipals | null> {
   for (const raw of list as Record<string, unknown>[]) {
     const spec = TOURS_PRINCIPALS.find((p) => p.name === raw.name);
     if (!spec) continue;
-    const text = (key: string): string | null => (typeof raw[key] === 'string' ? (raw[key]) : null);
+    const text = (key: string): string | null => (typeof raw[key] === 'string' ? raw[key] : null);
     byName.set(spec.name, {
       spec,
       source: 'mock',
