@@ -5,13 +5,13 @@
  * a proxy in front of a fresh mock of that API, with a target's breakage or with none.
  *
  * An API's rules are enforced (each one covered, or exempt with a reason) once its catalogue is
- * listed in CATALOGUES. The Tours & Events catalogue plugs in with one entry, e.g.
- *
- *   catalogue('tours', TOURS_BROKEN_TARGETS, (breakage) => startToursBrokenTarget(breakage ?? {})),
+ * listed in CATALOGUES, as both APIs' are.
  */
 import type { FailureKind } from '../../../conformance/index.js';
 import { BROKEN_TARGETS } from './broken-targets.js';
 import { startBrokenTarget } from './proxy.js';
+import { TOURS_BROKEN_TARGETS } from './tours-broken-targets.js';
+import { startToursBrokenTarget } from './tours-proxy.js';
 
 /** One deliberately broken target: a bug, where the suite must report it, and the rules it breaks. */
 export interface CatalogueTarget {
@@ -63,4 +63,7 @@ export function catalogue<B>(
   };
 }
 
-export const CATALOGUES: readonly Catalogue[] = [catalogue('flashback', BROKEN_TARGETS, (breakage) => startBrokenTarget(breakage ?? {}))];
+export const CATALOGUES: readonly Catalogue[] = [
+  catalogue('flashback', BROKEN_TARGETS, (breakage) => startBrokenTarget(breakage ?? {})),
+  catalogue('tours', TOURS_BROKEN_TARGETS, (breakage) => startToursBrokenTarget(breakage ?? {})),
+];

@@ -32,6 +32,8 @@ export interface ToursProxyContext extends ForwardingContext {
   principal(name: string): ToursPrincipal;
   /** The mock's whole state now (`GET /__mock/state`). */
   state(): Promise<ToursSnapshot>;
+  /** Rewrites the mock's state (`PUT /__mock/state`): a bug that leaves a record as the rules would not. */
+  editState(edit: (state: ToursSnapshot) => ToursSnapshot): Promise<void>;
   /** Who sends the request; undefined for no credential or one the mock does not know. */
   caller(request: ProxyRequest): Promise<ToursCaller | undefined>;
 }
@@ -61,6 +63,14 @@ export async function startToursBrokenTarget(breakage: ToursBreakage): Promise<T
     },
     forward: forwardTo(mock.url),
     state,
+    async editState(edit) {
+      const res = await fetch(`${mock.url}/__mock/state`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(edit(await state())),
+      });
+      if (res.status !== 200) throw new Error(`the mock refused the edited state: ${await res.text()}`);
+    },
     async caller(request) {
       const key = apiKeyOf(request);
       const session = key === null ? sessionOf(request) : null;

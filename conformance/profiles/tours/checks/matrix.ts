@@ -19,6 +19,7 @@ import { credentialActor } from '../actors.js';
 import type { CallArgs, ToursContext } from '../context.js';
 import type { CallFacts } from '../expectations.js';
 import { answer } from '../fixtures.js';
+import { ORG_ROLES } from '../principals.js';
 import { signIn, trackCreated } from './records.js';
 
 interface CellPlan {
@@ -37,7 +38,8 @@ export async function runMatrix(ctx: ToursContext): Promise<void> {
 async function runCell(ctx: ToursContext, op: OperationSpec, actor: Actor): Promise<void> {
   let expected: Expected | null = null;
   let exchange: Exchange | null = null;
-  const result = await ctx.recorder.run('matrix', `${op.operationId} as ${actor.name}`, { mutates: op.method !== 'GET' }, async (scope) => {
+  const name = `${op.operationId} as ${actor.name}${citation(cellRules(ctx, op, actor))}`;
+  const result = await ctx.recorder.run('matrix', name, { mutates: op.method !== 'GET' }, async (scope) => {
     const plan = await planCell(ctx, scope, op, actor);
     const expectation = ctx.expected(op.operationId, plan.actor, plan.facts);
     if (expectation.status === null) return scope.skip(expectation.why);
@@ -58,6 +60,33 @@ async function runCell(ctx: ToursContext, op: OperationSpec, actor: Actor): Prom
     caseId: result.id,
     exchangeId: sent?.id ?? null,
   });
+}
+
+/**
+ * The rules a cell tells right from wrong on, for its name: the step of section 4 that refuses the
+ * caller (TA3 a credential, TA5 a key where a session is needed, TM1 the membership, the gate: TR2 a
+ * permission, TR4 where the caller's role is its organization's own, TR3 a role or the platform flag,
+ * TO2 the platform's), and sign-in's one 401 (TA2). A cell the rules let through cites nothing: its
+ * 404 of a missing record, or its success, is the lifecycles' to prove.
+ */
+function cellRules(ctx: ToursContext, op: OperationSpec, actor: Actor): readonly string[] {
+  if (op.operationId === 'signInEmail') return actor.principal ? [] : ['TA2'];
+  const facts: CallFacts = op.access.target ? { target: 'missing' } : {};
+  const expected = ctx.expected(op.operationId, actor, facts);
+  if (expected.status === null || expected.status < 400 || expected.status === 404) return [];
+  const gate = op.access.gate;
+  if (expected.rule === 'TR2' && gate?.kind === 'permission') {
+    const spec = actor.principal?.spec;
+    return spec?.org && spec.role && ORG_ROLES[spec.org][spec.role] ? ['TR4'] : ['TR2'];
+  }
+  if (expected.rule === 'TR2' && gate?.kind === 'roles') return ['TR3'];
+  if (expected.rule === 'TR3') return ['TR3', 'TO2'];
+  return /^[A-Z]{1,3}\d+$/.test(expected.rule) ? [expected.rule] : [];
+}
+
+/** ` (TR2)`, or nothing for no rule. */
+function citation(rules: readonly string[]): string {
+  return rules.length === 0 ? '' : ` (${rules.join(', ')})`;
 }
 
 /** An id no record has: a caller let through gets the record's 404. */
