@@ -3,13 +3,13 @@
  * route, a wrong method (W1, W2, section 3), a CORS preflight (W4), and, over the whole run, no 5xx
  * and no dropped connection (W3).
  */
+import { sweepServerErrors as sweepKernelServerErrors } from '../../../kernel/sweeps.js';
 import type { RunContext } from '../context.js';
 import { because, byRule, expectedOutcome, type Because, type Expected } from '../expectations.js';
 import { componentMessage, exampleMessage, OP } from '../operations.js';
 import type { CaseScope } from '../../../kernel/recorder.js';
-import { preview } from '../../../kernel/text.js';
 import type { RequestSpec } from '../../../kernel/http/client.js';
-import { operationLabel, type Exchange } from '../../../kernel/http/exchange.js';
+import type { Exchange } from '../../../kernel/http/exchange.js';
 import type { Actor } from '../principals/actors.js';
 import { expectThat } from './targets.js';
 
@@ -171,85 +171,7 @@ function checkAllow(scope: CaseScope, exchange: Exchange, served: readonly strin
   });
 }
 
-/**
- * W3 over the whole run: no 5xx and no dropped connection, on any request the suite sent. Fails
- * whenever one happened. A 5xx or drop that a case already reported (as a robustness failure, see
- * assertions/outcome.ts) is not listed a second time: they are folded into one failure here that
- * counts them and names the checks that report them; any other is listed on its own.
- */
+/** W3 over the whole run, as every profile sweeps it (kernel/sweeps.ts). */
 export async function sweepServerErrors(ctx: RunContext): Promise<void> {
-  const reported = new Map<number, string>();
-  for (const f of ctx.recorder.failures) {
-    const serverSide = (f.type === 'status' && f.received >= 500) || f.type === 'transport';
-    if (serverSide && f.kind === 'robustness' && f.exchangeId !== null && !reported.has(f.exchangeId)) reported.set(f.exchangeId, f.check);
-  }
-  await ctx.recorder.run('robustness', 'no 5xx and no dropped connection anywhere in the run (W3)', { mutates: false }, async (scope) => {
-    const folded: Exchange[] = [];
-    for (const exchange of ctx.http.exchanges) {
-      if (exchange.meta.subject.kind === 'internal') continue;
-      const code = exchange.response?.status;
-      if (exchange.response && code !== undefined && code < 500) continue;
-      scope.attach(exchange);
-      if (reported.has(exchange.id)) folded.push(exchange);
-      else if (exchange.response && code !== undefined) {
-        scope.failOn(exchange, {
-          type: 'state',
-          kind: 'robustness',
-          reason: 'W3: no request, however malformed, yields a 5xx',
-          expected: 'a status below 500',
-          received: `${code} ${exchange.response.text.slice(0, 120)}`,
-        });
-      } else {
-        scope.failOn(exchange, {
-          type: 'transport',
-          kind: 'robustness',
-          reason: 'W3: no request drops the connection',
-          expected: 'an HTTP response',
-          received: exchange.error ?? 'no response',
-        });
-      }
-    }
-    if (folded.length === 0) return;
-    const groups = tally(folded.map((e) => reported.get(e.id) as string));
-    scope.fail({
-      type: 'state',
-      kind: 'robustness',
-      operation: preview([...new Set(folded.map(operationLabel))], 3),
-      principal: preview([...new Set(folded.map((e) => e.meta.principal))], 3),
-      request: null,
-      exchangeId: null,
-      reason: 'W3: no request, however malformed, yields a 5xx or drops the connection',
-      expected: 'no 5xx and no dropped connection in the run',
-      received: `${answers(folded)}, each also listed under the check that sent it (${groups})`,
-    });
-  });
-}
-
-/** `matrix ×12, lifecycle ×1`. */
-function tally(items: readonly string[]): string {
-  const counts = new Map<string, number>();
-  for (const item of items) counts.set(item, (counts.get(item) ?? 0) + 1);
-  return [...counts].map(([item, n]) => `${item} ×${n}`).join(', ');
-}
-
-/** `500 ×12 (logout ×11, login ×1); no response ×1`. */
-function answers(exchanges: readonly Exchange[]): string {
-  const byAnswer = new Map<string, Map<string, number>>();
-  for (const e of exchanges) {
-    const answer = e.response ? String(e.response.status) : 'no response';
-    const ops = byAnswer.get(answer) ?? new Map<string, number>();
-    const op = operationLabel(e);
-    ops.set(op, (ops.get(op) ?? 0) + 1);
-    byAnswer.set(answer, ops);
-  }
-  return [...byAnswer]
-    .map(([answer, ops]) => {
-      const total = [...ops.values()].reduce((a, b) => a + b, 0);
-      const top = [...ops].sort((a, b) => b[1] - a[1]);
-      return `${answer} ×${total} (${preview(
-        top.map(([op, n]) => `${op} ×${n}`),
-        4,
-      )})`;
-    })
-    .join('; ');
+  await sweepKernelServerErrors(ctx, 'robustness', 'no 5xx and no dropped connection anywhere in the run (W3)');
 }
