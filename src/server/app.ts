@@ -176,7 +176,13 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
       else sendPrepared(res, fallback, extra);
       outcome = answered(500);
     }
-    log?.line(method, url, outcome.status, performance.now() - started, outcome.principal);
+    if (log) {
+      // A browser's request from an origin --cors-origin does not list gets no allow header, so the
+      // browser hides the answer: the log says why, or the user sees only a 204 or a 200 here.
+      const origin = req.headers.origin;
+      const note = origin !== undefined && !cors.allows(origin) ? `(CORS refused origin ${origin.slice(0, 200)}: not in --cors-origin)` : undefined;
+      log.line(method, url, outcome.status, performance.now() - started, outcome.principal, note);
+    }
   }
 
   return function listener(req, res) {
