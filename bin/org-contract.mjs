@@ -11,7 +11,13 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const COMMANDS = { mock: 'the mock server of an API (--help for its flags)' };
+const COMMANDS = {
+  mock: 'the mock server of an API, stateful and seeded (npm start)',
+  conformance: 'the conformance suite against a target, or the embedded mock (npm run conformance)',
+  lint: 'lint OpenAPI specs: the OpenAPI schema, the access vocabulary, Spectral (npm run lint:spec)',
+};
+/** Where each command's source lives in a checkout (to tell a stale bundle). */
+const SOURCES = { mock: 'src/cli/mock.ts', conformance: 'src/cli/conformance.ts', lint: 'scripts/lint-spec.ts' };
 const USAGE = `Usage: org-contract <command> [options]
 
 Commands:
@@ -37,7 +43,7 @@ function newest(dir) {
 function stale(bundleFile) {
   if (!existsSync(bundleFile)) return true;
   const built = statSync(bundleFile).mtimeMs;
-  const sources = ['src', 'openapi', 'fixtures'].map((dir) => newest(join(root, dir)));
+  const sources = ['src', 'conformance', 'scripts', 'openapi', 'fixtures'].map((dir) => newest(join(root, dir)));
   return Math.max(...sources, statSync(join(root, 'package-lock.json'), { throwIfNoEntry: false })?.mtimeMs ?? 0) > built;
 }
 
@@ -52,7 +58,7 @@ async function main(argv) {
     return 2;
   }
   const bundleFile = join(root, 'dist', 'bundle', `${command}.mjs`);
-  const sourceCheckout = existsSync(join(root, 'src', 'cli', `${command}.ts`));
+  const sourceCheckout = existsSync(join(root, SOURCES[command]));
   if (sourceCheckout && stale(bundleFile)) {
     const { bundle } = await import(pathToFileURL(join(root, 'scripts', 'bundle.mjs')).href);
     await bundle(command);

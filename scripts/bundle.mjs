@@ -1,6 +1,6 @@
 /**
  * Bundles each command of the project into one ES module under dist/bundle/ (mock.mjs, what
- * `org-contract mock` and `npm start` run). Loading ~60 separate modules cost about 230 ms of the
+ * `org-contract mock` and `npm start` run; conformance.mjs; lint.mjs). Loading ~60 separate modules cost about 230 ms of the
  * server's start-up (ESM resolution and compilation, `node --cpu-prof`); one file loads in a
  * fraction of that. Plain JavaScript, so that bin/org-contract.mjs can rebuild a stale bundle
  * without starting tsx (about half a second).
@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../', import.meta.url));
 
 /** The commands, by bundle name: their entry points under src/. */
-export const BUNDLES = { mock: 'src/cli/mock.ts' };
+export const BUNDLES = { mock: 'src/cli/mock.ts', conformance: 'src/cli/conformance.ts', lint: 'scripts/lint-spec.ts' };
 
 export function bundlePath(name) {
   return join(root, 'dist', 'bundle', `${name}.mjs`);

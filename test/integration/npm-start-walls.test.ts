@@ -6,7 +6,8 @@
  * what to do, exit 2.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { cpSync, existsSync, mkdtempSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +15,7 @@ import { projectPath } from '../../src/contract/index.js';
 
 const TIMEOUT_MS = 60_000;
 const work = mkdtempSync(join(tmpdir(), 'npm-start-walls-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => rm(work, { recursive: true, force: true }), 60_000);
 
 interface Exit {
   readonly code: number | null;

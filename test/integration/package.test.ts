@@ -5,6 +5,7 @@
  * wrong one does not), `startMock()` from a vitest test, and the `org-contract` bin.
  */
 import { execFile, spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,8 @@ const run = promisify(execFile);
 const TIMEOUT_MS = 300_000;
 const work = mkdtempSync(join(tmpdir(), 'package-test-'));
 const consumer = join(work, 'consumer');
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+// The installed dependencies are many files: removing them takes a while on a busy machine.
+afterAll(() => rm(work, { recursive: true, force: true }), 120_000);
 
 const tsc = projectPath('node_modules', 'typescript', 'bin', 'tsc');
 const vitest = projectPath('node_modules', 'vitest', 'vitest.mjs');
@@ -148,6 +150,10 @@ it('serves Flashback too', async () => {
       const bin = join(consumer, 'node_modules', '.bin', 'org-contract');
       const help = await run(bin, ['--help'], { cwd: consumer });
       expect(help.stdout).toContain('Usage: org-contract <command>');
+      for (const command of ['mock', 'conformance', 'lint']) {
+        const own = await run(bin, [command, '--help'], { cwd: consumer });
+        expect(own.stdout, command).toMatch(/Usage: /);
+      }
       const ready = join(work, 'ready.json');
       const child = spawn(bin, ['mock', '--api', 'tours', '--port', '0', '--quiet', '--ready-file', ready], { cwd: consumer, stdio: 'ignore' });
       try {
@@ -159,6 +165,23 @@ it('serves Flashback too', async () => {
       } finally {
         child.kill('SIGTERM');
       }
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'lints a spec of the project that installed it, and runs the suite against the embedded mock',
+    async () => {
+      const bin = join(consumer, 'node_modules', '.bin', 'org-contract');
+      writeFileSync(join(consumer, 'api.yaml'), readFileSync(projectPath('fixtures', 'lint', 'invalid-document.yaml')));
+      const lint = await run(bin, ['lint', 'api.yaml'], { cwd: consumer }).then(
+        (r) => ({ code: 0, out: r.stdout }),
+        (error: { code: number; stdout: string }) => ({ code: error.code, out: error.stdout }),
+      );
+      expect(lint.code, lint.out).toBe(1);
+      expect(lint.out).toMatch(/^api\.yaml:\d+:\d+ {2}error {2}swagger-parser /m);
+      const suite = await run(bin, ['conformance', '--only', 'envelopes', '--no-color'], { cwd: consumer });
+      expect(suite.stdout).toMatch(/conformance: PASSED/);
     },
     TIMEOUT_MS,
   );
