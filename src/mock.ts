@@ -34,6 +34,11 @@ export interface StartMockOptions<Api extends ApiName = ApiName> {
   readonly rateLimit?: RateLimitSetting | null;
   /** One line per request, e.g. `(line) => process.stdout.write(line)`. Default: none. */
   readonly log?: ((chunk: string) => void) | null;
+  /**
+   * Origins allowed by CORS, as `--cors-origin`: `'*'`, or a list (`['http://localhost:5173']`), which
+   * echoes a listed origin with credentials allowed for either API (axios `withCredentials`). Default: `'*'`.
+   */
+  readonly corsOrigins?: '*' | readonly string[];
 }
 
 export interface RunningMock<Principal> {
@@ -60,6 +65,7 @@ export async function startMock<Api extends ApiName = 'flashback'>(options: Star
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.users === undefined ? {} : { users: options.users }),
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
+    ...(options.corsOrigins === undefined ? {} : { corsOrigins: options.corsOrigins }),
     log: options.log ?? null,
   });
   const principals = (await server.api.principals()) as readonly PrincipalInfo[] as readonly PrincipalOf<Api>[];
