@@ -32,6 +32,13 @@ export default tseslint.config(
     },
   },
   {
+    // The launcher and the bundler are plain JavaScript (they run before anything is compiled):
+    // the rules that need TypeScript's types do not apply to them.
+    files: ['bin/**/*.mjs', 'scripts/**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { parserOptions: { projectService: false, project: null }, globals: { process: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
+  },
+  {
     // Tests poke at JSON answers of any shape on purpose (that is what they check); the promise
     // rules and the rest stay on.
     files: ['test/**/*.ts'],

@@ -18,18 +18,22 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { collectAccess } from '../src/contract/access.js';
+import { projectRoot } from '../src/contract/project-root.js';
 import { findException, unusedExceptions, type ExceptionUse } from './lint-exceptions.js';
 
-const root = fileURLToPath(new URL('../', import.meta.url));
+// The project's root (or the installed package's): found by walking up, so that the same code runs
+// from scripts/ (tsx) and from the bundle dist/bundle/lint.mjs (`org-contract lint`).
+const root = projectRoot();
 const DEFAULT_RULESET = 'openapi/.spectral.yaml';
 /** The folder whose every `*.yaml` is a spec of the project. */
 const SPEC_FOLDER = 'openapi';
-const SPECTRAL_BIN = resolve(root, 'node_modules/@stoplight/spectral-cli/dist/index.js');
+// Resolved like an import, so that a package whose dependencies were hoisted finds it too.
+const SPECTRAL_BIN = join(dirname(createRequire(import.meta.url).resolve('@stoplight/spectral-cli/package.json')), 'dist', 'index.js');
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 
 type Severity = 'error' | 'warning' | 'info' | 'hint';
@@ -57,6 +61,16 @@ interface SpectralResult {
 
 const rel = (file: string): string => relative(process.cwd(), file) || file;
 
+const USAGE = `Usage: org-contract lint [--ruleset FILE] [SPEC ...]    (in this repository: npm run lint:spec)
+
+Lints OpenAPI specs: swagger-parser, the access vocabulary (x-access-model, x-access) and Spectral
+with the project's ruleset (openapi/.spectral.yaml: spectral:oas, OWASP and the house rules).
+Without SPEC it lints the project's own specs (openapi/*.yaml).
+Exit codes: 0 no error, 1 an error-severity finding, 2 a usage mistake.`;
+
+/** A mistake in the command line: one line, exit 2. */
+class UsageError extends Error {}
+
 function parseArgs(argv: string[]): { ruleset: string; specs: string[] } {
   let ruleset = resolve(root, DEFAULT_RULESET);
   const specs: string[] = [];
@@ -64,13 +78,15 @@ function parseArgs(argv: string[]): { ruleset: string; specs: string[] } {
     const arg = argv[i]!;
     if (arg === '--ruleset' || arg === '-r') {
       const value = argv[++i];
-      if (!value) throw new Error(`${arg} needs a file`);
+      if (!value) throw new UsageError(`${arg} needs a file`);
       ruleset = resolve(value);
     } else if (arg.startsWith('--ruleset=')) {
       ruleset = resolve(arg.slice('--ruleset='.length));
     } else if (arg === '--help' || arg === '-h') {
-      console.log('usage: tsx scripts/lint-spec.ts [--ruleset <file>] [spec ...]');
+      console.log(USAGE);
       process.exit(0);
+    } else if (arg.startsWith('-')) {
+      throw new UsageError(`unknown option ${arg}`);
     } else {
       specs.push(resolve(arg));
     }
@@ -185,15 +201,23 @@ function print(finding: Finding): void {
 
 async function main(): Promise<number> {
   const started = performance.now();
-  const { ruleset, specs } = parseArgs(process.argv.slice(2));
+  let args: { ruleset: string; specs: string[] };
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`lint: ${error.message}. Run with --help for usage.`);
+    return 2;
+  }
+  const { ruleset, specs } = args;
   const missing = specs.filter((file) => !existsSync(file));
   if (missing.length > 0) {
-    for (const file of missing) console.error(`lint:spec: no such spec: ${rel(file)}`);
-    return 1;
+    console.error(`lint: no such spec: ${missing.map(rel).join(', ')}; give the path of an OpenAPI YAML or JSON file`);
+    return 2;
   }
   if (!existsSync(ruleset)) {
-    console.error(`lint:spec: no such ruleset: ${rel(ruleset)}`);
-    return 1;
+    console.error(`lint: no such ruleset: ${rel(ruleset)}; give a Spectral ruleset file with --ruleset`);
+    return 2;
   }
 
   // Spectral runs in its own process, so it lints while swagger-parser validates here.

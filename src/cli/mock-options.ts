@@ -10,6 +10,7 @@ import type { ServerOptions } from '../server/start-server.js';
 import { API_NAMES, DEFAULT_API_NAME, type ApiName } from '../apis/names.js';
 import type { RateLimitSetting } from '../engine/api.js';
 import { DEFAULTS } from '../engine/defaults.js';
+import { nearest } from './nearest.js';
 
 /** A mistake in the command line; the message is one line that says what to do. */
 export class UsageError extends Error {
@@ -43,6 +44,12 @@ export const FLAGS: readonly Flag[] = [
   { name: 'cors-origin', type: 'string', value: 'ORIGINS', help: 'Origins allowed by CORS, comma-separated. Default: * (any).' },
   { name: 'no-control-plane', type: 'boolean', help: 'Switch off /__mock (health, reset, principals, outbox, state).' },
   { name: 'quiet', type: 'boolean', help: 'No start-up banner and no request log.' },
+  {
+    name: 'ready-file',
+    type: 'string',
+    value: 'PATH',
+    help: 'Once listening, write {"url", "port", "pid"} as JSON to PATH (with --port 0, how a script learns the port).',
+  },
   { name: 'help', type: 'boolean', help: 'Show this help.' },
 ];
 
@@ -51,6 +58,8 @@ export type MockCliOptions = Pick<
   ServerOptions,
   'port' | 'host' | 'seed' | 'users' | 'tokenTtlSeconds' | 'rateLimit' | 'stateFile' | 'latency' | 'errorRate' | 'corsOrigins' | 'controlPlane'
 > & {
+  /** `--ready-file`: where to write the URL once listening, or null. */
+  readonly readyFile: string | null;
   /** The API to serve (src/apis/names.ts). */
   readonly apiName: ApiName;
   readonly help: boolean;
@@ -63,14 +72,14 @@ export function helpText(): string {
   const rows = FLAGS.map((f) => [`--${f.name}${f.value ? ` ${f.value}` : ''}`, f.help] as const);
   const width = Math.max(...rows.map(([flag]) => flag.length));
   return [
-    'Usage: npm start -- [options]    (or: node dist/bundle/mock.mjs [options], after npm run build)',
+    'Usage: npm start -- [options]    (or: npx org-contract mock [options])',
     '',
     'The mock server of an organization API (Flashback by default; --api picks another), with its /__mock control plane.',
     '',
     'Options:',
     ...rows.map(([flag, help]) => `  ${flag.padEnd(width)}  ${help}`),
     '',
-    'Exit codes: 0 after SIGINT/SIGTERM, 2 for a usage mistake, a busy port or an unusable state file.',
+    'Exit codes: 0 after SIGINT/SIGTERM, 2 for a usage mistake, a busy port, an unusable state file or a spec that does not parse.',
   ].join('\n');
 }
 
@@ -132,7 +141,15 @@ function usageFrom(error: unknown): UsageError {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: string }).code;
   const option = /'(-{1,2}[^'\s]+)/.exec(message)?.[1] ?? '';
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return new UsageError(`unknown option ${option}`);
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const near = option.startsWith('--')
+      ? nearest(
+          option.slice(2).split('=')[0] ?? '',
+          FLAGS.map((f) => f.name),
+        )
+      : null;
+    return new UsageError(`unknown option ${option}${near ? ` (did you mean --${near}?)` : ''}`);
+  }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     if (/argument missing/.test(message)) return new UsageError(`${option} needs a value`);
     if (/ambiguous/.test(message)) return new UsageError(`${option} needs a value; write ${option}=-... for one that starts with -`);
@@ -181,5 +198,13 @@ export function parseMockArgs(argv: readonly string[], env: Readonly<Record<stri
     errorRate: flag('error-rate', probability, DEFAULTS.errorRate),
     corsOrigins: flag('cors-origin', origins, DEFAULTS.corsOrigins as CorsOrigins),
     controlPlane: values['no-control-plane'] !== true && DEFAULTS.controlPlane,
+    readyFile: flag(
+      'ready-file',
+      (t) => {
+        if (t.trim() === '') throw new UsageError('--ready-file needs a path');
+        return resolve(cwd, t);
+      },
+      null as string | null,
+    ),
   });
 }

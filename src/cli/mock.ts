@@ -2,6 +2,8 @@
  * `npm start`: the mock server of the API `--api` names (Flashback by default). Flags: src/cli/mock-options.ts (`--help`).
  * A usage mistake, a busy port or an unusable state file is one line on stderr and exit code 2.
  */
+import { rename, writeFile } from 'node:fs/promises';
+import { SpecFileError } from '../contract/spec-snapshot.js';
 import type { RunningServer } from '../server/index.js';
 import { helpText, parseMockArgs, UsageError, type MockCliOptions } from './mock-options.js';
 import { principalTable } from './principal-table.js';
@@ -29,6 +31,30 @@ async function banner(server: RunningServer, options: MockCliOptions, title: str
   return lines.join('\n') + '\n';
 }
 
+/** Written whole (temporary file, then rename): a script polling for it never reads half a line. */
+async function writeReadyFile(file: string, server: RunningServer): Promise<void> {
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, JSON.stringify({ url: server.url, port: Number(new URL(server.url).port), pid: process.pid }) + '\n');
+  await rename(temporary, file);
+}
+
+/**
+ * Under `npm start`, `kill <npm's pid>` (the usual `npm start & ... kill $!` of a CI script) stops
+ * npm but not its child: the mock would go on answering with parent PID 1. So when npm started it,
+ * the mock watches its parent and stops once that is gone (the parent PID changes to a reaper's).
+ */
+function endWithNpm(stop: () => void): void {
+  if (process.env.npm_lifecycle_event === undefined) return;
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(timer);
+      stop();
+    }
+  }, 250);
+  timer.unref();
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   let options: MockCliOptions;
   try {
@@ -43,24 +69,33 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
 
-  // The server (spec, validators, seed data) is loaded only now: --help and usage mistakes answer at once.
-  const [{ startServer, StateFileError }, { API_DEFINITIONS }] = await Promise.all([import('../server/index.js'), import('../apis/index.js')]);
-  const { apiName, ...settings } = options;
-  const definition = API_DEFINITIONS[apiName];
+  const { apiName, readyFile, ...settings } = options;
   let server: RunningServer;
+  let title: string;
   try {
-    server = await startServer({
-      ...settings,
-      definition,
-      log: options.quiet ? null : (chunk) => void process.stdout.write(chunk),
-    });
+    // The server (spec, validators, seed data) is loaded only now: --help and usage mistakes answer at once.
+    const [{ startServer, StateFileError }, { API_DEFINITIONS }] = await Promise.all([import('../server/index.js'), import('../apis/index.js')]);
+    const definition = API_DEFINITIONS[apiName];
+    title = definition.title;
+    try {
+      server = await startServer({
+        ...settings,
+        definition,
+        log: options.quiet ? null : (chunk) => void process.stdout.write(chunk),
+      });
+    } catch (error) {
+      const line = startFailure(error, options, StateFileError);
+      if (line === null) throw error;
+      process.stderr.write(`mock: ${line}\n`);
+      return USAGE_EXIT;
+    }
   } catch (error) {
-    const line = startFailure(error, options, StateFileError);
-    if (line === null) throw error;
-    process.stderr.write(`mock: ${line}\n`);
+    if (!(error instanceof SpecFileError)) throw error;
+    process.stderr.write(`mock: ${error.message}; fix the spec (npm run lint:spec lists every problem)\n`);
     return USAGE_EXIT;
   }
-  if (!options.quiet) process.stdout.write(await banner(server, options, definition.title));
+  if (!options.quiet) process.stdout.write(await banner(server, options, title));
+  if (readyFile) await writeReadyFile(readyFile, server);
 
   // SIGINT/SIGTERM: stop accepting, finish what is in flight, flush state and log, exit 0.
   await new Promise<void>((resolve) => {
@@ -69,6 +104,7 @@ async function main(argv: readonly string[]): Promise<number> {
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    endWithNpm(stop);
   });
   return 0;
 }

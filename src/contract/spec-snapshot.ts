@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { projectPath } from './project-root.js';
 
 interface SpecSnapshot {
@@ -41,5 +41,30 @@ export function parseSpecFile(specFile: string): Record<string, unknown> {
     const snapshot = JSON.parse(readFileSync(join(snapshotFile), 'utf8')) as SpecSnapshot;
     if (snapshot.sourceSha256 === sha256(yamlText)) return snapshot.document;
   }
-  return parse(yamlText) as Record<string, unknown>;
+  let document: unknown;
+  try {
+    document = parse(yamlText);
+  } catch (error) {
+    // The YAML parser knows the line and column; a user needs them with the file's name.
+    const at = (error as { linePos?: readonly { line: number; col: number }[] }).linePos?.[0];
+    const shown = relative(process.cwd(), specFile).startsWith('..') ? specFile : relative(process.cwd(), specFile);
+    const where = at ? `${shown}:${at.line}:${at.col}` : shown;
+    const what = ((error as Error).message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    throw new SpecFileError(`${where}: ${what}`, specFile);
+  }
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    throw new SpecFileError(`${specFile}:1:1: the spec is not a YAML mapping (an OpenAPI document)`, specFile);
+  }
+  return document as Record<string, unknown>;
+}
+
+/** A spec file that cannot be read as YAML: the message is `file:line:col: what is wrong`. */
+export class SpecFileError extends Error {
+  override readonly name = 'SpecFileError';
+  constructor(
+    message: string,
+    readonly file: string,
+  ) {
+    super(message);
+  }
 }

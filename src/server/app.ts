@@ -207,7 +207,14 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
     // Without `Origin` (API clients, scripts) the only header every answer adds is the request id.
     const extra: HeaderMap = allowed === null ? { 'x-request-id': id } : { ...allowed, 'x-request-id': id };
     const fail = { fallback: controlInternalError };
-    const done = (outcome: Answered): void => log?.line(req.method ?? 'GET', req.url ?? '/', outcome.status, performance.now() - started, outcome.principal);
+    const done = (outcome: Answered): void => {
+      if (!log) return;
+      // A browser's request from an origin --cors-origin does not list gets no allow header, so the
+      // browser hides the answer: the log says why, or the user sees only a 204 or a 200 here.
+      const origin = req.headers.origin;
+      const note = origin !== undefined && !cors.allows(origin) ? `(CORS refused origin ${origin.slice(0, 200)}: not in --cors-origin)` : undefined;
+      log.line(req.method ?? 'GET', req.url ?? '/', outcome.status, performance.now() - started, outcome.principal, note);
+    };
     /** W3: never a crash, never a stack for the client; the operation's documented 500 instead. */
     const failed = (error: unknown): void => {
       reportError(error, `${req.method ?? 'GET'} ${req.url ?? '/'}`);

@@ -2,7 +2,8 @@
  * CORS: any origin by default, or a fixed list; preflight answered with 204. An API whose browser
  * apps send a session cookie (`credentials: 'include'`, Tours & Events section 9) gets the request's
  * own origin back with `Access-Control-Allow-Credentials: true`, since `*` cannot carry credentials;
- * otherwise (Flashback W4) any origin is `*`. The request headers a preflight asks for are allowed
+ * so does any origin on a configured list (`--cors-origin`), for every API; otherwise (Flashback W4)
+ * any origin is `*`. The request headers a preflight asks for are allowed
  * beside the usual ones (a tracing header, `X-Request-Id`, ...). Headers go only to requests that
  * carry `Origin`, and every header object that can be is built once.
  */
@@ -41,8 +42,10 @@ function allowedHeaders(requested: string | undefined): string {
   return [...ALLOWED_HEADERS, ...names.filter((h) => !known.has(h.toLowerCase()))].join(', ');
 }
 
-export function createCorsPolicy(origins: CorsOrigins, credentials = false): CorsPolicy {
+export function createCorsPolicy(origins: CorsOrigins, apiCredentials = false): CorsPolicy {
   const anyOrigin = origins === '*';
+  // Configured origins are trusted ones: they get credentials (axios `withCredentials`) for every API.
+  const credentials = apiCredentials || !anyOrigin;
   const listed = new Set(anyOrigin ? [] : origins);
   const byOrigin = new Map<string, HeaderMap>();
   const make = (origin: string): HeaderMap =>

@@ -4,7 +4,8 @@
  */
 
 export interface RequestLog {
-  line(method: string, url: string, status: number, ms: number, principal: string): void;
+  /** `note`: what the line must also say (a browser's origin that CORS refused). */
+  line(method: string, url: string, status: number, ms: number, principal: string, note?: string): void;
   /** Writes what is buffered now (on close). */
   flush(): void;
 }
@@ -25,11 +26,11 @@ export function createRequestLog(write: (chunk: string) => void): RequestLog {
     write(out);
   };
   return {
-    line(method, url, status, ms, principal) {
+    line(method, url, status, ms, principal, note) {
       // One timestamp per batch: the lines of a batch were answered within the same turn.
       if (time === '') time = new Date().toISOString();
       const path = url.length > MAX_URL ? `${url.slice(0, MAX_URL)}…` : url;
-      buffer += `${time} ${method} ${path} ${status} ${ms.toFixed(1)}ms ${principal}\n`;
+      buffer += `${time} ${method} ${path} ${status} ${ms.toFixed(1)}ms ${principal}${note ? ` ${note}` : ''}\n`;
       if (!scheduled) {
         scheduled = true;
         setImmediate(flush);

@@ -20,6 +20,7 @@ describe('parseMockArgs', () => {
       errorRate: 0,
       corsOrigins: '*',
       controlPlane: true,
+      readyFile: null,
     });
   });
 
@@ -48,6 +49,8 @@ describe('parseMockArgs', () => {
         'https://a.example, http://localhost:5173',
         '--no-control-plane',
         '--quiet',
+        '--ready-file',
+        'run/mock.json',
       ),
     ).toEqual({
       apiName: 'flashback',
@@ -63,6 +66,7 @@ describe('parseMockArgs', () => {
       errorRate: 0.25,
       corsOrigins: ['https://a.example', 'http://localhost:5173'],
       controlPlane: false,
+      readyFile: '/work/run/mock.json',
     });
   });
 
@@ -84,6 +88,10 @@ describe('parseMockArgs', () => {
 
   it.each([
     [['--bogus'], 'unknown option --bogus'],
+    [['--prot', '80'], 'unknown option --prot (did you mean --port?)'],
+    [['--stat-file', 'x'], 'unknown option --stat-file (did you mean --state-file?)'],
+    [['--cors-origins', '*'], 'unknown option --cors-origins (did you mean --cors-origin?)'],
+    [['--ready'], 'unknown option --ready (did you mean --ready-file?)'],
     [['-x'], 'unknown option -x'],
     [['positional'], 'unexpected argument positional: every option starts with --'],
     [['--port'], '--port needs a value'],

@@ -161,11 +161,14 @@ describe.concurrent('the spec lint gate', () => {
   );
 
   it(
-    'fails when a spec path does not exist',
+    'a spec path that does not exist, or an unknown option: one line, exit 2',
     async () => {
       const run = await lint('fixtures/lint/no-such-spec.yaml');
-      expect(run.code, run.output).toBe(1);
-      expect(run.output).toContain('no such spec');
+      expect(run.code, run.output).toBe(2);
+      expect(run.output).toMatch(/^lint: no such spec: fixtures\/lint\/no-such-spec\.yaml; [^\n]+\n$/);
+      const option = await lint('--bogus');
+      expect(option.code, option.output).toBe(2);
+      expect(option.output).toMatch(/^lint: unknown option --bogus\. Run with --help for usage\.\n$/);
     },
     LINT_TIMEOUT_MS,
   );

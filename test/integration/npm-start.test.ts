@@ -1,5 +1,5 @@
 /**
- * The real thing: `npm start` (build in prestart, then the CLI) on a free port, ready when
+ * The real thing: `npm start` (the launcher, rebuilding the bundle if a source changed) on a free port, ready when
  * /__mock/health answers, then the typed client over a real socket walks a user's life as the
  * seeded WORKSPACES principal: create → get → update → delete → activate. Every answer is checked
  * against the spec.

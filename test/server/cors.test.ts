@@ -60,6 +60,20 @@ describe('W4: CORS restricted with --cors-origin', () => {
     expect(answer.headers.vary).toBe('Origin');
   });
 
+  it("allows credentials for a listed origin, even for Flashback's bearer API (axios withCredentials)", async () => {
+    const answer = await server.send('GET', '/__mock/health', { headers: { origin: 'https://app.example.com' } });
+    expect(answer.headers['access-control-allow-credentials']).toBe('true');
+    const preflight = await server.send('OPTIONS', '/organization/users', {
+      headers: {
+        origin: 'https://app.example.com',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization, sentry-trace, baggage',
+      },
+    });
+    expect(preflight.headers).toMatchObject({ 'access-control-allow-origin': 'https://app.example.com', 'access-control-allow-credentials': 'true' });
+    expect(preflight.headers['access-control-allow-headers']).toMatch(/sentry-trace, baggage$/);
+  });
+
   it('gives another origin no allow header, in preflight or not', async () => {
     const simple = await server.send('GET', '/__mock/health', { headers: { origin: 'https://evil.example' } });
     expect(simple.headers['access-control-allow-origin']).toBeUndefined();

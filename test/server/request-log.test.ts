@@ -69,4 +69,26 @@ describe('the request log of a running server', () => {
       await server.close();
     }
   });
+
+  it('says so when CORS refuses an origin that --cors-origin does not list, and not for a listed one', async () => {
+    const writes: string[] = [];
+    const server = await startServer({
+      definition: flashbackApi,
+      spec: organizationSpec,
+      corsOrigins: ['https://app.example.com'],
+      log: (chunk) => void writes.push(chunk),
+    });
+    try {
+      const preflight = { method: 'OPTIONS', headers: { 'access-control-request-method': 'GET' } };
+      await fetch(`${server.url}/organization/users`, { ...preflight, headers: { ...preflight.headers, origin: 'https://evil.example' } });
+      await fetch(`${server.url}/organization/users`, { ...preflight, headers: { ...preflight.headers, origin: 'https://app.example.com' } });
+      await nextTurn();
+      const lines = writes.join('').trimEnd().split('\n');
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(/ OPTIONS \/organization\/users 204 \S+ - \(CORS refused origin https:\/\/evil\.example: not in --cors-origin\)$/);
+      expect(lines[1]).toMatch(/ OPTIONS \/organization\/users 204 \S+ -$/);
+    } finally {
+      await server.close();
+    }
+  });
 });
