@@ -9,21 +9,25 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LoadedSpec } from '../contract/index.js';
 import { BODY_LIMIT, readJsonBody, type ReadBody } from './body.js';
-import { controlRoutes, type ControlRoute } from './control-plane.js';
+import { controlRoutes, type ControlRoute, type ServerInfo } from './control-plane.js';
 import type { CorsPolicy } from './cors.js';
+import { pageRoutes, type PageRoute } from './dashboard.js';
 import type { Faults } from './faults.js';
 import { prepareJson, sendJson, sendJsonText, sendPrepared, type HeaderMap, type PreparedResponse } from './json-response.js';
 import type { MockService, Reply } from './mock-service.js';
 import { firstExample, operationRoutes, type OperationRoute } from './operation-route.js';
 import { parsePrefer, type Preference } from './prefer.js';
+import { isRecorded } from './request-history.js';
 import type { RequestLog } from './request-log.js';
 import { buildPathEntries, createRouter } from './router.js';
 
 export interface AppOptions {
   readonly service: MockService;
   readonly spec: LoadedSpec;
-  /** False switches `/__mock` off (its paths are then 404). */
-  readonly controlPlane: boolean;
+  /** What the control plane reads of the server (settings, the last requests); null switches `/__mock` off (its paths are then 404). */
+  readonly controlPlane: ServerInfo | null;
+  /** Where the server listens (the pages point the API's document at it); known once listening. */
+  readonly url: () => string;
   readonly cors: CorsPolicy;
   readonly faults: Faults | null;
   readonly log: RequestLog | null;
@@ -31,7 +35,7 @@ export interface AppOptions {
   readonly reportError: (error: unknown, where: string) => void;
 }
 
-type Target = OperationRoute | ControlRoute;
+type Target = OperationRoute | ControlRoute | PageRoute;
 
 interface Answered {
   readonly status: number;
@@ -61,8 +65,13 @@ function queryOf(url: string): URLSearchParams {
 
 export function createApp(options: AppOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { service, spec, cors, faults, log, reportError } = options;
+  const controlPlane = options.controlPlane;
+  const history = controlPlane?.requests ?? null;
   const routes = new Map<string, Map<string, Target>>(operationRoutes(spec));
-  if (options.controlPlane) for (const [template, byMethod] of controlRoutes()) routes.set(template, byMethod);
+  if (controlPlane) {
+    for (const [template, byMethod] of controlRoutes()) routes.set(template, byMethod);
+    for (const [template, byMethod] of pageRoutes({ spec, url: options.url })) routes.set(template, byMethod);
+  }
   const match = createRouter(buildPathEntries(routes, firstExample(spec.componentResponse('MethodNotAllowed'))));
   const notFound = prepareJson(404, firstExample(spec.componentResponse('RouteNotFound')));
   const controlInternalError = prepareJson(500, { success: false, message: 'Internal server error' });
@@ -137,7 +146,21 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
     extra: HeaderMap | null,
   ): Promise<Answered> {
     const { body, problem } = route.bodyLimit > 0 ? await readJsonBody(req, route.bodyLimit) : NO_BODY;
-    return sendReply(res, await service.control(route, { params, body, problem }), extra);
+    return sendReply(res, await service.control(route, { params, body, problem, server: controlPlane as ServerInfo }), extra);
+  }
+
+  /** A page of the control plane (the dashboard, the docs, their files): bytes as they are, no state. */
+  async function servePage(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: PageRoute,
+    params: Readonly<Record<string, string>>,
+    extra: HeaderMap | null,
+  ): Promise<Answered> {
+    const page = await route.serve({ params, host: req.headers.host });
+    res.writeHead(page.status, extra ? { ...page.headers, ...extra } : page.headers);
+    res.end(page.body);
+    return answered(page.status);
   }
 
   async function serve(req: IncomingMessage, res: ServerResponse, started: number): Promise<void> {
@@ -165,8 +188,10 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
         } else if (target.kind === 'operation') {
           fallback = target.internalError;
           outcome = await serveOperation(req, res, target, found.params, extra);
-        } else {
+        } else if (target.kind === 'control') {
           outcome = await serveControl(req, res, target, found.params, extra);
+        } else {
+          outcome = await servePage(req, res, target, found.params, extra);
         }
       }
     } catch (error) {
@@ -176,6 +201,7 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
       else sendPrepared(res, fallback, extra);
       outcome = answered(500);
     }
+    if (history && isRecorded(method, url)) history.record(Date.now(), method, url, outcome.status, performance.now() - started, outcome.principal, id);
     if (log) {
       // A browser's request from an origin --cors-origin does not list gets no allow header, so the
       // browser hides the answer: the log says why, or the user sees only a 204 or a 200 here.
@@ -186,6 +212,6 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
   }
 
   return function listener(req, res) {
-    void serve(req, res, log ? performance.now() : 0);
+    void serve(req, res, log || history ? performance.now() : 0);
   };
 }
