@@ -39,6 +39,21 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: false, project: null }, globals: { process: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
   },
   {
+    // The dashboard's scripts run in the browser as they are (no build step): plain scripts, browser globals.
+    files: ['src/server/dashboard/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'script',
+      parserOptions: { projectService: false, project: null },
+      globals: Object.fromEntries(
+        ['window', 'document', 'navigator', 'location', 'fetch', 'setTimeout', 'clearTimeout', 'URLSearchParams', 'Option', 'SwaggerUIBundle'].map((name) => [
+          name,
+          'readonly',
+        ]),
+      ),
+    },
+  },
+  {
     // Tests poke at JSON answers of any shape on purpose (that is what they check); the promise
     // rules and the rest stay on.
     files: ['test/**/*.ts'],

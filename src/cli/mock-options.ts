@@ -42,7 +42,7 @@ export const FLAGS: readonly Flag[] = [
   { name: 'latency', type: 'string', value: 'MIN[-MAX]', help: 'Delay every API answer by MIN ms, or by MIN to MAX ms (seeded).' },
   { name: 'error-rate', type: 'string', value: 'P', help: 'Answer an API request with its documented 500 with probability P (0..1, seeded).' },
   { name: 'cors-origin', type: 'string', value: 'ORIGINS', help: 'Origins allowed by CORS, comma-separated. Default: * (any).' },
-  { name: 'no-control-plane', type: 'boolean', help: 'Switch off /__mock (health, reset, principals, outbox, state).' },
+  { name: 'no-control-plane', type: 'boolean', help: 'Switch off /__mock (the control plane, the dashboard at /__mock/ and the API docs at /__mock/docs).' },
   { name: 'quiet', type: 'boolean', help: 'No start-up banner and no request log.' },
   {
     name: 'ready-file',

@@ -25,7 +25,10 @@ function startFailure(error: unknown, options: MockCliOptions, StateFileError: n
 
 async function banner(server: RunningServer, options: MockCliOptions, title: string): Promise<string> {
   const lines = [`${title} mock listening on ${server.url}`];
-  if (options.controlPlane) lines.push(`Control plane: ${server.url}/__mock (health, reset, principals, outbox, state)`);
+  if (options.controlPlane) {
+    lines.push(`Control plane: ${server.url}/__mock (health, reset, principals, outbox, state)`);
+    lines.push(`Dashboard: ${server.url}/__mock/   API docs: ${server.url}/__mock/docs`);
+  }
   if (options.stateFile) lines.push(`State file: ${options.stateFile}`);
   lines.push('', `Seeded principals (seed ${options.seed}):`, principalTable(await server.api.principals(), server.api.credentialColumn), '');
   return lines.join('\n') + '\n';

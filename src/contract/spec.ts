@@ -19,6 +19,8 @@ export type JsonObject = Record<string, unknown>;
 export interface ResponseSpec {
   readonly status: number;
   readonly description: string;
+  /** The media types of its content (`application/json`, `text/html`, ...); empty for a response without a body (a redirect). */
+  readonly mediaTypes: readonly string[];
   /** JSON pointer (with `#`) of the response's application/json schema, for the validators. */
   readonly schemaPointer: string | null;
   /** The schema itself, references not followed. */
@@ -124,6 +126,7 @@ function readResponse(document: JsonObject, status: number, raw: unknown, pointe
   return Object.freeze({
     status,
     description: typeof node.description === 'string' ? node.description : '',
+    mediaTypes: Object.keys((node.content ?? {}) as JsonObject),
     schemaPointer: schema ? `${at}/content/application~1json/schema` : null,
     schema,
     examples: readExamples(document, media),

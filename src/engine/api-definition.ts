@@ -4,7 +4,7 @@
  * picks a definition from src/apis and passes it in, so a third API is a new folder, not edits here.
  */
 import type { LoadedSpec } from '../contract/index.js';
-import type { MockApi, MockOptions } from './api.js';
+import type { MockApi, MockOptions, RateLimitSetting } from './api.js';
 
 export interface ApiDefinition {
   /** The name `--api` takes, e.g. `flashback`. */
@@ -15,6 +15,8 @@ export interface ApiDefinition {
   readonly specFile: string;
   /** Browser apps send a session cookie (`credentials: 'include'`): CORS echoes the origin and allows credentials instead of `*`. */
   readonly corsCredentials: boolean;
+  /** The rate limit the API documents, applied unless the options say otherwise; absent: the API has none. */
+  readonly defaultRateLimit?: RateLimitSetting;
   /** Builds the mock for these options over the spec (loaded from `specFile` by the caller). */
   create(options: MockOptions, spec: LoadedSpec): MockApi;
 }

@@ -72,6 +72,9 @@ export interface PrincipalInfo {
 /** An email the mock "sent", as the control plane lists it (openapi/mock-control.yaml: Flashback's verification and invite emails, Tours' invitation emails). */
 export type OutboxEmail = MockControl['schemas']['Outbox']['emails'][number];
 
+/** What the control plane tells of the organizations (`GET /__mock/organizations`): counts, never a secret. */
+export type OrganizationSummaries = MockControl['schemas']['OrganizationSummaryList'];
+
 /** A rate limit: at most `limit` requests per `windowSeconds` for one credential. */
 export interface RateLimitSetting {
   readonly limit: number;
@@ -108,6 +111,8 @@ export interface MockApi<Principal extends PrincipalInfo = PrincipalInfo> {
   /** Marks a user's email validated; false when there is no such user. */
   validateUser(userId: string): boolean;
   outbox(): readonly OutboxEmail[];
+  /** Each organization with counts of what it holds (the dashboard's); absent: none are listed. */
+  organizationSummaries?(): OrganizationSummaries;
   /** The whole state as plain JSON. */
   exportState(): unknown;
   /** Replaces the whole state; throws StateImportError (nothing changed) when the snapshot is malformed. */

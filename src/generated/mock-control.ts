@@ -54,7 +54,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Read the mock's clock
+         * @description The mock's time and how far it is ahead of the real clock, without moving it (what the
+         *     dashboard shows).
+         */
+        get: operations["getClock"];
         put?: never;
         /**
          * Move the mock's clock forward
@@ -158,6 +163,184 @@ export interface paths {
          *     The body may be up to 64 MiB (the state of a large `--users` run).
          */
         put: operations["importState"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__mock/organizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Count what each organization holds
+         * @description Each organization of the state with counts of what it holds (members or users, suspended or
+         *     deleted ones, custom roles, pending invitations, live sessions and API keys, as the API has
+         *     them) and its members by role; never a secret, a hash or a token. What the dashboard shows.
+         */
+        get: operations["listOrganizationSummaries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__mock/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the last requests the server answered
+         * @description The last 200 requests the server answered, newest first: method, path, status, milliseconds,
+         *     the principal (or `-`) and the request id, as the request log prints them. The control
+         *     plane's own reads (GET and HEAD under `/__mock`: the dashboard's polling, its pages) are left
+         *     out; everything else is kept, `--quiet` or not. `total` counts every request kept since the
+         *     server started; `reset` does not clear them.
+         */
+        get: operations["listRecentRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__mock/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the server's settings
+         * @description What the server was started with (`npm start` flags, or `startServer` options): the API, where
+         *     it listens, the seed, the extra users, the token lifetime, the rate limit, latency and error
+         *     rate, the CORS origins, the state file. No secret: the token signing key is not shown.
+         */
+        get: operations["getSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__mock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Go to the dashboard
+         * @description A 302 to `/__mock/`, the dashboard.
+         */
+        get: operations["redirectToDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__mock/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The dashboard
+         * @description One HTML page, served by the mock with no build step, that reads the control plane: the
+         *     principals with their roles and a copy button for each credential, each organization's counts,
+         *     the last requests (refreshed every 2 seconds, with a pause button), the outbox, the clock with
+         *     buttons to move it, a reset button and the server's settings. Its script and style are
+         *     `/__mock/assets/dashboard.js` and `dashboard.css`; it loads nothing from elsewhere.
+         */
+        get: operations["getDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__mock/docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The API's docs
+         * @description The served API's OpenAPI document in Swagger UI (from the `swagger-ui-dist` package the mock
+         *     depends on, not a CDN). "Try it out" sends the request to this mock; a list above the document
+         *     names the seeded principals, and picking one authorizes the requests with its credential (a
+         *     bearer token or API key, or the session cookie set on this origin).
+         */
+        get: operations["getDocs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__mock/docs/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The served API's OpenAPI document
+         * @description The OpenAPI document of the API this mock serves, as JSON, with `servers` replaced by this mock's
+         *     own address (the request's `Host`), so that a client or Swagger UI calls the mock.
+         */
+        get: operations["getApiDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__mock/assets/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A file of the dashboard or the docs
+         * @description The dashboard's and the docs page's scripts and styles, and Swagger UI's files
+         *     (`swagger-ui-bundle.js`, `swagger-ui.css` and their source maps), by name. Only the files of a
+         *     fixed list are served; any other name is a 404.
+         */
+        get: operations["getAsset"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -310,6 +493,129 @@ export interface components {
             /** Format: int32 */
             version: number;
         };
+        /** @description One answered request, as the request log prints it. */
+        RecentRequest: {
+            /**
+             * Format: date-time
+             * @description When it was answered, ISO 8601 UTC with milliseconds (the real time, not the mock's clock).
+             */
+            time: string;
+            method: string;
+            /** @description The path and query as sent, cut at 200 characters (then ending `…`). */
+            path: string;
+            /** Format: int32 */
+            status: number;
+            /** @description Milliseconds from the request's arrival to its answer, to a tenth. */
+            ms: number;
+            /** @description The caller whose credential was accepted (its email), or `-`. */
+            principal: string;
+            /** @description The answer's `X-Request-Id`. */
+            requestId: string;
+        };
+        /** @description The last requests, newest first. */
+        RecentRequests: {
+            requests: components["schemas"]["RecentRequest"][];
+            /**
+             * Format: int64
+             * @description Every request kept since the server started, including those no longer listed.
+             */
+            total: number;
+            /**
+             * Format: int32
+             * @description How many are kept.
+             */
+            capacity: number;
+        };
+        /** @description The server's settings, without secrets. */
+        Settings: {
+            api: {
+                /** @description What `--api` takes (`flashback`, `tours`). */
+                name: string;
+                title: string;
+                /** @description The API's OpenAPI document, relative to the package. */
+                specFile: string;
+            };
+            /** @description Where the server listens. */
+            url: string;
+            /** Format: int64 */
+            seed: number;
+            /**
+             * Format: int32
+             * @description Extra generated users (`--users`).
+             */
+            users: number;
+            /**
+             * Format: int64
+             * @description The lifetime of an access token (`--token-ttl`; Flashback).
+             */
+            tokenTtlSeconds: number;
+            /** @description Requests per window of one credential (`--rate-limit`), or null when off or when the API has none. */
+            rateLimit: components["schemas"]["RateLimit"] | null;
+            /** @description The delay of every API answer in milliseconds (`--latency`), or null for none. */
+            latency: components["schemas"]["Latency"] | null;
+            /** @description The probability of a documented 500 (`--error-rate`). */
+            errorRate: number;
+            /** @description `*` for any origin, or the origins allowed (`--cors-origin`). */
+            corsOrigins: "*" | string[];
+            /** @description Where the state is kept (`--state-file`), or null for memory only. */
+            stateFile: string | null;
+            /**
+             * @description Always true when this can be read (`--no-control-plane` switches `/__mock` off).
+             * @constant
+             */
+            controlPlane: true;
+            /** @description Whether a line per request is printed (false with `--quiet`). */
+            requestLog: boolean;
+        };
+        RateLimit: {
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            windowSeconds: number;
+        };
+        Latency: {
+            /** Format: int32 */
+            min: number;
+            /** Format: int32 */
+            max: number;
+        };
+        /** @description One organization and counts of what it holds; the count names are the API's own. */
+        OrganizationSummary: {
+            id: string;
+            name: string;
+            /**
+             * @description Flashback: `users` (not deleted), `deletedUsers`, `unvalidatedUsers`, `sessions` (refresh
+             *     tokens neither revoked nor expired). Tours & Events: `members` (active), `suspendedMembers`,
+             *     `customRoles`, `pendingInvitations`, `apiKeys` (active keys of its members), `sessions` (live
+             *     sessions of its members).
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /** @description Members (Flashback, users not deleted) by role name. */
+            roles: {
+                [key: string]: number;
+            };
+        };
+        OrganizationSummaryList: {
+            organizations: components["schemas"]["OrganizationSummary"][];
+            /**
+             * Format: int32
+             * @description Users who belong to no organization (deleted ones excepted).
+             */
+            usersWithoutOrganization: number;
+        };
+        /** @description An HTML document (`text/html; charset=utf-8`). */
+        HtmlPage: string;
+        /** @description A script or a style sheet (UTF-8). */
+        TextFile: string;
+        /** @description An OpenAPI 3.1 document. */
+        OpenApiDocument: {
+            openapi: string;
+            servers: {
+                url: string;
+            }[];
+        };
     };
     responses: {
         /** @description A fault of the mock itself (a bug); logged on stderr. */
@@ -366,6 +672,27 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Done"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The clock. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClockReading"];
                 };
             };
             500: components["responses"]["InternalError"];
@@ -561,6 +888,195 @@ export interface operations {
             };
             /** @description The body is not `application/json`. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageError"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listOrganizationSummaries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The organizations, in creation order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationSummaryList"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listRecentRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The last requests. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecentRequests"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settings"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    redirectToDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dashboard is at `/__mock/`. */
+            302: {
+                headers: {
+                    /** @description `/__mock/` */
+                    Location: "/__mock/";
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dashboard page. */
+            200: {
+                headers: {
+                    /** @description Scripts, styles, images and requests from the mock itself only. */
+                    "Content-Security-Policy": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["HtmlPage"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getDocs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The docs page. */
+            200: {
+                headers: {
+                    /** @description Scripts, styles, images and requests from the mock itself only. */
+                    "Content-Security-Policy": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["HtmlPage"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getApiDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenApiDocument"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The file's name, e.g. `dashboard.js`.
+                 * @example dashboard.js
+                 */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, with its content type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": components["schemas"]["TextFile"];
+                    "text/css": components["schemas"]["TextFile"];
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description No such file. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

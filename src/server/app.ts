@@ -9,21 +9,25 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LoadedSpec } from '../contract/index.js';
 import { BODY_LIMIT, readJsonBody, type ReadBody } from './body.js';
-import { controlRoutes, type ControlRoute } from './control-plane.js';
+import { controlRoutes, type ControlRoute, type ServerInfo } from './control-plane.js';
 import type { CorsPolicy } from './cors.js';
+import { pageRoutes, type PageRoute } from './dashboard.js';
 import type { Faults } from './faults.js';
 import { prepareJson, sendJson, sendJsonText, sendPrepared, type HeaderMap, type PreparedResponse } from './json-response.js';
 import type { MockService, Reply } from './mock-service.js';
 import { firstExample, operationRoutes, type OperationRoute } from './operation-route.js';
 import { parsePrefer, type Preference } from './prefer.js';
+import { isRecorded } from './request-history.js';
 import type { RequestLog } from './request-log.js';
 import { buildPathEntries, createRouter } from './router.js';
 
 export interface AppOptions {
   readonly service: MockService;
   readonly spec: LoadedSpec;
-  /** False switches `/__mock` off (its paths are then 404). */
-  readonly controlPlane: boolean;
+  /** What the control plane reads of the server (settings, the last requests); null switches `/__mock` off (its paths are then 404). */
+  readonly controlPlane: ServerInfo | null;
+  /** Where the server listens (the pages point the API's document at it); known once listening. */
+  readonly url: () => string;
   readonly cors: CorsPolicy;
   readonly faults: Faults | null;
   readonly log: RequestLog | null;
@@ -31,7 +35,7 @@ export interface AppOptions {
   readonly reportError: (error: unknown, where: string) => void;
 }
 
-type Target = OperationRoute | ControlRoute;
+type Target = OperationRoute | ControlRoute | PageRoute;
 
 interface Answered {
   readonly status: number;
@@ -61,8 +65,13 @@ function queryOf(url: string): URLSearchParams {
 
 export function createApp(options: AppOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { service, spec, cors, faults, log, reportError } = options;
+  const controlPlane = options.controlPlane;
+  const history = controlPlane?.requests ?? null;
   const routes = new Map<string, Map<string, Target>>(operationRoutes(spec));
-  if (options.controlPlane) for (const [template, byMethod] of controlRoutes()) routes.set(template, byMethod);
+  if (controlPlane) {
+    for (const [template, byMethod] of controlRoutes()) routes.set(template, byMethod);
+    for (const [template, byMethod] of pageRoutes({ spec, url: options.url })) routes.set(template, byMethod);
+  }
   const match = createRouter(buildPathEntries(routes, firstExample(spec.componentResponse('MethodNotAllowed'))));
   const notFound = prepareJson(404, firstExample(spec.componentResponse('RouteNotFound')));
   const controlInternalError = prepareJson(500, { success: false, message: 'Internal server error' });
@@ -167,7 +176,21 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
     extra: HeaderMap | null,
   ): Promise<Answered> {
     const { body, problem } = route.bodyLimit > 0 ? await readJsonBody(req, route.bodyLimit) : NO_BODY;
-    return sendReply(res, await service.control(route, { params, body, problem }), extra);
+    return sendReply(res, await service.control(route, { params, body, problem, server: controlPlane as ServerInfo }), extra);
+  }
+
+  /** A page of the control plane (the dashboard, the docs, their files): bytes as they are, no state. */
+  async function servePage(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: PageRoute,
+    params: Readonly<Record<string, string>>,
+    extra: HeaderMap | null,
+  ): Promise<Answered> {
+    const page = await route.serve({ params, host: req.headers.host });
+    res.writeHead(page.status, extra ? { ...page.headers, ...extra } : page.headers);
+    res.end(page.body);
+    return answered(page.status);
   }
 
   /** Routes the request and answers it; returns the outcome, or a promise of it when a step must wait. */
@@ -196,24 +219,28 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
       return METHOD_NOT_ALLOWED;
     }
     if (target.kind === 'control') return serveControl(req, res, target, found.params, extra);
+    if (target.kind === 'page') return servePage(req, res, target, found.params, extra);
     fail.fallback = target.internalError;
     return serveOperation(req, res, target, found.params, extra);
   }
 
   return function listener(req, res) {
-    const started = log ? performance.now() : 0;
+    const started = log || history ? performance.now() : 0;
     const id = requestId(req.headers['x-request-id']);
     const allowed = cors.forRequest(req.headers.origin);
     // Without `Origin` (API clients, scripts) the only header every answer adds is the request id.
     const extra: HeaderMap = allowed === null ? { 'x-request-id': id } : { ...allowed, 'x-request-id': id };
     const fail = { fallback: controlInternalError };
     const done = (outcome: Answered): void => {
+      const method = req.method ?? 'GET';
+      const url = req.url ?? '/';
+      if (history && isRecorded(method, url)) history.record(Date.now(), method, url, outcome.status, performance.now() - started, outcome.principal, id);
       if (!log) return;
       // A browser's request from an origin --cors-origin does not list gets no allow header, so the
       // browser hides the answer: the log says why, or the user sees only a 204 or a 200 here.
       const origin = req.headers.origin;
       const note = origin !== undefined && !cors.allows(origin) ? `(CORS refused origin ${origin.slice(0, 200)}: not in --cors-origin)` : undefined;
-      log.line(req.method ?? 'GET', req.url ?? '/', outcome.status, performance.now() - started, outcome.principal, note);
+      log.line(method, url, outcome.status, performance.now() - started, outcome.principal, note);
     };
     /** W3: never a crash, never a stack for the client; the operation's documented 500 instead. */
     const failed = (error: unknown): void => {

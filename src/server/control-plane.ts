@@ -5,6 +5,7 @@
 import { loadSpec, projectPath, type LoadedSpec } from '../contract/index.js';
 import type { components } from '../generated/mock-control.js';
 import { StateImportError, type BodyProblem, type MockApi } from '../engine/api.js';
+import type { RequestHistory } from './request-history.js';
 
 export const MOCK_CONTROL_SPEC = 'openapi/mock-control.yaml';
 
@@ -14,6 +15,15 @@ export interface ControlRequest {
   readonly params: Readonly<Record<string, string>>;
   readonly body: unknown;
   readonly problem: BodyProblem | undefined;
+  /** What the control plane reads of the server itself rather than of the API's state. */
+  readonly server: ServerInfo;
+}
+
+/** The server's own facts for the control plane: its settings and the last requests it answered. */
+export interface ServerInfo {
+  /** The settings it runs with, without secrets (`GET /__mock/settings`). */
+  settings(): Schemas['Settings'];
+  readonly requests: RequestHistory;
 }
 
 export interface ControlResult {
@@ -45,6 +55,7 @@ const MAX_ADVANCE_SECONDS = 315_360_000;
 export const OUTBOX_LIMIT = 1000;
 
 const HEALTH: Schemas['Health'] = Object.freeze({ status: 'ok' });
+const NO_ORGANIZATIONS: Schemas['OrganizationSummaryList'] = Object.freeze({ organizations: [], usersWithoutOrganization: 0 });
 const done = (message: string): ControlResult => ({ status: 200, body: { success: true, message } satisfies Schemas['Done'], mutated: true });
 const fail = (status: number, message: string): ControlResult => ({ status, body: { success: false, message } satisfies Schemas['MessageError'] });
 
@@ -81,6 +92,8 @@ export const CONTROL_OPERATIONS: readonly ControlOperation[] = [
       return done('State reset to the seeded state');
     },
   },
+  // Read, not moved: advancing by 0 is how a MockApi tells its clock.
+  { operationId: 'getClock', method: 'GET', path: '/__mock/clock', takesBody: false, handler: (api) => ({ status: 200, body: api.advanceClock(0) }) },
   {
     operationId: 'advanceClock',
     method: 'POST',
@@ -118,6 +131,27 @@ export const CONTROL_OPERATIONS: readonly ControlOperation[] = [
       const all = api.outbox();
       return { status: 200, body: { emails: all.slice(-OUTBOX_LIMIT), total: all.length } satisfies Schemas['Outbox'] };
     },
+  },
+  {
+    operationId: 'listOrganizationSummaries',
+    method: 'GET',
+    path: '/__mock/organizations',
+    takesBody: false,
+    handler: (api) => ({ status: 200, body: api.organizationSummaries?.() ?? NO_ORGANIZATIONS }),
+  },
+  {
+    operationId: 'listRecentRequests',
+    method: 'GET',
+    path: '/__mock/requests',
+    takesBody: false,
+    handler: (_api, { server }) => ({ status: 200, body: server.requests.list() }),
+  },
+  {
+    operationId: 'getSettings',
+    method: 'GET',
+    path: '/__mock/settings',
+    takesBody: false,
+    handler: (_api, { server }) => ({ status: 200, body: server.settings() }),
   },
   { operationId: 'exportState', method: 'GET', path: '/__mock/state', takesBody: false, handler: (api) => ({ status: 200, body: api.exportState() }) },
   {

@@ -11,10 +11,12 @@ import type { ApiDefinition } from '../engine/api-definition.js';
 import { DEFAULTS } from '../engine/defaults.js';
 import type { MockApi, RateLimitSetting } from '../engine/api.js';
 import { createApp } from './app.js';
+import type { ServerInfo } from './control-plane.js';
 import { createCorsPolicy, type CorsOrigins } from './cors.js';
 import { createFaults, type LatencyRange } from './faults.js';
 import { JSON_CONTENT_TYPE } from './json-response.js';
 import { createMockService } from './mock-service.js';
+import { createRequestHistory } from './request-history.js';
 import { createRequestLog, type RequestLog } from './request-log.js';
 import { createStatePersister, loadStateFile } from './state-file.js';
 
@@ -117,6 +119,26 @@ function answerConnect(listener: RequestListener): (req: IncomingMessage, socket
   };
 }
 
+/** `GET /__mock/settings`: what the server runs with, without secrets. */
+function settingsOf(options: ServerOptions, url: string): ReturnType<ServerInfo['settings']> {
+  const { definition } = options;
+  const rateLimit = definition.defaultRateLimit ? (options.rateLimit === undefined ? definition.defaultRateLimit : options.rateLimit) : null;
+  return {
+    api: { name: definition.name, title: definition.title, specFile: definition.specFile },
+    url,
+    seed: options.seed,
+    users: options.users,
+    tokenTtlSeconds: options.tokenTtlSeconds,
+    rateLimit: rateLimit && { limit: rateLimit.limit, windowSeconds: rateLimit.windowSeconds },
+    latency: options.latency && { min: options.latency.min, max: options.latency.max },
+    errorRate: options.errorRate,
+    corsOrigins: options.corsOrigins === '*' ? '*' : [...options.corsOrigins],
+    stateFile: options.stateFile,
+    controlPlane: true,
+    requestLog: options.log !== null,
+  };
+}
+
 function describe(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
@@ -149,11 +171,15 @@ export async function startServer(overrides: Partial<ServerOptions> & Pick<Serve
     : null;
 
   const log = options.log ? createRequestLog(options.log) : null;
+  // The address is known once listening; the pages and the settings read it then.
+  let url = '';
+  const controlPlane: ServerInfo | null = options.controlPlane ? { settings: () => settingsOf(options, url), requests: createRequestHistory() } : null;
   const reportError = (error: unknown, where: string): void => options.reportError(`mock: internal error in ${where}: ${describe(error)}`);
   const listener = createApp({
     service: createMockService({ api, persister, reportError }),
     spec,
-    controlPlane: options.controlPlane,
+    controlPlane,
+    url: () => url,
     cors: createCorsPolicy(options.corsOrigins, options.definition.corsCredentials),
     faults: createFaults({ seed: options.seed, latency: options.latency, errorRate: options.errorRate, delay: options.delay }),
     log,
@@ -187,5 +213,6 @@ export async function startServer(overrides: Partial<ServerOptions> & Pick<Serve
     })());
 
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  return { url: `http://${host}:${port}`, port, api, close };
+  url = `http://${host}:${port}`;
+  return { url, port, api, close };
 }

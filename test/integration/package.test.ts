@@ -162,6 +162,11 @@ it('serves Flashback too', async () => {
         const { url } = JSON.parse(readFileSync(ready, 'utf8')) as { url: string };
         const health = await fetch(`${url}/__mock/health`);
         expect(health.status).toBe(200);
+        // The dashboard's files, and Swagger UI from the package's own dependency, ship with it.
+        for (const path of ['/__mock/', '/__mock/docs', '/__mock/assets/dashboard.js', '/__mock/assets/swagger-ui-bundle.js']) {
+          const page = await fetch(`${url}${path}`);
+          expect(page.status, path).toBe(200);
+        }
       } finally {
         child.kill('SIGTERM');
       }

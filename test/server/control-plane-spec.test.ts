@@ -1,16 +1,24 @@
-/** The control plane's route table (src/server/control-plane.ts) is exactly openapi/mock-control.yaml's operations. */
+/** The control plane's route tables (src/server/control-plane.ts, and its pages in src/server/dashboard.ts) are exactly openapi/mock-control.yaml's operations. */
 import { describe, expect, it } from 'vitest';
+import { loadSpec } from '../../src/contract/index.js';
 import { CONTROL_OPERATIONS, loadControlSpec } from '../../src/server/control-plane.js';
+import { pageOperations } from '../../src/server/dashboard.js';
 
-describe('CONTROL_OPERATIONS', () => {
-  it('lists every operation of openapi/mock-control.yaml, and no other, with its method, path and body', () => {
+describe('CONTROL_OPERATIONS and the pages', () => {
+  it('list every operation of openapi/mock-control.yaml, and no other, with its method, path and body', () => {
     const documented = loadControlSpec().operations.map((op) => ({
       operationId: op.operationId,
       method: op.method,
       path: op.path,
       takesBody: op.requestBody !== null,
     }));
-    const served = CONTROL_OPERATIONS.map(({ operationId, method, path, takesBody }) => ({ operationId, method, path, takesBody }));
+    const pages = pageOperations({ spec: loadSpec(), url: () => 'http://127.0.0.1:4010' }).map(({ operationId, method, path }) => ({
+      operationId,
+      method,
+      path,
+      takesBody: false,
+    }));
+    const served = [...CONTROL_OPERATIONS.map(({ operationId, method, path, takesBody }) => ({ operationId, method, path, takesBody })), ...pages];
     const byId = (a: { operationId: string }, b: { operationId: string }): number => a.operationId.localeCompare(b.operationId);
     expect(served.sort(byId)).toEqual(documented.sort(byId));
   });

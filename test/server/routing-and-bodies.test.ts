@@ -108,7 +108,7 @@ describe('W2: routing', () => {
     '/organization/users/',
     '/ORGANIZATION/users',
     '/organization/users/x/y/z',
-    '/__mock',
+    '/__mocks',
     '/__mock/nope',
     '/user/login/',
   ])('answers the unknown path %s with a 404 Not found', async (path) => {

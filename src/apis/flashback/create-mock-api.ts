@@ -25,6 +25,7 @@ import { loadPrincipalsFixture } from './principals-fixture.js';
 import { seedState } from './seed.js';
 import { parseSnapshot } from './state-snapshot.js';
 import { MockStore } from './store.js';
+import { summarizeOrganizations } from './summary.js';
 import { signingKey, TokenService } from './tokens.js';
 
 /**
@@ -119,6 +120,8 @@ export function createMockApi(options: MockOptions, spec: LoadedSpec = loadSpec(
     },
 
     outbox: () => store.outbox(),
+
+    organizationSummaries: () => summarizeOrganizations(store.snapshot(), settings.now()),
 
     exportState: () => store.snapshot(),
 

@@ -5,6 +5,7 @@
  */
 import type { ApiDefinition } from '../../engine/api-definition.js';
 import { createToursMockApi } from './mock-api.js';
+import { DEFAULT_RATE_LIMIT } from './rate-limit.js';
 import { TOURS_SPEC } from './spec.js';
 
 /** The Tours & Events Organizations API's mock, handed to the engine as `toursApi`. */
@@ -14,6 +15,8 @@ export const toursApi: ApiDefinition = Object.freeze({
   specFile: TOURS_SPEC,
   // Section 9: browser apps on another origin send the session cookie (`credentials: 'include'`).
   corsCredentials: true,
+  // TL1: 100 requests per 60 seconds per credential, unless `--rate-limit` says otherwise.
+  defaultRateLimit: DEFAULT_RATE_LIMIT,
   create: createToursMockApi,
 });
 

@@ -19,6 +19,7 @@ import { MESSAGES, TEMPLATES } from './messages.js';
 import { rateLimitHeaders } from './rate-limit.js';
 import type { OrganizationRecord } from './records.js';
 import type { ToursPrincipal } from './seed.js';
+import { summarizeOrganizations } from './summary.js';
 
 /** `a string`, `an array`: the type words of `Invalid request body: 'name' must be a string`. */
 function typeWords(type: unknown): string {
@@ -138,6 +139,7 @@ export function createToursMockApi(options: MockOptions, spec: LoadedSpec): Mock
     },
     validateUser: () => false,
     outbox: () => domain.outbox(),
+    organizationSummaries: () => summarizeOrganizations(domain.exportState(), domain.clock.now()),
     exportState: () => domain.exportState(),
     importState: (snapshot) => domain.importState(snapshot),
   };
