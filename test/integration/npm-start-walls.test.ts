@@ -112,7 +112,7 @@ describe('the launcher (bin/org-contract.mjs)', () => {
         expect(exit.code, exit.stderr).toBe(0);
       };
       // Sources older than the bundle: nothing is rebuilt, the bundle keeps its time.
-      utimesSync(join(dir, 'src', 'cli', 'mock.ts'), old, old);
+      utimesSync(bundle, fresh, fresh);
       const before = statSync(bundle).mtimeMs;
       await startOnce();
       expect(statSync(bundle).mtimeMs).toBe(before);
