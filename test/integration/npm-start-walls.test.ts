@@ -119,6 +119,8 @@ describe('the launcher (bin/org-contract.mjs)', () => {
       // An edited source: the bundle is rebuilt before the command runs.
       const edited = join(dir, 'src', 'cli', 'mock-options.ts');
       writeFileSync(edited, readFileSync(edited, 'utf8').replace('Show this help.', 'Show this edited help.'));
+      const later = new Date(fresh.getTime() + 60_000);
+      utimesSync(edited, later, later);
       const exit = await finish(launcher(dir, ['mock', '--help']));
       expect(exit.stdout).toContain('Show this edited help.');
       expect(statSync(bundle).mtimeMs).toBeGreaterThan(before);
