@@ -12,7 +12,7 @@ import { BODY_LIMIT, readJsonBody, type ReadBody } from './body.js';
 import { controlRoutes, type ControlRoute } from './control-plane.js';
 import type { CorsPolicy } from './cors.js';
 import type { Faults } from './faults.js';
-import { prepareJson, sendJson, sendJsonText, sendPrepared, type HeaderMap, type PreparedResponse } from './json-response.js';
+import { prepareJson, sendJson, sendJsonText, sendPrepared, type HeaderMap } from './json-response.js';
 import type { MockService, Reply } from './mock-service.js';
 import { firstExample, operationRoutes, type OperationRoute } from './operation-route.js';
 import { parsePrefer, type Preference } from './prefer.js';
@@ -171,13 +171,7 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
   }
 
   /** Routes the request and answers it; returns the outcome, or a promise of it when a step must wait. */
-  function dispatch(
-    req: IncomingMessage,
-    res: ServerResponse,
-    extra: HeaderMap,
-    id: string,
-    fail: { fallback: PreparedResponse },
-  ): Answered | Promise<Answered> {
+  function dispatch(req: IncomingMessage, res: ServerResponse, extra: HeaderMap, id: string): Answered | Promise<Answered> {
     const found = match(req.url ?? '/');
     if (!found) {
       sendPrepared(res, notFound, extra);
@@ -196,8 +190,26 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
       return METHOD_NOT_ALLOWED;
     }
     if (target.kind === 'control') return serveControl(req, res, target, found.params, extra);
-    fail.fallback = target.internalError;
     return serveOperation(req, res, target, found.params, extra);
+  }
+
+  /** W3: a fault of the mock itself is never a crash, never a stack for the client: the operation's documented 500 instead. */
+  function failed(req: IncomingMessage, res: ServerResponse, extra: HeaderMap, error: unknown): Answered {
+    reportError(error, `${req.method ?? 'GET'} ${req.url ?? '/'}`);
+    if (res.headersSent) {
+      res.destroy();
+    } else {
+      // Looked up again only now, so that the common path keeps no fallback per request.
+      let fallback = controlInternalError;
+      try {
+        const target = match(req.url ?? '/')?.entry.byMethod[req.method ?? 'GET'];
+        if (target?.kind === 'operation') fallback = target.internalError;
+      } catch {
+        // The routing itself failed: the generic 500.
+      }
+      sendPrepared(res, fallback, extra);
+    }
+    return answered(500);
   }
 
   return function listener(req, res) {
@@ -206,23 +218,18 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
     const allowed = cors.forRequest(req.headers.origin);
     // Without `Origin` (API clients, scripts) the only header every answer adds is the request id.
     const extra: HeaderMap = allowed === null ? { 'x-request-id': id } : { ...allowed, 'x-request-id': id };
-    const fail = { fallback: controlInternalError };
-    const done = (outcome: Answered): void => log?.line(req.method ?? 'GET', req.url ?? '/', outcome.status, performance.now() - started, outcome.principal);
-    /** W3: never a crash, never a stack for the client; the operation's documented 500 instead. */
-    const failed = (error: unknown): void => {
-      reportError(error, `${req.method ?? 'GET'} ${req.url ?? '/'}`);
-      if (res.headersSent) res.destroy();
-      else sendPrepared(res, fail.fallback, extra);
-      done(answered(500));
-    };
     let outcome: Answered | Promise<Answered>;
     try {
-      outcome = dispatch(req, res, extra, id, fail);
+      outcome = dispatch(req, res, extra, id);
     } catch (error) {
-      failed(error);
+      outcome = failed(req, res, extra, error);
+    }
+    if (!log) {
+      if (outcome instanceof Promise) outcome.catch((error: unknown) => failed(req, res, extra, error));
       return;
     }
-    if (outcome instanceof Promise) outcome.then(done, failed);
+    const done = (answer: Answered): void => log.line(req.method ?? 'GET', req.url ?? '/', answer.status, performance.now() - started, answer.principal);
+    if (outcome instanceof Promise) outcome.then(done, (error: unknown) => done(failed(req, res, extra, error)));
     else done(outcome);
   };
 }
