@@ -13,7 +13,7 @@ import { controlRoutes, type ControlRoute, type ServerInfo } from './control-pla
 import type { CorsPolicy } from './cors.js';
 import { pageRoutes, type PageRoute } from './dashboard.js';
 import type { Faults } from './faults.js';
-import { prepareJson, sendJson, sendJsonText, sendPrepared, type HeaderMap, type PreparedResponse } from './json-response.js';
+import { prepareJson, sendJson, sendJsonText, sendPrepared, type HeaderMap } from './json-response.js';
 import type { MockService, Reply } from './mock-service.js';
 import { firstExample, operationRoutes, type OperationRoute } from './operation-route.js';
 import { parsePrefer, type Preference } from './prefer.js';
@@ -194,13 +194,7 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
   }
 
   /** Routes the request and answers it; returns the outcome, or a promise of it when a step must wait. */
-  function dispatch(
-    req: IncomingMessage,
-    res: ServerResponse,
-    extra: HeaderMap,
-    id: string,
-    fail: { fallback: PreparedResponse },
-  ): Answered | Promise<Answered> {
+  function dispatch(req: IncomingMessage, res: ServerResponse, extra: HeaderMap, id: string): Answered | Promise<Answered> {
     const found = match(req.url ?? '/');
     if (!found) {
       sendPrepared(res, notFound, extra);
@@ -220,8 +214,40 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
     }
     if (target.kind === 'control') return serveControl(req, res, target, found.params, extra);
     if (target.kind === 'page') return servePage(req, res, target, found.params, extra);
-    fail.fallback = target.internalError;
     return serveOperation(req, res, target, found.params, extra);
+  }
+
+  /** W3: a fault of the mock itself is never a crash, never a stack for the client: the operation's documented 500 instead. */
+  function failed(req: IncomingMessage, res: ServerResponse, extra: HeaderMap, error: unknown): Answered {
+    reportError(error, `${req.method ?? 'GET'} ${req.url ?? '/'}`);
+    if (res.headersSent) {
+      res.destroy();
+    } else {
+      // Looked up again only now, so that the common path keeps no fallback per request.
+      let fallback = controlInternalError;
+      try {
+        const target = match(req.url ?? '/')?.entry.byMethod[req.method ?? 'GET'];
+        if (target?.kind === 'operation') fallback = target.internalError;
+      } catch {
+        // The routing itself failed: the generic 500.
+      }
+      sendPrepared(res, fallback, extra);
+    }
+    return answered(500);
+  }
+
+  /** After the answer: the dashboard's request history and the log line (which names an origin CORS refused). */
+  function record(req: IncomingMessage, answer: Answered, started: number, id: string): void {
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    const ms = performance.now() - started;
+    if (history && isRecorded(method, url)) history.record(Date.now(), method, url, answer.status, ms, answer.principal, id);
+    if (!log) return;
+    // A browser's request from an origin --cors-origin does not list gets no allow header, so the
+    // browser hides the answer: the log says why, or the user sees only a 204 or a 200 here.
+    const origin = req.headers.origin;
+    const note = origin !== undefined && !cors.allows(origin) ? `(CORS refused origin ${origin.slice(0, 200)}: not in --cors-origin)` : undefined;
+    log.line(method, url, answer.status, ms, answer.principal, note);
   }
 
   return function listener(req, res) {
@@ -230,33 +256,18 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
     const allowed = cors.forRequest(req.headers.origin);
     // Without `Origin` (API clients, scripts) the only header every answer adds is the request id.
     const extra: HeaderMap = allowed === null ? { 'x-request-id': id } : { ...allowed, 'x-request-id': id };
-    const fail = { fallback: controlInternalError };
-    const done = (outcome: Answered): void => {
-      const method = req.method ?? 'GET';
-      const url = req.url ?? '/';
-      if (history && isRecorded(method, url)) history.record(Date.now(), method, url, outcome.status, performance.now() - started, outcome.principal, id);
-      if (!log) return;
-      // A browser's request from an origin --cors-origin does not list gets no allow header, so the
-      // browser hides the answer: the log says why, or the user sees only a 204 or a 200 here.
-      const origin = req.headers.origin;
-      const note = origin !== undefined && !cors.allows(origin) ? `(CORS refused origin ${origin.slice(0, 200)}: not in --cors-origin)` : undefined;
-      log.line(method, url, outcome.status, performance.now() - started, outcome.principal, note);
-    };
-    /** W3: never a crash, never a stack for the client; the operation's documented 500 instead. */
-    const failed = (error: unknown): void => {
-      reportError(error, `${req.method ?? 'GET'} ${req.url ?? '/'}`);
-      if (res.headersSent) res.destroy();
-      else sendPrepared(res, fail.fallback, extra);
-      done(answered(500));
-    };
     let outcome: Answered | Promise<Answered>;
     try {
-      outcome = dispatch(req, res, extra, id, fail);
+      outcome = dispatch(req, res, extra, id);
     } catch (error) {
-      failed(error);
+      outcome = failed(req, res, extra, error);
+    }
+    if (!log && !history) {
+      if (outcome instanceof Promise) outcome.catch((error: unknown) => failed(req, res, extra, error));
       return;
     }
-    if (outcome instanceof Promise) outcome.then(done, failed);
+    const done = (answer: Answered): void => record(req, answer, started, id);
+    if (outcome instanceof Promise) outcome.then(done, (error: unknown) => done(failed(req, res, extra, error)));
     else done(outcome);
   };
 }
