@@ -5,10 +5,12 @@
  * sends) and to any origin; an origin off the list is blocked by the browser and named in the mock's log.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { flashbackApi } from '../../src/apis/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
-import { logCollector, openFrontend, type Frontend } from '../helpers/browser.js';
+import { BROWSER_TIMEOUT_MS, eventually, logCollector, openFrontend, type Frontend } from '../helpers/browser.js';
+
+vi.setConfig({ testTimeout: BROWSER_TIMEOUT_MS, hookTimeout: BROWSER_TIMEOUT_MS });
 
 interface FlowArgs {
   readonly api: string;
@@ -115,7 +117,7 @@ describe.each([
       totalAfter: report.list.total + 1,
       forbidden: { status: 403, message: 'Insufficient permissions to create users' },
     });
-    await expect.poll(() => lines.join('\n')).toMatch(/ POST \/organization\/users 403 /);
+    await eventually(() => lines.join('\n')).toMatch(/ POST \/organization\/users 403 /);
     // The extra headers made the browser ask first; the mock allowed what it asked for.
     expect(lines.some((line) => / OPTIONS \/organization\/users 204 /.test(line))).toBe(true);
     expect(lines.some((line) => /GET \/organization\/users 200 \S+ owner@acme\.test/.test(line))).toBe(true);
@@ -137,6 +139,6 @@ describe('Flashback in Chromium, an origin off the list', () => {
 
     expect(seen).toEqual({ blocked: true, status: null, error: 'TypeError: Failed to fetch' });
     const refused = `(CORS refused origin ${frontend.origin}: not in --cors-origin)`;
-    await expect.poll(() => lines.find((line) => line.endsWith(refused))).toBeDefined();
+    await eventually(() => lines.find((line) => line.endsWith(refused))).toBeDefined();
   });
 });

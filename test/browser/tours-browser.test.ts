@@ -7,9 +7,11 @@
  * with credentials either way). An origin off the list is blocked and named in the mock's log.
  */
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startMock, type RunningMock, type ToursPrincipal } from '../../src/mock.js';
-import { logCollector, openFrontend, type Frontend } from '../helpers/browser.js';
+import { BROWSER_TIMEOUT_MS, eventually, logCollector, openFrontend, type Frontend } from '../helpers/browser.js';
+
+vi.setConfig({ testTimeout: BROWSER_TIMEOUT_MS, hookTimeout: BROWSER_TIMEOUT_MS });
 
 /** Runs in the page: what a frontend does (self-contained; Playwright sends its source to the page). */
 async function toursFlow(api: string) {
@@ -127,7 +129,7 @@ describe.each([
     });
     // The browser holds the session as the mock set it: HttpOnly, SameSite=Lax, for the mock's host.
     expect(cookies).toEqual([expect.objectContaining({ name: 'better-auth.session_token', domain: 'localhost', path: '/', httpOnly: true, sameSite: 'Lax' })]);
-    await expect.poll(() => lines.join('\n')).toMatch(/ GET \/api\/organizations\/members 403 \S+ sam@acme-tours\.example/);
+    await eventually(() => lines.join('\n')).toMatch(/ GET \/api\/organizations\/members 403 \S+ sam@acme-tours\.example/);
     expect(lines.some((line) => / OPTIONS \/api\/organizations\/members\?limit=50 204 /.test(line))).toBe(true);
     expect(lines.some((line) => / POST \/api\/organizations\/invitations 201 \S+ olivia@acme-tours\.example/.test(line))).toBe(true);
     expect(lines.join('\n')).not.toMatch(/CORS refused/);
@@ -165,7 +167,7 @@ describe('Tours in Chromium, an origin off the list', () => {
 
     expect(seen).toEqual({ blocked: true, status: null, error: 'TypeError: Failed to fetch' });
     const refused = `(CORS refused origin ${frontend.origin}: not in --cors-origin)`;
-    await expect.poll(() => lines.find((line) => line.endsWith(refused))).toBeDefined();
+    await eventually(() => lines.find((line) => line.endsWith(refused))).toBeDefined();
     expect(cookies).toEqual([]);
   });
 });

@@ -12,7 +12,14 @@
 import { accessSync, constants } from 'node:fs';
 import { createServer } from 'node:http';
 import { delimiter, join } from 'node:path';
+import { expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/** How long a browser test or hook may take: a launch, or Swagger UI over a large spec, on a loaded machine. */
+export const BROWSER_TIMEOUT_MS = 60_000;
+
+/** `expect.poll` with room for a loaded machine (its default gives up after one second). */
+export const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 50 });
 
 /** The names looked for on `PATH` when `CHROMIUM_PATH` is not set (Debian's first). */
 const NAMES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
