@@ -5,11 +5,10 @@
  */
 import type { RunContext } from '../context.js';
 import type { UserTarget } from '../expectations.js';
-import type { FailureKind } from '../../../kernel/failure.js';
 import { answer } from '../fixtures.js';
 import { OP } from '../operations.js';
 import type { CaseScope } from '../../../kernel/recorder.js';
-import { bodyField, type Exchange } from '../../../kernel/http/exchange.js';
+import { bodyField } from '../../../kernel/http/exchange.js';
 import type { Actor } from '../principals/actors.js';
 import { PRINCIPAL_NAMES, type PrincipalName } from '../principals/names.js';
 
@@ -38,53 +37,4 @@ export async function organizationName(ctx: RunContext, scope: CaseScope, orgId:
   return typeof name === 'string' ? name : scope.skip(`could not read the organization's name: ${answer(exchange)}`);
 }
 
-/** Records a failure unless `actual` equals `expected` (JSON equality). Returns whether it matched. */
-export function expectEqual(
-  scope: CaseScope,
-  exchange: Exchange,
-  what: string,
-  actual: unknown,
-  expected: unknown,
-  context: { readonly kind: FailureKind; readonly reason: string },
-): boolean {
-  if (sameJson(actual, expected)) return true;
-  scope.failOn(exchange, {
-    type: 'state',
-    kind: context.kind,
-    reason: context.reason,
-    expected: `${what} ${show(expected)}`,
-    received: `${what} ${show(actual)}`,
-  });
-  return false;
-}
-
-/** Records a failure unless the condition holds. */
-export function expectThat(
-  scope: CaseScope,
-  exchange: Exchange,
-  ok: boolean,
-  texts: { readonly expected: string; readonly received: string; readonly kind: FailureKind; readonly reason: string },
-): boolean {
-  if (!ok) scope.failOn(exchange, { type: 'state', ...texts });
-  return ok;
-}
-
-/** JSON equality; object keys in any order (a backend may serialise fields in another order). */
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
-}
-
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
-  );
-}
-
-export function show(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text === undefined ? 'absent' : text.length > 160 ? `${text.slice(0, 160)}…` : text;
-}
+export { expectEqual, expectThat, show } from '../../../kernel/assertions/state.js';

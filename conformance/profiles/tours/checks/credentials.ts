@@ -17,6 +17,7 @@ import type { OperationSpec } from '../../../../src/contract/index.js';
 import { byRule, type Expected } from '../../../kernel/expected.js';
 import type { FailureKind } from '../../../kernel/failure.js';
 import { bodyField, type Exchange } from '../../../kernel/http/exchange.js';
+import { expectEqual, expectThat, show } from '../../../kernel/assertions/state.js';
 import type { CaseScope } from '../../../kernel/recorder.js';
 import { credentialActor, type Actor, type RefusalExample } from '../actors.js';
 import type { CallArgs, ToursContext } from '../context.js';
@@ -481,16 +482,6 @@ interface Why {
   readonly reason: string;
 }
 
-function expectThat(scope: CaseScope, exchange: Exchange, ok: boolean, texts: Why & { readonly expected: string; readonly received: string }): boolean {
-  if (!ok) scope.failOn(exchange, { type: 'state', ...texts });
-  return ok;
-}
-
-function expectEqual(scope: CaseScope, exchange: Exchange, what: string, actual: unknown, expected: unknown, why: Why): boolean {
-  const ok = JSON.stringify(canonical(actual)) === JSON.stringify(canonical(expected));
-  return expectThat(scope, exchange, ok, { ...why, expected: `${what} ${show(expected)}`, received: `${what} ${show(actual)}` });
-}
-
 function expectField(scope: CaseScope, exchange: Exchange, field: string, expected: unknown, why: Why): boolean {
   return expectEqual(scope, exchange, field, bodyField(exchange, field), expected, why);
 }
@@ -499,21 +490,6 @@ function answerOf(exchange: Exchange): unknown {
   return { status: exchange.response?.status ?? null, body: exchange.response?.json ?? null };
 }
 
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((k) => [k, canonical((value as Json)[k])]),
-  );
-}
-
 function lower(value: unknown): unknown {
   return typeof value === 'string' ? value.toLowerCase() : value;
-}
-
-function show(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text === undefined ? 'absent' : text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }

@@ -4,6 +4,7 @@
  * maps), paged lists searched to their end, the mock's outbox, and the members the run adds to an
  * organization (each removed at the end of the run should a case stop midway).
  */
+import { expectEqual, expectThat, show } from '../../../../kernel/assertions/state.js';
 import { byRule, type Expected } from '../../../../kernel/expected.js';
 import type { FailureKind } from '../../../../kernel/failure.js';
 import { bodyField, type Exchange } from '../../../../kernel/http/exchange.js';
@@ -74,30 +75,6 @@ export function because(kind: FailureKind, rule: string, says: string): Context 
   return { kind, reason: `${rule}: ${says}` };
 }
 
-/** Records a failure unless `actual` equals `expected` (JSON equality, keys in any order). */
-export function expectEqual(scope: CaseScope, exchange: Exchange, what: string, actual: unknown, expected: unknown, context: Context): boolean {
-  if (sameJson(actual, expected)) return true;
-  scope.failOn(exchange, {
-    type: 'state',
-    kind: context.kind,
-    reason: context.reason,
-    expected: `${what} ${show(expected)}`,
-    received: `${what} ${show(actual)}`,
-  });
-  return false;
-}
-
-/** Records a failure unless the condition holds. */
-export function expectThat(
-  scope: CaseScope,
-  exchange: Exchange,
-  ok: boolean,
-  texts: Context & { readonly expected: string; readonly received: string },
-): boolean {
-  if (!ok) scope.failOn(exchange, { type: 'state', ...texts });
-  return ok;
-}
-
 /** Each field of `expected` as the body has it. */
 export function expectFields(scope: CaseScope, exchange: Exchange, body: Json, expected: Json, context: Context): boolean {
   let ok = true;
@@ -139,25 +116,6 @@ export function serverTime(exchange: Exchange): number | null {
   const date = exchange.response?.headers.date;
   const ms = date ? Date.parse(date) : NaN;
   return Number.isFinite(ms) ? ms : null;
-}
-
-export function show(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text === undefined ? 'absent' : text.length > 160 ? `${text.slice(0, 160)}…` : text;
-}
-
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
-}
-
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((k) => [k, canonical((value as Json)[k])]),
-  );
 }
 
 /** Set equality of two lists of strings (permission keys come in any order). */
@@ -323,3 +281,5 @@ export async function patchMember(
   expectFields(scope, sent.exchange, sent.body, { id: memberId, ...change }, because('business', rule, `${says}: the answer is the member after the change`));
   return sent.body;
 }
+
+export { expectEqual, expectThat, show };

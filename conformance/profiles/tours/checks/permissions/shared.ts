@@ -8,6 +8,7 @@
  * gate (step 5 of section 4) the first sends a 404 (step 7) and the second a 400 (step 6), so a probe's
  * status tells an open gate from a closed one without any write.
  */
+import { expectThat, show } from '../../../../kernel/assertions/state.js';
 import type { OperationSpec, SystemRole } from '../../../../../src/contract/index.js';
 import { byRule, type Expected } from '../../../../kernel/expected.js';
 import type { FailureKind } from '../../../../kernel/failure.js';
@@ -126,22 +127,6 @@ export async function probeAll(
     const exchange = await ctx.call(scope, actor, probe.op.operationId, probe.args);
     ctx.expect(scope, exchange, probeExpected(probe, gateOpens(probe.op, holder), rule, who));
   }
-}
-
-/** Records a failure unless the condition holds. */
-export function expectThat(
-  scope: CaseScope,
-  exchange: Exchange,
-  ok: boolean,
-  texts: { readonly expected: string; readonly received: string; readonly kind: FailureKind; readonly reason: string },
-): boolean {
-  if (!ok) scope.failOn(exchange, { type: 'state', ...texts });
-  return ok;
-}
-
-export function show(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text === undefined ? 'absent' : text.length > 160 ? `${text.slice(0, 160)}…` : text;
 }
 
 /** Status and message as `ctx.expect` compares them, then the machine-readable `reason` of the error body (TE1). */
@@ -333,3 +318,5 @@ export async function tryInvite(ctx: ToursContext, scope: CaseScope, by: Actor, 
 export function sameSet(value: unknown, expected: readonly string[]): boolean {
   return Array.isArray(value) && value.length === expected.length && expected.every((k) => value.includes(k));
 }
+
+export { expectThat, show };
