@@ -10,7 +10,8 @@
  * before calling a mutator, and every mutator checks its own preconditions before it writes.
  */
 import { roleName, ROLE_VALUES, rolesUpTo, ROLES, type RoleValue } from '../../contract/index.js';
-import { ListBodyCache, type JsonBytes } from '../../engine/list-body.js';
+import { withJson } from '../../engine/json-body.js';
+import { ListBodyCache } from '../../engine/list-body.js';
 import { StateImportError } from '../../engine/api.js';
 import {
   SNAPSHOT_FORMAT,
@@ -32,10 +33,19 @@ export function emailKey(email: string): string {
   return email.toLowerCase();
 }
 
+/** U1's 200 body: `{success: true, data, total}` (UserListEnvelope of openapi/organization.yaml). */
+export interface OrgUserList {
+  readonly success: true;
+  readonly data: readonly OrgUser[];
+  readonly total: number;
+}
+
 /** The list of one organization: the users' views, index-aligned with its user ids, and its body. */
 interface OrgList {
   readonly views: OrgUser[];
   readonly body: ListBodyCache;
+  /** The 200 body of the list as it is now, with its bytes; null once a user of the list changed. */
+  envelope: OrgUserList | null;
 }
 
 export class MockStore {
@@ -99,21 +109,19 @@ export class MockStore {
   }
 
   /**
-   * U1: every user of the organization, soft-deleted included, oldest first. A list after a change
-   * costs one array copy, not 100,000 new objects; the copy is the caller's, later changes do not
-   * show through it.
+   * U1's 200 body: every user of the organization, soft-deleted included, oldest first, with its
+   * bytes (exactly what JSON.stringify of the envelope gives) registered for the engine to send. One
+   * frozen body per state of the list, kept until a user of the organization changes: a listing
+   * copies no array and serialises nothing; after a change, one array copy (not 100,000 new objects)
+   * and the re-encoding of the changed chunk only (list-body.ts).
    */
-  orgUsers(orgId: string): OrgUser[] {
-    return this.orgList(orgId).views.slice();
-  }
-
-  /**
-   * U1's 200 body `{"success":true,"data":[...],"total":N}` as bytes, exactly what JSON.stringify of
-   * that envelope gives; cached until the organization's users change.
-   */
-  orgUsersListBody(orgId: string): JsonBytes {
+  orgUsersList(orgId: string): OrgUserList {
     const list = this.orgList(orgId);
-    return list.body.bytes(list.views);
+    if (list.envelope) return list.envelope;
+    const data = Object.freeze(list.views.slice());
+    const envelope: OrgUserList = Object.freeze({ success: true, data, total: data.length });
+    list.envelope = withJson(envelope, list.body.bytes(list.views));
+    return envelope;
   }
 
   refreshToken(id: string): RefreshTokenRecord | undefined {
@@ -206,7 +214,7 @@ export class MockStore {
     let list = this.orgLists.get(orgId);
     if (!list) {
       const ids = this.userIdsByOrg.get(orgId) ?? [];
-      list = { views: ids.map((id) => this.orgUser(this.users.get(id) as UserRecord)), body: new ListBodyCache() };
+      list = { views: ids.map((id) => this.orgUser(this.users.get(id) as UserRecord)), body: new ListBodyCache(), envelope: null };
       this.orgLists.set(orgId, list);
     }
     return list;
@@ -223,6 +231,7 @@ export class MockStore {
     if (!list) return;
     list.views.push(this.orgUser(user));
     list.body.appended(list.views.length - 1);
+    list.envelope = null;
   }
 
   private insertRefreshToken(token: RefreshTokenRecord): void {
@@ -241,6 +250,7 @@ export class MockStore {
     if (!list || position === undefined) return;
     list.views[position] = this.orgUser(user);
     list.body.replaced(position);
+    list.envelope = null;
   }
 }
 

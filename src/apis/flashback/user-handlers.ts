@@ -10,7 +10,7 @@ import { resolved, type Found, type MemberRequest } from '../../engine/operation
 import type { FlashbackHandler, MockContext } from './context.js';
 import { hashPassword } from '../../engine/passwords.js';
 import type { UserRecord } from './records.js';
-import { recordBodies, withJson } from '../../engine/json-body.js';
+import { recordBodies } from '../../engine/json-body.js';
 import { success } from '../../engine/responses.js';
 import type { UserChanges } from './store.js';
 
@@ -40,12 +40,9 @@ export function userHandlers(context: MockContext) {
   const listOrganizationUsers: FlashbackHandler = {
     kind: 'member',
     run({ op, caller }) {
-      const orgId = resolved(caller.orgId, 'an organization', op.operationId);
-      const data = context.store.orgUsers(orgId);
-      const body: Schemas['UserListEnvelope'] = { success: true, data, total: data.length };
-      // The same bytes JSON.stringify(body) gives (same keys, same order), from the store's cache:
-      // the engine sends them instead of serialising up to 100,000 users again.
-      return success(200, withJson(body, context.store.orgUsersListBody(orgId)));
+      // The store's body of the list, with its bytes registered: the engine sends them instead of
+      // serialising up to 100,000 users again.
+      return success(200, context.store.orgUsersList(resolved(caller.orgId, 'an organization', op.operationId)));
     },
   };
 
