@@ -139,7 +139,8 @@ export interface Readiness {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-async function launch(name: string, command: string, args: readonly string[], port: number, ready: Readiness, timeoutMs: number): Promise<ServerHandle> {
+/** Spawns any server command (the mock through npm, say) and waits for its first 2xx on `ready`. */
+export async function launch(name: string, command: string, args: readonly string[], port: number, ready: Readiness, timeoutMs: number): Promise<ServerHandle> {
   installCleanup();
   const baseUrl = `http://${HOST}:${port}`;
   const spawnedAt = performance.now();
