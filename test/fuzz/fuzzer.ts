@@ -44,6 +44,8 @@ export interface FuzzOptions {
 }
 
 export interface OperationReport {
+  /** The operation documents a request body. */
+  readonly takesBody: boolean;
   readonly sent: number;
   /** Sent as a caller x-access lets reach the body. */
   readonly sentAllowed: number;
@@ -308,7 +310,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const operations = new Map<string, OperationReport>();
   for (const op of spec.operations) {
     const entry = perOp.get(op.operationId) as { sent: number; sentAllowed: number; statuses: Map<number, number> };
-    operations.set(op.operationId, { ...entry, stages: counts.row(op.operationId) });
+    operations.set(op.operationId, { ...entry, takesBody: op.requestBody !== null, stages: counts.row(op.operationId) });
   }
   return { api: definition.name, seed, sent, statuses, operations, stages: counts.total(), stateChecks, failures, failureCount };
 }
