@@ -75,7 +75,10 @@ function flashbackWorkload(): Workload {
       const roll = random();
       if (roll < 0.3 || live.length === 0) {
         const email = `kill${n}.${Math.floor(random() * 1e9)}@acme.test`;
-        const r = await call('POST', '/organization/users', { headers: auth, body: { email, password: 'Kill-Passw0rd1', firstName: 'K', lastName: 'Created' } });
+        const r = await call('POST', '/organization/users', {
+          headers: auth,
+          body: { email, password: 'Kill-Passw0rd1', firstName: 'K', lastName: 'Created' },
+        });
         const id = String((body(r).data as Record<string, unknown> | undefined)?.id);
         if (!ok(r)) return { response: r, acknowledged: null };
         live.push(id);
@@ -86,7 +89,10 @@ function flashbackWorkload(): Workload {
         const lastName = `L${n}`;
         this.inFlight = `user ${id}`;
         const r = await call('PUT', `/organization/users/${id}`, { headers: auth, body: { lastName } });
-        return { response: r, acknowledged: ok(r) ? { key: `user ${id}`, what: `update user ${id} lastName ${lastName}`, check: userIs(id, auth, 'live', lastName) } : null };
+        return {
+          response: r,
+          acknowledged: ok(r) ? { key: `user ${id}`, what: `update user ${id} lastName ${lastName}`, check: userIs(id, auth, 'live', lastName) } : null,
+        };
       }
       if (roll < 0.75) {
         const id = live.splice(Math.floor(random() * live.length), 1)[0] as string;
@@ -109,7 +115,7 @@ function flashbackWorkload(): Workload {
         acknowledged: ok(r)
           ? {
               key: `login ${n}`,
-              what: `login ${String(body(r).tokenId ?? n)}`,
+              what: `login ${n} of administrator@acme.test`,
               // The refresh token of an acknowledged login works after the restart; it rotates, and the new one is what counts next time.
               check: async (c) => {
                 const again = await c('POST', '/user/refresh', { body: { refreshToken: refresh } });
@@ -170,7 +176,12 @@ function toursWorkload(): Workload {
       if (roll < 0.4) {
         const email = `kill${n}.${Math.floor(random() * 1e9)}@example.com`;
         const r = await call('POST', '/api/organizations/invitations', { headers: session, body: { email, role: 'member' } });
-        return { response: r, acknowledged: ok(r) ? { key: `invitation ${email}`, what: `invite ${email}`, check: inState('invitations', String(body(r).id), 'email', email) } : null };
+        return {
+          response: r,
+          acknowledged: ok(r)
+            ? { key: `invitation ${email}`, what: `invite ${email}`, check: inState('invitations', String(body(r).id), 'email', email) }
+            : null,
+        };
       }
       if (roll < 0.55) {
         const r = await call('POST', '/api/api-keys', { headers: session, body: { name: `kill ${n}` } });
@@ -187,13 +198,16 @@ function toursWorkload(): Workload {
                 },
               }
             : null,
-      };
+        };
       }
       if (roll < 0.7) {
         const role = pick(random, ['coordinator', 'member', ...roles.slice(-3)]);
         this.inFlight = `member ${memberId}`;
         const r = await call('PATCH', `/api/organizations/members/${memberId}`, { headers: session, body: { role } });
-        return { response: r, acknowledged: ok(r) ? { key: `member ${memberId}`, what: `member role ${role}`, check: inState('members', memberId, 'role', role) } : null };
+        return {
+          response: r,
+          acknowledged: ok(r) ? { key: `member ${memberId}`, what: `member role ${role}`, check: inState('members', memberId, 'role', role) } : null,
+        };
       }
       if (roll < 0.85) {
         const r = await call('POST', '/api/auth/sign-in/email', { body: { email: 'arjun@acme-tours.example', password: 'Admin-Passw0rd' } });

@@ -357,7 +357,8 @@ function answerProblems(op: OperationSpec, routed: boolean, answer: Answer, vali
     return problems;
   }
   const validate = validators.response(op.operationId, answer.status);
-  if (validate && !validate(body)) problems.push(`${answer.status} body outside its schema (${describeSchemaErrors(validate.errors)}): ${answer.text.slice(0, 200)}`);
+  if (validate && !validate(body))
+    problems.push(`${answer.status} body outside its schema (${describeSchemaErrors(validate.errors)}): ${answer.text.slice(0, 200)}`);
   return problems;
 }
 
@@ -369,7 +370,9 @@ export function formatReport(report: FuzzReport): string {
       .sort((a, b) => a[0] - b[0])
       .map(([s, n]) => `${s}:${n}`)
       .join(' ');
-  lines.push(`api ${report.api}, seed ${report.seed}: ${report.sent} requests, ${report.failureCount} failures, ${report.stateChecks} rejected writes state-checked`);
+  lines.push(
+    `api ${report.api}, seed ${report.seed}: ${report.sent} requests, ${report.failureCount} failures, ${report.stateChecks} rejected writes state-checked`,
+  );
   lines.push(`statuses ${statusText(report.statuses)}`);
   lines.push(`stages   ${STAGES.map((s) => `${s} ${report.stages[s]}`).join(', ')}`);
   const width = Math.max(...[...report.operations.keys()].map((k) => k.length));

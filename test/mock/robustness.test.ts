@@ -72,7 +72,10 @@ describe('W3 (in-process): odd input never throws and is always a documented ans
    * the body), the rest as the owner with real path parameters, so that the body checks of every
    * operation with a body are reached (the pipeline's stage counts prove it). Returns what went wrong.
    */
-  async function sweep(api: MockApi, tokens: Readonly<Record<'owner' | 'billing' | 'orgless', string>>): Promise<{ problems: string[]; validated: Map<string, number> }> {
+  async function sweep(
+    api: MockApi,
+    tokens: Readonly<Record<'owner' | 'billing' | 'orgless', string>>,
+  ): Promise<{ problems: string[]; validated: Map<string, number> }> {
     const counts = new StageCounts();
     const observed = observedApi(api, counts);
     const problems: string[] = [];

@@ -101,22 +101,30 @@ describe.each(Object.keys(API_DEFINITIONS) as ApiName[])('W3: the fuzzer catches
   const fuzz = (plant: ReturnType<typeof trimBeforeTypeCheck>): Promise<FuzzReport> =>
     runFuzz({ definition: API_DEFINITIONS[name], seed: SEED, requests: 3000, timeLimitMs: SAFETY_MS, plant, stopAtFirstFailure: true });
 
-  it(`a body validator of ${operationId} that trims ${field} before checking its type: reported as an unplanned 500`, async () => {
-    const report = await fuzz(trimBeforeTypeCheck(operationId, field));
-    expect(report.failureCount).toBeGreaterThan(0);
-    expect(report.failures[0]).toMatch(new RegExp(`unplanned 500|internal error.*trim`));
-    expect(report.failures.join('\n')).toContain(operationId === 'createRole' ? '/api/organizations/roles' : '/organization/users');
-  }, SAFETY_MS + 30_000);
+  it(
+    `a body validator of ${operationId} that trims ${field} before checking its type: reported as an unplanned 500`,
+    async () => {
+      const report = await fuzz(trimBeforeTypeCheck(operationId, field));
+      expect(report.failureCount).toBeGreaterThan(0);
+      expect(report.failures[0]).toMatch(new RegExp(`unplanned 500|internal error.*trim`));
+      expect(report.failures.join('\n')).toContain(operationId === 'createRole' ? '/api/organizations/roles' : '/organization/users');
+    },
+    SAFETY_MS + 30_000,
+  );
 
-  it(`a handler of ${operationId} that trims ${field} of any body that has one: reported too`, async () => {
-    const report = await fuzz({
-      operationId,
-      stage: 'handler',
-      run: (request) => void ((request.body as Record<string, unknown>)[field] as unknown as number).toFixed(),
-    });
-    expect(report.failureCount).toBeGreaterThan(0);
-    expect(report.failures.join('\n')).toMatch(/unplanned 500/);
-  }, SAFETY_MS + 30_000);
+  it(
+    `a handler of ${operationId} that trims ${field} of any body that has one: reported too`,
+    async () => {
+      const report = await fuzz({
+        operationId,
+        stage: 'handler',
+        run: (request) => void ((request.body as Record<string, unknown>)[field] as number).toFixed(),
+      });
+      expect(report.failureCount).toBeGreaterThan(0);
+      expect(report.failures.join('\n')).toMatch(/unplanned 500/);
+    },
+    SAFETY_MS + 30_000,
+  );
 });
 describe('W3: raw bytes Node cannot parse', () => {
   let server: TestServer;
