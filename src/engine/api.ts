@@ -30,7 +30,17 @@ export interface ApiRequest {
   /** The parsed JSON body; undefined when the request had none. */
   readonly body: unknown;
   readonly bodyProblem?: BodyProblem | undefined;
+  /** Told each stage of the order of checks the request reaches (pipeline.ts, PipelineStage); absent in normal serving. Tests and the fuzzer set it. */
+  readonly observe?: ((stage: PipelineStage) => void) | undefined;
 }
+
+/**
+ * How deep a request got in the order of checks (pipeline.ts): `auth`, its credential was accepted
+ * for the operation (or the operation needs none); `validation`, it passed the tenant and gate checks
+ * and its query and body are checked now; `handler`, its query and body were accepted and it passed
+ * the target, self and escalation rules: the operation's handler runs (state rules, conflicts, the change).
+ */
+export type PipelineStage = 'auth' | 'validation' | 'handler';
 
 /** An API's answer to a request: what the client is sent, and nothing else. */
 export interface ApiResponse {

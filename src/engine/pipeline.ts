@@ -22,6 +22,11 @@
  * The pipeline is where the caller becomes known (step 1), so it reports the caller beside the
  * answer (`Handled.principal`, for the log line) rather than every handler copying it into its
  * response: a handler's answer says what the client gets, nothing more.
+ *
+ * Depth made visible: a request may carry `observe` (ApiRequest), which the pipeline tells each stage
+ * the request reaches (`auth`, `validation`, `handler`: PipelineStage in api.ts). Normal serving sets
+ * none, so it costs one absent-property check per stage; the fuzzer (test/fuzz) sets it to count how
+ * deep its requests get, and to plant a crash at a stage. API-agnostic: it names stages, no operation.
  */
 import { compileValidators, type AccessModel, type AccessRule, type ContractValidators, type EscalationRule, type LoadedSpec } from '../contract/index.js';
 import { checkQuery } from './query.js';
@@ -82,8 +87,11 @@ export function createPipeline<Caller, Tenant>(backend: AccessBackend<Caller, Te
 
   function runPublic(handler: PublicHandler, request: ApiRequest): ApiResponse | Promise<ApiResponse> {
     const op = request.operation;
+    request.observe?.('auth');
+    request.observe?.('validation');
     const checked = checkBody(op, request.body, request.bodyProblem, handler, backend.bodyMessages);
     if (!checked.ok) return backend.error(op, checked.status, checked.message, null);
+    request.observe?.('handler');
     return handler.run({ op, params: request.params, body: checked.body });
   }
 
@@ -104,6 +112,7 @@ export function createPipeline<Caller, Tenant>(backend: AccessBackend<Caller, Te
       if (!wrong) return { response: backend.unauthenticated(op), principal: ANONYMOUS };
       return { response: backend.error(op, wrong.status, wrong.message, wrong.reason), principal: facts.label };
     }
+    request.observe?.('auth');
     return handled(rateLimited(handler, request, caller, facts), facts.label);
   }
 
@@ -124,8 +133,11 @@ export function createPipeline<Caller, Tenant>(backend: AccessBackend<Caller, Te
 
   function runAnonymous(handler: MemberHandler<unknown, Caller, unknown, Tenant>, request: ApiRequest): ApiResponse | Promise<ApiResponse> {
     const op = request.operation;
+    request.observe?.('auth');
+    request.observe?.('validation');
     const checked = checkBody(op, request.body, request.bodyProblem, handler, backend.bodyMessages);
     if (!checked.ok) return backend.error(op, checked.status, checked.message, null);
+    request.observe?.('handler');
     return (handler.runAnonymous as NonNullable<typeof handler.runAnonymous>)({ op, params: request.params, body: checked.body });
   }
 
@@ -156,6 +168,7 @@ export function createPipeline<Caller, Tenant>(backend: AccessBackend<Caller, Te
     }
     if (rule.gate && !passesGate(rule, facts)) return denied();
 
+    request.observe?.('validation');
     const query = checkQuery(op, request.query, validators);
     if (!query.ok) return fail(400, backend.bodyMessages.queryProblem(query.problem));
     const checked = checkBody(op, request.body, request.bodyProblem, handler, backend.bodyMessages);
@@ -185,6 +198,7 @@ export function createPipeline<Caller, Tenant>(backend: AccessBackend<Caller, Te
     for (const escalation of rule.escalation) {
       if (!allowedBy(escalation, handler, memberRequest, facts, target)) return fail(403, escalation.message, escalation.reason);
     }
+    request.observe?.('handler');
     return handler.run(memberRequest);
   }
 

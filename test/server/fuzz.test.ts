@@ -1,183 +1,137 @@
 /**
- * W3: no request, however malformed, yields a 5xx or takes the server down. A bounded fuzz, seeded
- * so that a failure replays: malformed JSON, wrong types, deep nesting, odd paths and headers, raw
- * bytes Node's parser refuses. Every answer is also checked against the contract.
+ * W3: no request, however malformed, yields a 5xx or takes the server down.
+ *
+ * The spec-driven fuzzer (test/fuzz/fuzzer.ts), seeded and bounded, for each API: every operation,
+ * as the principals its x-access lets reach the body, with bodies, query strings and path parameters
+ * broken from its own schemas. Its depth is asserted from the pipeline's stage counts, so a fuzzer that
+ * stops at routing or auth (as a uniform draw of method, path and token does) fails here; and a crash
+ * planted in a body validator or a handler is shown to be caught. Below it, raw bytes Node's parser refuses.
  */
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src/server/faults.js';
-import { contractProblems, startTestServer, type Answer, type TestServer } from '../helpers/server-harness.js';
+import { API_DEFINITIONS } from '../../src/apis/index.js';
+import type { ApiName } from '../../src/apis/names.js';
+import { runFuzz, formatReport, type FuzzReport } from '../fuzz/fuzzer.js';
+import { trimBeforeTypeCheck } from '../fuzz/stages.js';
+import { Agent } from 'node:http';
+import { sendRequest, startTestServer, type TestServer } from '../helpers/server-harness.js';
+import { startToursServer } from '../helpers/tours-server.js';
 
 const SEED = 20260131;
-const ROUNDS = 400;
+/** Requests per API: enough for every operation to be reached past its body, small enough for npm test (the long run is npm run reliability:fuzz). */
+const REQUESTS: Readonly<Record<ApiName, number>> = { flashback: 1500, tours: 3000 };
+/** Each operation with a body: at least this many requests as an allowed caller reached its body checks. */
+const MIN_VALIDATION = 20;
+const SAFETY_MS = 60_000;
 
-let server: TestServer;
-let tokens: Record<string, string>;
-const reported: string[] = [];
+/**
+ * Bugs the fuzzer found that are not fixed yet, each shown by its own test below: a failure that
+ * matches one is left out of the run's verdict (and only that one). Remove the entry with the fix.
+ */
+const KNOWN: Readonly<Record<ApiName, readonly RegExp[]>> = {
+  flashback: [],
+  // Tours 422 `Unknown role: <name>` echoes the whole name, past the Error schema's 512 characters.
+  tours: [/ 422 body outside its schema \(\/error must NOT have more than 512 characters\): \{"error":"Unknown role: /],
+};
 
-beforeAll(async () => {
-  server = await startTestServer({ reportError: (message) => void reported.push(message) });
-  tokens = await server.tokens();
-});
-afterAll(() => server.close());
+describe.each(Object.keys(API_DEFINITIONS) as ApiName[])('W3: the spec-driven fuzzer against the %s mock', (name) => {
+  let report: FuzzReport;
+  beforeAll(async () => {
+    report = await runFuzz({ definition: API_DEFINITIONS[name], seed: SEED, requests: REQUESTS[name], timeLimitMs: SAFETY_MS, stateCheckEvery: 4 });
+  }, SAFETY_MS + 30_000);
 
-type Random = () => number;
-const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  it(`answers every request of the run (seed ${SEED}) with a documented status and body, never a 5xx, and stays up`, () => {
+    const unknown = report.failures.filter((f) => !KNOWN[name].some((known) => known.test(f)));
+    expect(unknown, formatReport(report)).toEqual([]);
+    expect(report.failureCount - report.failures.length, 'more failures than listed').toBe(0);
+    expect(report.sent).toBe(REQUESTS[name]);
+    expect([...report.statuses.keys()].filter((s) => s >= 500)).toEqual([]);
+  });
 
-function junk(random: Random, max = 40): string {
-  const alphabet = [
-    'a',
-    'Z',
-    '0',
-    '-',
-    '_',
-    '.',
-    '~',
-    '%20',
-    '%2F',
-    '%00',
-    '%E2%82%AC',
-    '%25',
-    '%',
-    ';',
-    ',',
-    '..',
-    '@',
-    '$',
-    '!',
-    "'",
-    '(',
-    ')',
-    '*',
-    '+',
-    '=',
-  ];
-  let out = '';
-  const length = Math.floor(random() * max);
-  for (let i = 0; i < length; i++) out += pick(random, alphabet);
-  return out;
-}
-
-function deep(depth: number): string {
-  return '['.repeat(depth) + ']'.repeat(depth);
-}
-
-function bodyFor(random: Random): string | undefined {
-  const bodies: (() => string | undefined)[] = [
-    () => undefined,
-    () => '',
-    () => '{',
-    () => '{"email": "owner@acme.test", "password": }',
-    () => 'null',
-    () => '[]',
-    () => '42',
-    () => '"a string"',
-    () => 'true',
-    () => JSON.stringify({ email: 123, password: ['x'], firstName: {}, lastName: null, orgRole: '2', sendInvite: 'yes' }),
-    () => JSON.stringify({ orgRole: pick(random, [3, -1, 253, 2.5, 1e308, '255', null, [255], { v: 255 }]) }),
-    () => JSON.stringify({ name: 'x'.repeat(10_000), lastName: '', mfaEnforced: 'true', website: 5 }),
-    () => JSON.stringify({ __proto__: { isAdmin: true }, constructor: { prototype: { polluted: 1 } }, name: 'Proto' }),
-    () => JSON.stringify({ refreshToken: junk(random, 200), refresh_token: 7 }),
-    () => JSON.stringify({ email: `${'a'.repeat(300)}@example.com`, password: 'Aa1' + 'x'.repeat(200), firstName: ' ', lastName: '\u0000' }),
-    () => deep(5_000),
-    () => `{"a":${deep(50_000)}}`,
-    () => '\uFEFF{"email":"owner@acme.test"}',
-    () => Buffer.from([0xff, 0xfe, 0x00, 0x7b]).toString('latin1'),
-  ];
-  return pick(random, bodies)();
-}
-
-function pathFor(random: Random): string {
-  const id = pick(random, [
-    '11111111-1111-4111-8111-111111111111',
-    '123e4567-e89b-12d3-a456-426614174000',
-    junk(random),
-    'x'.repeat(300),
-    '%',
-    '%ZZ',
-    '..%2F..%2Fetc%2Fpasswd',
-  ]);
-  const paths = [
-    '/organization/users',
-    `/organization/users/${id}`,
-    `/organization/users/${id}/activate`,
-    `/organization/${id}`,
-    '/user/login',
-    '/user/refresh',
-    '/user/logout',
-    `/${junk(random)}`,
-    `/organization/users?${junk(random)}`,
-    `//organization//users`,
-    `/organization/users/${id}/${junk(random)}`,
-  ];
-  return pick(random, paths);
-}
-
-function headersFor(random: Random): Record<string, string> {
-  const headers: Record<string, string> = {};
-  const auth = pick(random, [
-    undefined,
-    `Bearer ${tokens.owner}`,
-    `bearer ${tokens.workspaces}`,
-    `Bearer ${tokens.user}`,
-    'Bearer',
-    'Bearer ',
-    `Basic ${Buffer.from('owner@acme.test:Owner-Passw0rd').toString('base64')}`,
-    `Bearer ${junk(random, 80)}`,
-    `Bearer eyJhbGciOiJub25lIn0.${Buffer.from('{"userId":"11111111-1111-4111-8111-111111111111","type":"access"}').toString('base64url')}.`,
-    `Bearer ${(tokens.owner ?? '').slice(0, -3)}abc`,
-  ]);
-  if (auth !== undefined) headers.authorization = auth;
-  const type = pick(random, [
-    undefined,
-    'application/json',
-    'text/plain',
-    'application/json; charset=latin1',
-    'multipart/form-data; boundary=x',
-    '',
-    'application/problem+json',
-  ]);
-  if (type !== undefined) headers['content-type'] = type;
-  if (random() < 0.2)
-    headers.prefer = pick(random, [
-      'code=abc',
-      'code=200',
-      'example=nope',
-      'code=500, example=internal',
-      'code=',
-      'example="',
-      ';;,,',
-      `code=${Math.floor(random() * 1000)}`,
-    ]);
-  if (random() < 0.1) headers.origin = pick(random, ['https://evil.example', 'null', junk(random)]);
-  if (random() < 0.1) headers['x-filler'] = 'y'.repeat(Math.floor(random() * 8000));
-  return headers;
-}
-
-describe('W3: malformed requests never yield a 5xx', () => {
-  it(`survives ${ROUNDS} seeded malformed requests (seed ${SEED}), each answered within the contract`, async () => {
-    const random = seededRandom(SEED);
-    const failures: string[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const method = pick(random, ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD']);
-      const path = pathFor(random);
-      const headers = headersFor(random);
-      const body = method === 'GET' || method === 'HEAD' ? undefined : bodyFor(random);
-      let answer: Answer;
-      try {
-        answer = await server.sendRaw(method, path, { headers, body });
-      } catch (error) {
-        failures.push(`round ${round}: ${method} ${path}: the connection failed (${(error as Error).message})`);
-        continue;
-      }
-      const preferRefused = answer.status === 400 && answer.headers['x-mock-prefer-error'] !== undefined;
-      const problems =
-        answer.status >= 500 ? [`${method} ${path} → ${answer.status}: ${answer.text.slice(0, 200)}`] : contractProblems(method, path, answer, preferRefused);
-      for (const p of problems) failures.push(`round ${round}: ${p}`);
+  it('reaches every operation past auth, and every one with a body through validation to its handler', () => {
+    const shallow: string[] = [];
+    for (const [id, op] of report.operations) {
+      if (op.stages.auth < 1 || op.stages.validation < 1 || op.stages.handler < 1) shallow.push(`${id}: ${JSON.stringify(op.stages)}`);
+      if (op.takesBody && op.stages.validation < MIN_VALIDATION) shallow.push(`${id}: only ${op.stages.validation} requests reached validation`);
     }
-    expect(failures).toEqual([]);
-    expect(reported).toEqual([]);
-  }, 60_000);
+    expect(shallow, formatReport(report)).toEqual([]);
+  });
+
+  it('checks the state around rejected writes: a refused write changes nothing', () => {
+    expect(report.stateChecks).toBeGreaterThan(50);
+  });
+});
+
+describe('known bugs the fuzzer found (each flips to a failure once fixed: then drop .fails and its KNOWN entry)', () => {
+  let longRole: { status: number; error: string };
+  beforeAll(async () => {
+    const tours = await startToursServer({ rateLimit: null });
+    try {
+      const owner = await tours.principal('acme-owner');
+      const answer = await sendRequest(tours.url, new Agent(), 'POST', '/api/organizations/invitations', {
+        headers: { cookie: `better-auth.session_token=${owner.sessionToken}` },
+        body: { email: 'long.role@example.com', role: 'y'.repeat(600) },
+      });
+      longRole = { status: answer.status, error: String((answer.body as { error?: unknown }).error) };
+    } finally {
+      await tours.close();
+    }
+  });
+
+  it('Tours: a 600-character role on createInvitation is a documented 422 Unknown role', () => {
+    expect(longRole.status).toBe(422);
+    expect(longRole.error.startsWith('Unknown role: yyy')).toBe(true);
+  });
+
+  // Fails today: src/apis/tours/messages.ts `unknownRole` echoes the whole name (623 characters), while
+  // components.schemas.Error caps `error` at 512 (also updateMember, operations/members.ts).
+  it.fails('Tours: that 422 stays within the Error schema (`error` at most 512 characters)', () => {
+    expect(longRole.error.length).toBeLessThanOrEqual(512);
+  });
+});
+
+/** One operation with a body per API, and a string field of it, for the planted crashes. */
+const PLANTS: Readonly<Record<ApiName, { readonly operationId: string; readonly field: string }>> = {
+  flashback: { operationId: 'createOrganizationUser', field: 'email' },
+  tours: { operationId: 'createRole', field: 'name' },
+};
+
+describe.each(Object.keys(API_DEFINITIONS) as ApiName[])('W3: the fuzzer catches a crash planted in the %s mock', (name) => {
+  const { operationId, field } = PLANTS[name];
+  const fuzz = (plant: ReturnType<typeof trimBeforeTypeCheck>): Promise<FuzzReport> =>
+    runFuzz({ definition: API_DEFINITIONS[name], seed: SEED, requests: 3000, timeLimitMs: SAFETY_MS, plant, stopAtFirstFailure: true });
+
+  it(
+    `a body validator of ${operationId} that trims ${field} before checking its type: reported as an unplanned 500`,
+    async () => {
+      const report = await fuzz(trimBeforeTypeCheck(operationId, field));
+      expect(report.failureCount).toBeGreaterThan(0);
+      expect(report.failures[0]).toMatch(new RegExp(`unplanned 500|internal error.*trim`));
+      expect(report.failures.join('\n')).toContain(operationId === 'createRole' ? '/api/organizations/roles' : '/organization/users');
+    },
+    SAFETY_MS + 30_000,
+  );
+
+  it(
+    `a handler of ${operationId} that trims ${field} of any body that has one: reported too`,
+    async () => {
+      const report = await fuzz({
+        operationId,
+        stage: 'handler',
+        run: (request) => void ((request.body as Record<string, unknown>)[field] as number).toFixed(),
+      });
+      expect(report.failureCount).toBeGreaterThan(0);
+      expect(report.failures.join('\n')).toMatch(/unplanned 500/);
+    },
+    SAFETY_MS + 30_000,
+  );
+});
+describe('W3: raw bytes Node cannot parse', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
 
   /** Writes raw bytes and reads until the server closes or answers. */
   function raw(bytes: string): Promise<string> {
