@@ -120,7 +120,9 @@ function cannotRead(file: string, error: NodeJS.ErrnoException): StateFileError 
 }
 
 function tooLarge(file: string): StateFileError {
-  return new StateFileError(`state file ${file} is larger than ${STATE_FILE_MAX_BYTES} bytes, more than any mock state: remove it or pick another --state-file`);
+  return new StateFileError(
+    `state file ${file} is larger than ${STATE_FILE_MAX_BYTES} bytes, more than any mock state: remove it or pick another --state-file`,
+  );
 }
 
 type FileKind = Pick<Stats, 'isDirectory' | 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice'>;

@@ -52,7 +52,13 @@ export function authHandlers(context: MockContext) {
    * nothing, hand out nothing) when the user was deleted or their tokens ended meanwhile (U6).
    */
   function storeRefreshToken(user: UserRecord, issued: IssuedTokens): boolean {
-    const record = { id: issued.tokenId, userId: user.id, issuedAt: context.isoNow(), expiresAt: new Date(issued.refresh.expiresAtMs).toISOString(), revoked: false };
+    const record = {
+      id: issued.tokenId,
+      userId: user.id,
+      issuedAt: context.isoNow(),
+      expiresAt: new Date(issued.refresh.expiresAtMs).toISOString(),
+      revoked: false,
+    };
     return context.store.issueRefreshToken(record, user.tokenEpoch, Date.parse(record.issuedAt));
   }
 
@@ -87,7 +93,8 @@ export function authHandlers(context: MockContext) {
       if (!claims) return refreshFailure(context.messages.invalidRefreshToken);
       const known = context.store.refreshToken(claims.jti);
       const before = context.store.user(claims.userId);
-      if (!known || known.revoked || known.userId !== claims.userId || !before || before.deletedAt !== null) return refreshFailure(context.messages.invalidRefreshToken);
+      if (!known || known.revoked || known.userId !== claims.userId || !before || before.deletedAt !== null)
+        return refreshFailure(context.messages.invalidRefreshToken);
       const issued = await signTokens(before);
       // Re-read after the last await: the token may have been used, or the user deleted, meanwhile.
       const record = context.store.refreshToken(claims.jti);

@@ -408,7 +408,9 @@ const SNAPSHOT_SCHEMA = record({
     }),
   ),
   // Stored as the API shows it (TO1).
-  organizations: list({ allOf: [api('Organization'), record({ id: ID, name: {}, slug: {}, logo: {}, timezone: {}, createdAt: TIMESTAMP, updatedAt: TIMESTAMP })] }),
+  organizations: list({
+    allOf: [api('Organization'), record({ id: ID, name: {}, slug: {}, logo: {}, timezone: {}, createdAt: TIMESTAMP, updatedAt: TIMESTAMP })],
+  }),
   members: list(
     record({
       id: ID,
