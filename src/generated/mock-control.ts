@@ -130,9 +130,10 @@ export interface paths {
         };
         /**
          * List the emails the server would have sent
-         * @description Invitation and verification emails, oldest first: the 1000 most recent, with `total` counting
-         *     all of them. A user created with `sendInvite` (the default) gets an `invite` email from the
-         *     creator and a `verification` email; `sendInvite: false` sends neither (U3). `reset` empties it.
+         * @description Invitation and verification emails, oldest first. The outbox keeps the 1000 most recent: the
+         *     1001st email drops the oldest, so `total` is at most 1000 and every email kept is listed. A
+         *     user created with `sendInvite` (the default) gets an `invite` email from the creator and a
+         *     `verification` email; `sendInvite: false` sends neither (U3). `reset` empties it.
          */
         get: operations["listOutbox"];
         put?: never;
@@ -452,6 +453,7 @@ export interface components {
             /** Format: email */
             to: string;
             userId: string;
+            /** @description At most 512 characters; a subject made longer by its inputs (an email and an organization name) is cut, ending with `…`. */
             subject: string;
             /**
              * Format: date-time
@@ -466,6 +468,7 @@ export interface components {
             kind: "invitation";
             /** Format: email */
             to: string;
+            /** @description At most 512 characters; a subject made longer by its inputs (an email and an organization name) is cut, ending with `…`. */
             subject: string;
             invitationId: string;
             token: string;
@@ -474,18 +477,21 @@ export interface components {
             /** Format: date-time */
             sentAt: string;
         };
-        /** @description The most recent emails (at most 1000), oldest first, and how many the outbox holds. */
+        /** @description The emails the outbox keeps (the 1000 most recent, the oldest dropped first), oldest first, and how many it holds. */
         Outbox: {
             emails: (components["schemas"]["OutboxEmail"] | components["schemas"]["InvitationEmail"])[];
             /**
              * Format: int32
-             * @description Every email in the outbox, including those older than the ones listed.
+             * @description How many emails the outbox holds (at most 1000).
              */
             total: number;
         };
         /**
          * @description The mock's whole state (`format: org-contract-mock-state`, a `version`, then organizations,
-         *     users, refresh tokens and the outbox); the mock checks the rest of its shape on import.
+         *     users, refresh tokens and the outbox); the mock checks the rest of its shape on import, with
+         *     the same limits as the API that stored it, so every state it exports it imports again. It
+         *     holds only live refresh tokens and sessions: a revoked, ended or expired one is dropped (a
+         *     user keeps at most 1000 live ones, the oldest dropped first), and the last 1000 emails.
          */
         StateSnapshot: {
             /** @constant */

@@ -3,7 +3,8 @@
  * (temporary file in the same folder, fsync, rename, fsync of the folder) after mutating requests,
  * before their answers leave, with the writes of one event-loop turn grouped into one.
  */
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { lstat, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { StateImportError, type MockApi } from '../engine/api.js';
 
@@ -13,22 +14,41 @@ export class StateFileError extends Error {
 }
 
 /**
- * Loads the file into the mock when it exists. Never writes it: a corrupt file stays as it is.
+ * The largest state file read at start: four times the largest state `PUT /__mock/state` takes
+ * (64 MiB), room for a large `--users` run; anything bigger is not a state the mock wrote.
+ */
+export const STATE_FILE_MAX_BYTES = 256 * 1024 * 1024;
+
+/** A temporary file of writeFileAtomic for `file`: `.<name>.<pid>.<sequence>.tmp`. */
+function isTemporaryFileOf(file: string, name: string): boolean {
+  const prefix = `.${basename(file)}.`;
+  return name.startsWith(prefix) && /^\d+\.\d+\.tmp$/.test(name.slice(prefix.length));
+}
+
+/**
+ * Loads the file into the mock when it exists, after checking at start what every later write needs
+ * (so a change is never acknowledged and then lost to a folder it cannot write): the folder exists
+ * and is writable (a probe file is created and removed), and the path, if it exists, is a regular
+ * file of at most STATE_FILE_MAX_BYTES (a FIFO, device, socket or folder is refused without being
+ * read, so the start neither blocks nor reads without end). Temporary files that interrupted writes
+ * of this state file left behind are removed. Never writes the state file itself: a corrupt file
+ * stays as it is.
  * @returns whether a file was loaded (false: none yet, the seeded state stands).
  */
 export async function loadStateFile(file: string, api: Pick<MockApi, 'importState'>): Promise<boolean> {
   const folder = dirname(file);
   const info = await stat(folder).catch(() => null);
   if (!info?.isDirectory()) throw new StateFileError(`state file folder ${folder} does not exist: create it or pick another --state-file`);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return false;
-    const fix = code === 'EISDIR' ? 'it is a folder: name a file in it' : 'fix its permissions';
-    throw new StateFileError(`cannot read state file ${file} (${code ?? String(error)}): ${fix} or pick another --state-file`);
-  }
+  await probeWritable(folder);
+  await removeLeftovers(file);
+  const entry = await stat(file).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null;
+    throw cannotRead(file, error);
+  });
+  if (!entry) return false;
+  if (!entry.isFile()) throw notRegular(file, entry);
+  if (entry.size > STATE_FILE_MAX_BYTES) throw tooLarge(file);
+  const text = await readRegularFile(file);
   let snapshot: unknown;
   try {
     snapshot = JSON.parse(text);
@@ -42,6 +62,83 @@ export async function loadStateFile(file: string, api: Pick<MockApi, 'importStat
     throw new StateFileError(`state file ${file} is not a mock state (${why.split('\n')[0]}): repair or remove it`);
   }
   return true;
+}
+
+/** Creates and removes a file in the folder, as the write after every change will need to. */
+async function probeWritable(folder: string): Promise<void> {
+  const probe = join(folder, `.org-contract-probe.${process.pid}.tmp`);
+  try {
+    const handle = await open(probe, 'wx', 0o600);
+    await handle.close();
+    await rm(probe, { force: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new StateFileError(`state file folder ${folder} is not writable (${code}): give write permission to it or pick another --state-file`);
+  }
+}
+
+/** Removes the temporary files of this state file that interrupted writes left: only regular files, only this file's. */
+async function removeLeftovers(file: string): Promise<void> {
+  const folder = dirname(file);
+  for (const name of await readdir(folder).catch(() => [] as string[])) {
+    if (!isTemporaryFileOf(file, name)) continue;
+    const path = join(folder, name);
+    const info = await lstat(path).catch(() => null);
+    if (info?.isFile()) await rm(path, { force: true });
+  }
+}
+
+/**
+ * Reads the file, opened without blocking (were it swapped for a FIFO since the check, the open does
+ * not wait for a writer), checked again to be a regular file, and read up to STATE_FILE_MAX_BYTES.
+ */
+async function readRegularFile(file: string): Promise<string> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK).catch((error: NodeJS.ErrnoException) => {
+    throw cannotRead(file, error);
+  });
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw notRegular(file, info);
+    const buffer = Buffer.alloc(Math.min(info.size, STATE_FILE_MAX_BYTES) + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > STATE_FILE_MAX_BYTES) throw tooLarge(file);
+    return buffer.toString('utf8', 0, length);
+  } catch (error) {
+    throw error instanceof StateFileError ? error : cannotRead(file, error as NodeJS.ErrnoException);
+  } finally {
+    await handle.close();
+  }
+}
+
+function cannotRead(file: string, error: NodeJS.ErrnoException): StateFileError {
+  return new StateFileError(`cannot read state file ${file} (${error.code ?? String(error)}): fix its permissions or pick another --state-file`);
+}
+
+function tooLarge(file: string): StateFileError {
+  return new StateFileError(
+    `state file ${file} is larger than ${STATE_FILE_MAX_BYTES} bytes, more than any mock state: remove it or pick another --state-file`,
+  );
+}
+
+type FileKind = Pick<Stats, 'isDirectory' | 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice'>;
+
+function notRegular(file: string, info: FileKind): StateFileError {
+  const kind = info.isDirectory()
+    ? 'a folder'
+    : info.isFIFO()
+      ? 'a FIFO (named pipe)'
+      : info.isSocket()
+        ? 'a socket'
+        : info.isCharacterDevice() || info.isBlockDevice()
+          ? 'a device'
+          : 'not a regular file';
+  const fix = info.isDirectory() ? 'name a file in it' : 'name a regular file (the mock creates it when it does not exist)';
+  return new StateFileError(`state file ${file} is ${kind}, not a regular file: ${fix} or pick another --state-file`);
 }
 
 let sequence = 0;

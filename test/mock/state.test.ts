@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { createMockApi, EXTRA_USER_PASSWORD } from '../../src/apis/flashback/index.js';
 import { StateImportError, type Handled } from '../../src/engine/api.js';
 import { serialiseBody } from '../../src/engine/json-body.js';
-import { createHarness, fixturePrincipal, newUserBody, ORG_A, ORG_B, SEED, spec } from '../helpers/mock-harness.js';
+import { createHarness, fixturePrincipal, manualClock, newUserBody, ORG_A, ORG_B, SEED, spec } from '../helpers/mock-harness.js';
+import { REFRESH_TOKENS_PER_USER } from '../../src/apis/flashback/store.js';
+import { REFRESH_TOKEN_TTL_SECONDS } from '../../src/apis/flashback/tokens.js';
+import { OUTBOX_CAPACITY } from '../../src/engine/state-limits.js';
 
 const options = { seed: SEED, extraUsers: 50, tokenTtlSeconds: 3600 };
 
@@ -176,7 +179,7 @@ describe('section 8: exportState / importState', () => {
       /passwordHash/,
     ],
     [
-      'a token epoch too large to bump (U6 would not end the tokens)',
+      'a token epoch that is no safe integer (U6 could not bump it to a new value)',
       (s) => ({ ...s, users: s.users.map((u: any, i: number) => (i === 0 ? { ...u, tokenEpoch: 1e308 } : u)) }),
       /users\/0\/tokenEpoch/,
     ],
@@ -195,5 +198,86 @@ describe('section 8: exportState / importState', () => {
     expect(() => h.api.importState(bad)).toThrow(StateImportError);
     expect(() => h.api.importState(bad)).toThrow(message);
     expect(JSON.stringify(h.api.exportState())).toBe(before);
+  });
+});
+
+const records = (h: ReturnType<typeof createHarness>) => h.api.exportState() as { refreshTokens: { userId: string; revoked: boolean }[]; outbox: unknown[] };
+
+describe('bounded state: what can no longer be used is dropped, what piles up is capped', () => {
+  it(`10,000 logins of one user leave at most REFRESH_TOKENS_PER_USER (${REFRESH_TOKENS_PER_USER}) refresh tokens, the newest; the oldest is refused`, async () => {
+    const h = createHarness();
+    const first = await h.loginBody('user');
+    let last = first;
+    for (let i = 1; i < 10_000; i++) last = await h.loginBody('user');
+    const tokens = records(h).refreshTokens;
+    expect(tokens).toHaveLength(REFRESH_TOKENS_PER_USER);
+    expect(tokens.at(-1)).toMatchObject({ id: last.tokenId, revoked: false });
+    expect((await h.call('refreshToken', { body: { refreshToken: first.refreshToken } })).status).toBe(401);
+    expect((await h.call('refreshToken', { body: { refreshToken: last.refreshToken } })).status).toBe(200);
+  }, 120_000);
+
+  it('a revoked refresh token (logout, rotation) is dropped, not kept', async () => {
+    const h = createHarness();
+    const a = await h.loginBody('user');
+    const b = await h.loginBody('owner');
+    await h.call('logout', { body: { refreshToken: a.refreshToken } });
+    const rotated = await h.call('refreshToken', { body: { refreshToken: b.refreshToken } });
+    expect(rotated.status).toBe(200);
+    expect(records(h).refreshTokens.map((t: any) => t.id)).toEqual([expect.not.stringMatching(new RegExp(`^(${a.tokenId}|${b.tokenId})$`))]);
+  });
+
+  it('expired refresh tokens are dropped at the next login', async () => {
+    const clock = manualClock();
+    const h = createHarness({ now: clock.now });
+    await h.loginBody('user');
+    await h.loginBody('owner');
+    clock.advance(REFRESH_TOKEN_TTL_SECONDS * 1000);
+    const fresh = await h.loginBody('billing');
+    expect(records(h).refreshTokens.map((t: any) => t.id)).toEqual([fresh.tokenId]);
+  });
+
+  it('a state holding revoked refresh tokens (an older version kept them) loads without them', () => {
+    const h = createHarness();
+    const state = h.api.exportState() as any;
+    const token = { id: 't', userId: fixturePrincipal('user').id, issuedAt: '2026-01-01T00:00:00.000Z', expiresAt: '2099-02-01T00:00:00.000Z', revoked: true };
+    h.api.importState({ ...state, refreshTokens: [token] });
+    expect(records(h).refreshTokens).toEqual([]);
+  });
+
+  it(`the outbox keeps the ${OUTBOX_CAPACITY} most recent emails (openapi/mock-control.yaml), the oldest dropped first`, async () => {
+    const h = createHarness();
+    const owner = await h.login('owner');
+    const count = OUTBOX_CAPACITY / 2 + 10;
+    for (let i = 0; i < count; i++) await h.call('createOrganizationUser', { token: owner, body: newUserBody({ email: `capped.${i}@acme.test` }) });
+    const outbox = h.api.outbox();
+    expect(outbox).toHaveLength(OUTBOX_CAPACITY);
+    expect(outbox[0]?.to).toBe('capped.10@acme.test');
+    expect(outbox.at(-1)?.to).toBe(`capped.${count - 1}@acme.test`);
+  }, 120_000);
+});
+
+describe('U6, U7: a refresh token from before a deletion stays revoked after activate', () => {
+  it('a login still signing when its user is deleted hands out no token, so activate brings none to life', async () => {
+    const h = createHarness();
+    const owner = await h.login('owner');
+    await h.call('getOrganization', { token: owner, params: { orgId: ORG_A } }); // the owner's token verified: the deletion needs no await
+    // The login checks the password, then awaits its signatures; the deletion lands in between.
+    const racing = h.call('login', { body: { email: fixturePrincipal('user').email, password: fixturePrincipal('user').password } });
+    expect((await h.call('deleteOrganizationUser', { token: owner, params: { userId: h.userId('user') } })).status).toBe(200);
+    const login = await racing;
+    expect(login.status).toBe(401);
+    expect(login.body.error_code).toBe('USER_INACTIVE');
+    expect((await h.call('activateOrganizationUser', { token: owner, params: { userId: h.userId('user') } })).status).toBe(200);
+    expect(records(h).refreshTokens.filter((t) => t.userId === h.userId('user'))).toEqual([]);
+    if (login.body.refreshToken) expect((await h.call('refreshToken', { body: { refreshToken: login.body.refreshToken } })).status).toBe(401);
+  });
+
+  it('a refresh token from before the deletion is refused after activate (asked only then, where "deleted" cannot explain it)', async () => {
+    const h = createHarness();
+    const before = await h.loginBody('user');
+    const owner = await h.login('owner');
+    await h.call('deleteOrganizationUser', { token: owner, params: { userId: h.userId('user') } });
+    await h.call('activateOrganizationUser', { token: owner, params: { userId: h.userId('user') } });
+    expect((await h.call('refreshToken', { body: { refreshToken: before.refreshToken } })).status).toBe(401);
   });
 });

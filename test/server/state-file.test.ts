@@ -3,7 +3,9 @@
  * acknowledged, the writes of one event-loop turn grouped into one; a corrupt file stops the start
  * and is never replaced.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +13,7 @@ import { startServer } from '../../src/server/index.js';
 import { createStatePersister, StateFileError, StateWriteLostError, writeFileAtomic } from '../../src/server/state-file.js';
 import { organizationSpec, startTestServer, type TestServer } from '../helpers/server-harness.js';
 import { flashbackApi } from '../../src/apis/index.js';
+import { projectPath } from '../../src/contract/index.js';
 
 let dir: string;
 let file: string;
@@ -222,7 +225,7 @@ describe('an unusable state file at start', () => {
   it('a folder given as the state file is refused at start, saying so', async () => {
     const failure = await startServer({ definition: flashbackApi, spec: organizationSpec, stateFile: dir }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(StateFileError);
-    expect((failure as Error).message).toMatch(/EISDIR.*it is a folder: name a file in it/);
+    expect((failure as Error).message).toMatch(/is a folder, not a regular file: name a file in it/);
   });
 
   it('a folder that does not exist is refused at start', async () => {
@@ -231,5 +234,86 @@ describe('an unusable state file at start', () => {
     );
     expect(failure).toBeInstanceOf(StateFileError);
     expect((failure as Error).message).toMatch(/does not exist/);
+  });
+
+  describe('start-up checks: what every later write needs, checked before the first request', () => {
+    const refusal = async (stateFile: string): Promise<Error> => {
+      const failure = await startServer({ definition: flashbackApi, spec: organizationSpec, stateFile }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(StateFileError);
+      expect((failure as Error).message).not.toMatch(/\n/);
+      return failure as Error;
+    };
+
+    it('a folder the mock cannot write is refused at start (not a 500 on every change later)', async () => {
+      // /proc is a folder in which nobody, root included, can create a file.
+      const failure = await refusal('/proc/org-contract-state.json');
+      expect(failure.message).toMatch(/^state file folder \/proc is not writable \(\w+\): give write permission to it or pick another --state-file$/);
+    });
+
+    it.skipIf(process.getuid?.() === 0)('a read-only folder is refused at start', async () => {
+      chmodSync(dir, 0o500);
+      try {
+        expect((await refusal(file)).message).toMatch(/is not writable \(EACCES\)/);
+      } finally {
+        chmodSync(dir, 0o700);
+      }
+    });
+
+    it('a FIFO as the state file is refused at once, without waiting for a writer', async () => {
+      execFileSync('mkfifo', [file]);
+      expect((await refusal(file)).message).toMatch(/is a FIFO \(named pipe\), not a regular file: name a regular file .* or pick another --state-file$/);
+    });
+
+    it('a device as the state file (/dev/zero) is refused without reading it', async () => {
+      const before = process.memoryUsage().rss;
+      expect((await refusal('/dev/zero')).message).toMatch(/^state file \/dev\/zero is a device, not a regular file/);
+      // Reading /dev/zero until memory ran out took 589 MB; refused, it takes none to speak of.
+      expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
+    });
+
+    it('a socket as the state file is refused', async () => {
+      const server = createNetServer();
+      await new Promise<void>((resolve) => server.listen(file, resolve));
+      try {
+        expect((await refusal(file)).message).toMatch(/is a socket, not a regular file/);
+      } finally {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+    });
+
+    it('removes the temporary files of interrupted writes of this state file, and nothing else', async () => {
+      const ours = ['.state.json.4242.1.tmp', '.state.json.77.123.tmp'];
+      const others = ['.other.json.4242.1.tmp', '.state.json.tmp', 'state.json.4242.1.tmp', '.state.json.x.1.tmp', 'notes.txt'];
+      for (const name of [...ours, ...others]) writeFileSync(join(dir, name), 'partial');
+      mkdirSync(join(dir, '.state.json.9.9.tmp'));
+      const server = await start();
+      await server.close();
+      servers.length = 0;
+      expect(leftovers().sort()).toEqual([...others, '.state.json.9.9.tmp'].sort());
+    });
+
+    it.each([
+      ['a FIFO', () => execFileSync('mkfifo', [file]), /is a FIFO \(named pipe\), not a regular file/],
+      ['/dev/zero', () => (file = '/dev/zero'), /\/dev\/zero is a device, not a regular file/],
+      ['a folder it cannot write', () => (file = '/proc/org-contract-state.json'), /folder \/proc is not writable/],
+    ])('npm start with %s as --state-file: one line on stderr, exit 2 (src/cli/mock.ts)', async (_, prepare, pattern) => {
+      prepare();
+      const cli = spawnSync(process.execPath, ['--import', 'tsx', projectPath('src/cli/mock.ts'), '--port', '0', '--quiet', '--state-file', file], {
+        cwd: projectPath(),
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(cli.status).toBe(2);
+      expect(cli.stderr).toMatch(/^mock: [^\n]+\n$/);
+      expect(cli.stderr).toMatch(pattern);
+      expect(cli.stderr).toMatch(/or pick another --state-file\n$/);
+    });
+
+    it('leaves no probe file behind', async () => {
+      const server = await start();
+      await server.close();
+      servers.length = 0;
+      expect(leftovers()).toEqual([]);
+    });
   });
 });

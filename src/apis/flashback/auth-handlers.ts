@@ -47,14 +47,19 @@ export function authHandlers(context: MockContext) {
     return { tokenId, access, refresh };
   }
 
-  function storeRefreshToken(user: UserRecord, issued: IssuedTokens): void {
-    context.store.addRefreshToken({
+  /**
+   * Stores the new refresh token, signed for `user` as they were before the last await; false (store
+   * nothing, hand out nothing) when the user was deleted or their tokens ended meanwhile (U6).
+   */
+  function storeRefreshToken(user: UserRecord, issued: IssuedTokens): boolean {
+    const record = {
       id: issued.tokenId,
       userId: user.id,
       issuedAt: context.isoNow(),
       expiresAt: new Date(issued.refresh.expiresAtMs).toISOString(),
       revoked: false,
-    });
+    };
+    return context.store.issueRefreshToken(record, user.tokenEpoch, Date.parse(record.issuedAt));
   }
 
   const login: PublicHandler<LoginBody> = {
@@ -67,7 +72,8 @@ export function authHandlers(context: MockContext) {
       if (user.deletedAt !== null || !user.validated) return loginFailure('USER_INACTIVE', context.messages.loginInactive);
       const issued = await signTokens(user);
       if (!context.store.user(user.id)) return loginFailure('USER_NOT_FOUND', context.messages.loginUserNotFound); // reset while signing
-      storeRefreshToken(user, issued);
+      // Deleted while signing: the tokens are not handed out, or activating the user (U7) would bring them to life.
+      if (!storeRefreshToken(user, issued)) return loginFailure('USER_INACTIVE', context.messages.loginInactive);
       const response: Schemas['LoginResponse'] = {
         success: true,
         accessToken: issued.access.token,
@@ -87,7 +93,8 @@ export function authHandlers(context: MockContext) {
       if (!claims) return refreshFailure(context.messages.invalidRefreshToken);
       const known = context.store.refreshToken(claims.jti);
       const before = context.store.user(claims.userId);
-      if (!known || known.revoked || !before || before.deletedAt !== null) return refreshFailure(context.messages.invalidRefreshToken);
+      if (!known || known.revoked || known.userId !== claims.userId || !before || before.deletedAt !== null)
+        return refreshFailure(context.messages.invalidRefreshToken);
       const issued = await signTokens(before);
       // Re-read after the last await: the token may have been used, or the user deleted, meanwhile.
       const record = context.store.refreshToken(claims.jti);
@@ -96,7 +103,7 @@ export function authHandlers(context: MockContext) {
         return refreshFailure(context.messages.invalidRefreshToken);
       }
       context.store.revokeRefreshToken(record.id);
-      storeRefreshToken(user, issued);
+      if (!storeRefreshToken(user, issued)) return refreshFailure(context.messages.invalidRefreshToken);
       const response: Schemas['RefreshResponse'] = {
         success: true,
         accessToken: issued.access.token,

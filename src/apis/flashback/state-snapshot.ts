@@ -3,17 +3,25 @@
  * uniqueness and references when the store indexes it (store.ts). Either way a malformed snapshot
  * is a StateImportError whose message names the first problem and where it is.
  */
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { describeSchemaErrors, ROLE_VALUES } from '../../contract/index.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { describeSchemaErrors, loadSpec, ROLE_VALUES } from '../../contract/index.js';
+import { CONTROL_SPEC_ID, snapshotValidator } from '../../engine/state-limits.js';
 import { StateImportError } from '../../engine/api.js';
 import { isPasswordHash } from '../../engine/passwords.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type StateSnapshot } from './records.js';
 
 const TIMESTAMP = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$' } as const;
-const NULLABLE_TIMESTAMP = { anyOf: [TIMESTAMP, { type: 'null' }] } as const;
 const ID = { type: 'string', minLength: 1, maxLength: 128 } as const;
-const NULLABLE_TEXT = { type: ['string', 'null'], maxLength: 255 } as const;
+const SPEC_ID = 'urn:org-contract:state:organization';
+/** A schema of openapi/organization.yaml: a stored field is checked by the schema the API checks it with. */
+const api = (pointer: string) => ({ $ref: `${SPEC_ID}#/components/schemas/${pointer}` });
 
+/**
+ * The loader's limits are the API's: organizations are stored as the API shows them (`Organization`),
+ * users' fields as `OrgUser` has them, outbox emails as the control plane lists them (`OutboxEmail`
+ * of openapi/mock-control.yaml). Only what no API schema describes (the password hash, the token
+ * epoch, refresh-token records) is described here.
+ */
 const SNAPSHOT_SCHEMA = {
   type: 'object',
   additionalProperties: false,
@@ -21,47 +29,7 @@ const SNAPSHOT_SCHEMA = {
   properties: {
     format: { const: SNAPSHOT_FORMAT },
     version: { const: SNAPSHOT_VERSION },
-    organizations: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: [
-          'id',
-          'name',
-          'domain',
-          'address1',
-          'address2',
-          'city',
-          'zipcode',
-          'phone',
-          'state',
-          'country',
-          'deletedAt',
-          'reposDisabled',
-          'website',
-          'is_business',
-          'mfaEnforced',
-        ],
-        properties: {
-          id: ID,
-          name: { type: 'string', minLength: 1, maxLength: 255 },
-          domain: { type: 'string', maxLength: 255 },
-          address1: NULLABLE_TEXT,
-          address2: NULLABLE_TEXT,
-          city: NULLABLE_TEXT,
-          zipcode: NULLABLE_TEXT,
-          phone: NULLABLE_TEXT,
-          state: NULLABLE_TEXT,
-          country: NULLABLE_TEXT,
-          deletedAt: NULLABLE_TIMESTAMP,
-          reposDisabled: { type: 'boolean' },
-          website: NULLABLE_TEXT,
-          is_business: { type: 'boolean' },
-          mfaEnforced: { type: 'boolean' },
-        },
-      },
-    },
+    organizations: { type: 'array', items: api('Organization') },
     users: {
       type: 'array',
       items: {
@@ -69,17 +37,17 @@ const SNAPSHOT_SCHEMA = {
         additionalProperties: false,
         required: ['id', 'email', 'name', 'lastName', 'orgId', 'orgRole', 'validated', 'deletedAt', 'passwordHash', 'tokenEpoch'],
         properties: {
-          id: ID,
-          email: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$', maxLength: 254 },
-          name: { type: 'string', minLength: 1, maxLength: 100 },
-          lastName: { type: 'string', minLength: 1, maxLength: 100 },
-          orgId: { anyOf: [ID, { type: 'null' }] },
+          id: api('OrgUser/properties/id'),
+          email: { allOf: [api('OrgUser/properties/email'), { pattern: '^[^@\\s]+@[^@\\s]+$' }] },
+          name: api('OrgUser/properties/name'),
+          lastName: api('OrgUser/properties/lastName'),
+          orgId: api('OrgUser/properties/orgId'),
           orgRole: { anyOf: [{ enum: [...ROLE_VALUES] }, { type: 'null' }] },
           validated: { type: 'boolean' },
-          deletedAt: NULLABLE_TIMESTAMP,
+          deletedAt: api('OrgUser/properties/deletedAt'),
           passwordHash: { type: 'string' },
-          // A safe integer: U6 ends a user's tokens with epoch + 1, which must be a new value.
-          tokenEpoch: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER - 1 },
+          // Any safe integer: a deletion past the largest starts again at 0 (store.ts, nextTokenEpoch).
+          tokenEpoch: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
         },
       },
     },
@@ -92,22 +60,7 @@ const SNAPSHOT_SCHEMA = {
         properties: { id: ID, userId: ID, issuedAt: TIMESTAMP, expiresAt: TIMESTAMP, revoked: { type: 'boolean' } },
       },
     },
-    outbox: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['id', 'kind', 'to', 'userId', 'subject', 'sentAt'],
-        properties: {
-          id: ID,
-          kind: { enum: ['verification', 'invite'] },
-          to: { type: 'string', minLength: 1, maxLength: 254 },
-          userId: ID,
-          subject: { type: 'string', maxLength: 512 },
-          sentAt: TIMESTAMP,
-        },
-      },
-    },
+    outbox: { type: 'array', items: { $ref: `${CONTROL_SPEC_ID}#/components/schemas/OutboxEmail` } },
   },
 } as const;
 
@@ -116,7 +69,7 @@ let validateShape: ValidateFunction | undefined;
 
 /** The snapshot, typed, or a StateImportError naming the first problem. Does not copy: the store does. */
 export function parseSnapshot(raw: unknown): StateSnapshot {
-  validateShape ??= new Ajv2020({ strict: false, allErrors: false }).compile(SNAPSHOT_SCHEMA);
+  validateShape ??= snapshotValidator(SNAPSHOT_SCHEMA, SPEC_ID, loadSpec().document);
   if (!validateShape(raw)) {
     throw new StateImportError(
       `Malformed state snapshot: ${describeSchemaErrors(validateShape.errors)}. ` +

@@ -13,6 +13,7 @@ import { roleName, ROLE_VALUES, rolesUpTo, ROLES, type RoleValue } from '../../c
 import { withJson } from '../../engine/json-body.js';
 import { ListBodyCache } from '../../engine/list-body.js';
 import { StateImportError } from '../../engine/api.js';
+import { OUTBOX_CAPACITY, pushCapped } from '../../engine/state-limits.js';
 import {
   SNAPSHOT_FORMAT,
   SNAPSHOT_VERSION,
@@ -27,6 +28,22 @@ import {
 /** The fields of a user that may change (a user's id, email, organization and password never do). */
 export type UserChanges = { -readonly [K in 'name' | 'lastName' | 'orgRole' | 'validated' | 'deletedAt' | 'tokenEpoch']?: UserRecord[K] };
 export type OrganizationChanges = Partial<Omit<Organization, 'id' | 'domain' | 'reposDisabled' | 'deletedAt'>>;
+
+/**
+ * How many live refresh tokens one user keeps: a login past this drops the user's oldest one (its
+ * refresh is then a 401, as for a revoked token). Bounds the state however often a user logs in.
+ */
+export const REFRESH_TOKENS_PER_USER = 1000;
+
+/**
+ * The epoch after `epoch` (U6): a new value, so every access token of the old one stops working.
+ * Past the largest safe integer it starts again at 0 (an epoch no access token alive can still carry
+ * unless a hand-made state jumped there within one token lifetime), so a deletion never makes a
+ * state the loader refuses.
+ */
+export function nextTokenEpoch(epoch: number): number {
+  return epoch < Number.MAX_SAFE_INTEGER ? epoch + 1 : 0;
+}
 
 /** The key of the case-insensitive email index (U3, A3). */
 export function emailKey(email: string): string {
@@ -55,7 +72,10 @@ export class MockStore {
   private readonly userIdsByOrg = new Map<string, string[]>();
   private readonly userIdByEmail = new Map<string, string>();
   private readonly refreshTokens = new Map<string, RefreshTokenRecord>();
-  private readonly refreshTokenIdsByUser = new Map<string, string[]>();
+  /** Each user's live refresh tokens, oldest first. */
+  private readonly refreshTokenIdsByUser = new Map<string, Set<string>>();
+  /** Expired refresh tokens of every user are dropped at the first issue after load (the store has no clock before). */
+  private sweptExpired = false;
   private readonly emails: OutboxEmail[] = [];
   /** The API view of each user, made on first use and dropped when the user changes. */
   private readonly orgUserCache = new Map<string, OrgUser>();
@@ -75,12 +95,15 @@ export class MockStore {
       if (problem) throw new StateImportError(`users[${i}]: ${problem}`);
       this.insertUser(frozen(user));
     }
+    const seen = new Set<string>();
     for (const [i, token] of snapshot.refreshTokens.entries()) {
-      if (this.refreshTokens.has(token.id)) throw new StateImportError(`refreshTokens[${i}].id ${token.id} is used twice`);
+      if (seen.has(token.id)) throw new StateImportError(`refreshTokens[${i}].id ${token.id} is used twice`);
+      seen.add(token.id);
       if (!this.users.has(token.userId)) throw new StateImportError(`refreshTokens[${i}].userId ${token.userId} names no user`);
-      this.insertRefreshToken(frozen(token));
+      // A revoked token is refused like an unknown one: a state of an older version that kept them loads without them.
+      if (!token.revoked) this.insertRefreshToken(frozen(token));
     }
-    for (const email of snapshot.outbox) this.emails.push(frozen(email));
+    for (const email of snapshot.outbox) pushCapped(this.emails, frozen(email), OUTBOX_CAPACITY);
   }
 
   // ---- reads -------------------------------------------------------------------------------
@@ -161,12 +184,16 @@ export class MockStore {
     return next;
   }
 
-  /** U6: marks the user deleted, ends their access tokens (new epoch) and revokes their refresh tokens. */
+  /**
+   * U6: marks the user deleted, ends their access tokens (new epoch) and revokes their refresh tokens
+   * for good: they are dropped, and a login that was signing meanwhile cannot store one (issueRefreshToken
+   * checks the epoch), so activating the user (U7) brings none back.
+   */
   softDeleteUser(id: string, at: string): UserRecord {
     const current = this.users.get(id);
     if (!current) throw new Error(`Cannot delete user ${id}: no such user`);
-    const next = this.updateUser(id, { deletedAt: at, tokenEpoch: current.tokenEpoch + 1 });
-    for (const tokenId of this.refreshTokenIdsByUser.get(id) ?? []) this.revokeRefreshToken(tokenId);
+    const next = this.updateUser(id, { deletedAt: at, tokenEpoch: nextTokenEpoch(current.tokenEpoch) });
+    for (const tokenId of [...(this.refreshTokenIdsByUser.get(id) ?? [])]) this.revokeRefreshToken(tokenId);
     return next;
   }
 
@@ -178,22 +205,40 @@ export class MockStore {
     return next;
   }
 
-  addRefreshToken(token: RefreshTokenRecord): void {
+  /**
+   * Stores a refresh token signed for the user as they were at `epoch`, unless the user has been
+   * deleted or their tokens ended (a new epoch) while it was being signed: then nothing is stored and
+   * the answer is false (the token must not be handed out). Drops the user's expired tokens first and,
+   * past REFRESH_TOKENS_PER_USER, their oldest.
+   */
+  issueRefreshToken(token: RefreshTokenRecord, epoch: number, nowMs: number): boolean {
     if (this.refreshTokens.has(token.id)) throw new Error(`Refresh token ${token.id} exists already`);
-    if (!this.users.has(token.userId)) throw new Error(`Refresh token ${token.id} names no user`);
-    this.insertRefreshToken(Object.freeze({ ...token }));
-  }
-
-  /** True when the token existed and was not revoked yet. */
-  revokeRefreshToken(id: string): boolean {
-    const token = this.refreshTokens.get(id);
-    if (!token || token.revoked) return false;
-    this.refreshTokens.set(id, Object.freeze({ ...token, revoked: true }));
+    const user = this.users.get(token.userId);
+    if (!user || user.deletedAt !== null || user.tokenEpoch !== epoch) return false;
+    this.dropExpired(nowMs);
+    this.insertRefreshToken(Object.freeze({ ...token, revoked: false }));
+    const ids = this.refreshTokenIdsByUser.get(token.userId) as Set<string>;
+    for (const id of ids) {
+      if (ids.size <= REFRESH_TOKENS_PER_USER) break;
+      this.revokeRefreshToken(id);
+    }
     return true;
   }
 
+  /** Revokes a refresh token by dropping it (a revoked and an unknown token are refused alike, A4). True when it was live. */
+  revokeRefreshToken(id: string): boolean {
+    const token = this.refreshTokens.get(id);
+    if (!token) return false;
+    this.refreshTokens.delete(id);
+    const ids = this.refreshTokenIdsByUser.get(token.userId);
+    ids?.delete(id);
+    if (ids?.size === 0) this.refreshTokenIdsByUser.delete(token.userId);
+    return true;
+  }
+
+  /** Adds an email to the outbox, which keeps the OUTBOX_CAPACITY most recent (openapi/mock-control.yaml). */
   addEmail(email: OutboxEmail): void {
-    this.emails.push(Object.freeze({ ...email }));
+    pushCapped(this.emails, Object.freeze({ ...email }), OUTBOX_CAPACITY);
   }
 
   /** The whole state as plain JSON: new arrays of the (frozen, never edited) records, so later changes do not show through. */
@@ -237,8 +282,23 @@ export class MockStore {
   private insertRefreshToken(token: RefreshTokenRecord): void {
     this.refreshTokens.set(token.id, token);
     let ids = this.refreshTokenIdsByUser.get(token.userId);
-    if (!ids) this.refreshTokenIdsByUser.set(token.userId, (ids = []));
-    ids.push(token.id);
+    if (!ids) this.refreshTokenIdsByUser.set(token.userId, (ids = new Set()));
+    ids.add(token.id);
+  }
+
+  /** Drops expired refresh tokens: all of them at the first issue after load, then those at the front of the issue order. */
+  private dropExpired(nowMs: number): void {
+    const now = new Date(nowMs).toISOString();
+    if (!this.sweptExpired) {
+      this.sweptExpired = true;
+      for (const token of [...this.refreshTokens.values()]) if (token.expiresAt <= now) this.revokeRefreshToken(token.id);
+      return;
+    }
+    // Refresh tokens all live as long, so the oldest expire first: look at the front of the store's order.
+    for (const token of this.refreshTokens.values()) {
+      if (token.expiresAt > now) break;
+      this.revokeRefreshToken(token.id);
+    }
   }
 
   /** Drops the user's stale view and puts the fresh one in its organization's list, if that list is built. */

@@ -12,6 +12,7 @@ import { hashPassword } from '../../engine/passwords.js';
 import type { UserRecord } from './records.js';
 import { recordBodies } from '../../engine/json-body.js';
 import { success } from '../../engine/responses.js';
+import { fitSubject } from '../../engine/state-limits.js';
 import type { UserChanges } from './store.js';
 
 type Schemas = components['schemas'];
@@ -73,7 +74,8 @@ export function userHandlers(context: MockContext) {
         // must verify before logging in. Both go out together (U3 settles that false sends neither).
         const sentAt = context.isoNow();
         const organization = context.store.organization(user.orgId as string);
-        const invitation = `${caller.email} invited you to ${organization?.name ?? 'their organization'}`;
+        // Made of two inputs of up to 254 and 255 characters: kept within the outbox's documented subject length.
+        const invitation = fitSubject(`${caller.email} invited you to ${organization?.name ?? 'their organization'}`);
         context.store.addEmail({ id: randomUUID(), kind: 'invite', to: user.email, userId: user.id, subject: invitation, sentAt });
         context.store.addEmail({ id: randomUUID(), kind: 'verification', to: user.email, userId: user.id, subject: 'Verify your email address', sentAt });
       }

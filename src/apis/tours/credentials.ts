@@ -96,7 +96,10 @@ export function signIn(store: ToursStore, clock: Clock, email: string, password:
     expiresAt: isoAt(now + SESSION_TTL_MS),
     ended: false,
   };
-  store.write(() => store.sessions.insert(session));
+  store.write(() => {
+    store.pruneSessions(now, user.id);
+    store.sessions.insert(session);
+  });
   return { ok: true, token, session, user };
 }
 
@@ -110,7 +113,8 @@ export function liveSession(store: ToursStore, clock: Clock, token: string): Ses
 /** TA2: ends the session (its next use is a 401). */
 export function signOut(store: ToursStore, sessionId: string): void {
   const session = store.sessions.get(sessionId);
-  if (session && !session.ended) store.write(() => store.sessions.replace({ ...session, ended: true }));
+  // Dropped rather than marked: an ended session is refused like an unknown one, and the state stays small.
+  if (session) store.write(() => store.sessions.remove(session.id));
 }
 
 /** The `Set-Cookie` value of a new session (TA1). */

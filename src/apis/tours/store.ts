@@ -10,7 +10,9 @@
  * one checks its shape, its uniqueness rules and its references, and throws a ToursStateError naming
  * the first problem.
  */
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { CONTROL_SPEC_ID, OUTBOX_CAPACITY, pushCapped, snapshotValidator } from '../../engine/state-limits.js';
+import { toursSpec } from './spec.js';
 import {
   TOURS_SNAPSHOT_FORMAT,
   TOURS_SNAPSHOT_VERSION,
@@ -32,6 +34,12 @@ export class ToursStateError extends Error {
 }
 
 export const emailKey = (email: string): string => email.toLowerCase();
+
+/**
+ * How many live sessions one user keeps: a sign-in past this ends the user's oldest session (its
+ * cookie is then a 401, as after sign-out). Bounds the state however often a user signs in.
+ */
+export const SESSIONS_PER_USER = 1000;
 const pair = (a: string, b: string): string => `${a}\u0000${b}`;
 
 type Journal = { undo: (() => void)[] | null };
@@ -77,6 +85,11 @@ class Table<T extends { readonly id: string }> {
 
   all(): T[] {
     return [...this.rows.values()];
+  }
+
+  /** The records in creation order, without a copy (a removal while iterating is safe). */
+  values(): IterableIterator<T> {
+    return this.rows.values();
   }
 
   insert(record: T): void {
@@ -235,13 +248,18 @@ export class ToursStore {
       needOrg('invitations', i, inv.organizationId);
       needUser('invitations', i, inv.inviterId, 'inviterId');
     });
-    load(this.sessions, parsed.sessions, (s, i) => needUser('sessions', i, s.userId, 'userId'));
+    // An ended session is refused like an unknown one: a state of an older version that kept them loads without them.
+    load(
+      this.sessions,
+      parsed.sessions.filter((s) => !s.ended),
+      (s, i) => needUser('sessions', i, s.userId, 'userId'),
+    );
     load(this.apiKeys, parsed.apiKeys, (k, i) => needUser('apiKeys', i, k.userId, 'userId'));
     const emailIds = new Set<string>();
     parsed.outbox.forEach((email, i) => {
       if (emailIds.has(email.id)) at('outbox', i, `id ${email.id} is used twice`);
       emailIds.add(email.id);
-      this.emails.push(frozen({ ...email }));
+      pushCapped(this.emails, frozen({ ...email }), OUTBOX_CAPACITY);
     });
   }
 
@@ -313,9 +331,37 @@ export class ToursStore {
 
   // ---- writes that span tables -----------------------------------------------------------------
 
+  /** Adds an email to the outbox, which keeps the OUTBOX_CAPACITY most recent (openapi/mock-control.yaml). */
   sendEmail(email: InvitationEmailRecord): void {
-    this.emails.push(frozen({ ...email }));
-    this.journal.undo?.push(() => void this.emails.pop());
+    const dropped = pushCapped(this.emails, frozen({ ...email }), OUTBOX_CAPACITY);
+    this.journal.undo?.push(() => {
+      this.emails.pop();
+      this.emails.unshift(...dropped);
+    });
+  }
+
+  /** Expired sessions are dropped at the first sign-in after load (the store has no clock before). */
+  private sweptSessions = false;
+
+  /**
+   * Drops dead sessions before a sign-in of `userId` (TA2, TA3: an ended or expired session is refused
+   * like an unknown one): every expired one at the first sign-in after load, then those at the front
+   * of the creation order (all live 7 days, so the oldest expire first); and the user's oldest past
+   * SESSIONS_PER_USER - 1, so that with the new one they keep at most SESSIONS_PER_USER.
+   */
+  pruneSessions(nowMs: number, userId: string): void {
+    const dead = (session: SessionRecord): boolean => session.ended || Date.parse(session.expiresAt) <= nowMs;
+    if (!this.sweptSessions) {
+      this.sweptSessions = true;
+      for (const session of this.sessions.all()) if (dead(session)) this.sessions.remove(session.id);
+    } else {
+      for (const session of this.sessions.values()) {
+        if (!dead(session)) break;
+        this.sessions.remove(session.id);
+      }
+    }
+    const own = this.sessions.group('user', userId);
+    for (const session of own.slice(0, Math.max(0, own.length - (SESSIONS_PER_USER - 1)))) this.sessions.remove(session.id);
   }
 
   /** The whole state as plain JSON (records are frozen and shared, not copied). */
@@ -341,7 +387,10 @@ const TIMESTAMP = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2
 const NULLABLE_TIMESTAMP = { anyOf: [TIMESTAMP, { type: 'null' }] } as const;
 const ID = { type: 'string', minLength: 1, maxLength: 128 } as const;
 const HASH = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
-const EMAIL = { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$', maxLength: 254 } as const;
+const SPEC_ID = 'urn:org-contract:state:tours';
+/** A schema of openapi/tours-organizations.yaml: a stored field is checked by the schema the API checks it with. */
+const api = (pointer: string) => ({ $ref: `${SPEC_ID}#/components/schemas/${pointer}` });
+const EMAIL = { allOf: [api('Email'), { pattern: '^[^@\\s]+@[^@\\s]+$' }] } as const;
 const record = (properties: Record<string, unknown>) => ({ type: 'object', additionalProperties: false, required: Object.keys(properties), properties });
 const list = (items: unknown) => ({ type: 'array', items });
 
@@ -352,30 +401,23 @@ const SNAPSHOT_SCHEMA = record({
     record({
       id: ID,
       email: EMAIL,
-      name: { type: 'string', maxLength: 100 },
+      name: api('SessionUser/properties/name'),
       passwordHash: { type: 'string', pattern: '^sha256\\$[^$]+\\$[A-Za-z0-9_-]{43}$' },
       isSuperAdmin: { type: 'boolean' },
       createdAt: TIMESTAMP,
     }),
   ),
-  organizations: list(
-    record({
-      id: ID,
-      name: { type: 'string', minLength: 1, maxLength: 100 },
-      slug: { type: 'string', minLength: 1, maxLength: 64 },
-      logo: { type: ['string', 'null'], maxLength: 2048 },
-      timezone: { type: 'string', minLength: 1, maxLength: 64 },
-      createdAt: TIMESTAMP,
-      updatedAt: TIMESTAMP,
-    }),
-  ),
+  // Stored as the API shows it (TO1).
+  organizations: list({
+    allOf: [api('Organization'), record({ id: ID, name: {}, slug: {}, logo: {}, timezone: {}, createdAt: TIMESTAMP, updatedAt: TIMESTAMP })],
+  }),
   members: list(
     record({
       id: ID,
       userId: ID,
       organizationId: ID,
-      role: { type: 'string', minLength: 1, maxLength: 32 },
-      status: { enum: ['active', 'suspended'] },
+      role: api('RoleName'),
+      status: api('Member/properties/status'),
       createdAt: TIMESTAMP,
     }),
   ),
@@ -384,7 +426,7 @@ const SNAPSHOT_SCHEMA = record({
       id: ID,
       organizationId: ID,
       name: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,31}$' },
-      description: { type: ['string', 'null'], maxLength: 200 },
+      description: api('Role/properties/description'),
       permissions: { type: 'array', uniqueItems: true, items: { type: 'string' } },
       createdAt: TIMESTAMP,
     }),
@@ -394,7 +436,7 @@ const SNAPSHOT_SCHEMA = record({
       id: ID,
       organizationId: ID,
       email: EMAIL,
-      role: { type: 'string', minLength: 1, maxLength: 32 },
+      role: api('RoleName'),
       status: { enum: ['pending', 'accepted', 'revoked'] },
       inviterId: ID,
       tokenHash: HASH,
@@ -409,34 +451,24 @@ const SNAPSHOT_SCHEMA = record({
     record({
       id: ID,
       userId: ID,
-      name: { type: 'string', minLength: 1, maxLength: 100 },
+      name: api('ApiKey/properties/name'),
       keyHash: HASH,
-      keyPrefix: { type: 'string', pattern: '^tke_(live|test)_[A-Za-z0-9_-]{3}$' },
-      status: { enum: ['active', 'revoked', 'expired'] },
+      keyPrefix: api('ApiKey/properties/keyPrefix'),
+      status: api('ApiKeyStatus'),
       createdAt: TIMESTAMP,
       lastUsedAt: NULLABLE_TIMESTAMP,
       expiresAt: NULLABLE_TIMESTAMP,
     }),
   ),
-  outbox: list(
-    record({
-      id: ID,
-      kind: { const: 'invitation' },
-      to: EMAIL,
-      subject: { type: 'string', maxLength: 512 },
-      invitationId: ID,
-      token: { type: 'string', minLength: 1, maxLength: 256 },
-      acceptUrl: { type: 'string', maxLength: 1024 },
-      sentAt: TIMESTAMP,
-    }),
-  ),
+  // As the control plane lists it (InvitationEmail of openapi/mock-control.yaml).
+  outbox: list({ $ref: `${CONTROL_SPEC_ID}#/components/schemas/InvitationEmail` }),
 });
 
 let validateShape: ValidateFunction | undefined;
 
 /** The snapshot, typed, or a ToursStateError naming the first problem of its shape. */
 export function parseToursSnapshot(raw: unknown): ToursSnapshot {
-  validateShape ??= new Ajv2020({ strict: false, allErrors: false }).compile(SNAPSHOT_SCHEMA);
+  validateShape ??= snapshotValidator(SNAPSHOT_SCHEMA, SPEC_ID, toursSpec().document);
   if (!validateShape(raw)) {
     const first = validateShape.errors?.[0];
     const where = first ? `${first.instancePath || '(root)'} ${first.message ?? first.keyword}` : 'unknown problem';

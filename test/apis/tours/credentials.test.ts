@@ -2,6 +2,8 @@
 import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { API_KEY_PATTERN, SESSION_COOKIE, SESSION_TTL_MS, readCredentials } from '../../../src/apis/tours/index.js';
+import { SESSIONS_PER_USER } from '../../../src/apis/tours/store.js';
+import { OUTBOX_CAPACITY } from '../../../src/engine/state-limits.js';
 import { createTours, NOW, type Tours } from './harness.js';
 
 let t: Tours;
@@ -281,5 +283,44 @@ describe('TA6: managing API keys', () => {
     expect(body.data.map((k: any) => k.status).sort()).toEqual(['active', 'active', 'revoked']);
     const times = body.data.map((k: any) => k.createdAt);
     expect([...times].sort()).toEqual(times);
+  });
+});
+
+describe('bounded state: ended and expired sessions dropped, sessions per user and the outbox capped', () => {
+  const sessionsOf = (userId: string) => t.domain.exportState().sessions.filter((s) => s.userId === userId);
+  const signIn = () => t.call('signInEmail', null, { body: { email: 'sam@acme-tours.example', password: 'Member-Passw0rd' } });
+
+  it(`10,000 sign-ins of one user leave at most SESSIONS_PER_USER (${SESSIONS_PER_USER}) sessions, the newest; the oldest is refused`, () => {
+    const userId = t.principal('acme-member').userId;
+    const first = signIn().body.token as string;
+    let last = first;
+    for (let i = 1; i < 10_000; i++) last = signIn().body.token as string;
+    expect(sessionsOf(userId)).toHaveLength(SESSIONS_PER_USER);
+    expect(sessionsOf(userId).at(-1)?.tokenHash).toBe(sha256(last));
+    expect(t.domain.authenticate(undefined, cookieOf(first))).toEqual({ kind: 'refused', error: 'Invalid or expired session' });
+    expect(t.domain.authenticate(undefined, cookieOf(last)).kind).toBe('ok');
+  });
+
+  it('a session ended by sign-out is dropped, not kept', () => {
+    const before = t.domain.exportState().sessions.length;
+    t.call('signOut', t.as('acme-member'));
+    expect(t.domain.exportState().sessions).toHaveLength(before - 1);
+    expect(t.domain.exportState().sessions.some((s) => s.ended)).toBe(false);
+  });
+
+  it('expired sessions are dropped at the next sign-in', () => {
+    t.advance(SESSION_TTL_MS / 1000);
+    const fresh = signIn().body.token as string;
+    expect(t.domain.exportState().sessions.map((s) => s.tokenHash)).toEqual([sha256(fresh)]);
+  });
+
+  it(`the outbox keeps the ${OUTBOX_CAPACITY} most recent invitation emails (openapi/mock-control.yaml), the oldest dropped first`, () => {
+    const count = OUTBOX_CAPACITY + 5;
+    for (let i = 0; i < count; i++)
+      expect(t.call('createInvitation', 'acme-owner', { body: { email: `guest${i}@example.com`, role: 'member' } }).status).toBe(201);
+    const outbox = t.domain.outbox();
+    expect(outbox).toHaveLength(OUTBOX_CAPACITY);
+    expect(outbox[0]?.to).toBe(`guest${count - OUTBOX_CAPACITY}@example.com`);
+    expect(outbox.at(-1)?.to).toBe(`guest${count - 1}@example.com`);
   });
 });

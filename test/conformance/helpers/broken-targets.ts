@@ -858,6 +858,39 @@ const LIFECYCLE: readonly BrokenCase[] = [
     };
   })(),
   (() => {
+    // Deletion only refuses a user's refresh tokens while the user is deleted: activate brings them
+    // back to life (the proxy stands in for them with a fresh login of the same credentials).
+    const logins = new Map<string, { userId: string; email: unknown; password: unknown }>();
+    const activated = new Set<string>();
+    return {
+      name: 'refresh tokens from before a deletion work again after activate',
+      kind: 'auth' as const,
+      check: 'lifecycle' as const,
+      rules: ['U6'],
+      caught: /^lifecycle: a deleted user's token stops working/,
+      says: /stays refused after activate/,
+      breakage: {
+        response: async (res, r, ctx) => {
+          const path = pathOf(r);
+          const body = json(res) as Json | undefined;
+          if (path === '/user/login' && res.status === 200 && typeof body?.refreshToken === 'string') {
+            const user = body.user as Json | undefined;
+            logins.set(body.refreshToken, { userId: String(user?.id), email: bodyOf(r).email, password: bodyOf(r).password });
+          }
+          const id = ACTIVATE_PATH.exec(path)?.[1];
+          if (id && r.method === 'POST' && res.status === 200) activated.add(decodeURIComponent(id));
+          const sent = refreshTokenOf(r);
+          const login = sent === undefined ? undefined : logins.get(sent);
+          if (path !== '/user/refresh' || res.status !== 401 || !login || !activated.has(login.userId)) return res;
+          const fresh = await ctx.forward({ ...withBody(r, { email: login.email, password: login.password }), path: '/user/login' });
+          const tokens = json(fresh) as Json | undefined;
+          if (fresh.status !== 200 || !tokens) return res;
+          return withJson(fresh, { success: true, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt });
+        },
+      } satisfies Breakage,
+    };
+  })(),
+  (() => {
     // The role is looked up once per token (at its first request) and kept: R8 broken.
     const listed = new Set<string>();
     return {

@@ -381,7 +381,15 @@ async function deletedUserSession(ctx: RunContext, scope: CaseScope): Promise<vo
   );
   await expectLoginRefused(ctx, scope, user, 'inactive', 'A3', 'a soft-deleted user cannot log in');
   const back = await ctx.callExpecting(scope, user.creator, OP.activateUser, { params: { userId: user.id } }, { user: { ...user, deleted: true } });
-  if (back.ok) await logIn(ctx, scope, user, 'U7', 'an activated user logs in again');
+  if (!back.ok) return;
+  // Asked again once the user is active: only now does a 401 show the token was revoked, not merely
+  // refused because its user is deleted (a target that re-enables it on activate passes the check above).
+  ctx.expect(
+    scope,
+    await ctx.call(scope, null, OP.refresh, { json: { refreshToken } }),
+    byRule('auth', 'U6', "a deleted user's refresh tokens are revoked: one from before the deletion stays refused after activate (U7)", 401),
+  );
+  await logIn(ctx, scope, user, 'U7', 'an activated user logs in again');
 }
 
 /**

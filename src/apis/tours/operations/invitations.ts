@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { effectiveRole, mayAssignRole } from '../caller.js';
+import { fitSubject } from '../../../engine/state-limits.js';
 import { DAY } from '../clock.js';
 import { newToken, sha256Hex } from '../credentials.js';
 import { MESSAGES, REFUSALS, TEMPLATES } from '../messages.js';
@@ -49,7 +50,7 @@ export function sendInvitationEmail(store: ToursStore, invitation: InvitationRec
     id: randomUUID(),
     kind: 'invitation',
     to: invitation.email,
-    subject: `You are invited to join ${org?.name ?? 'an organization'}`,
+    subject: fitSubject(`You are invited to join ${org?.name ?? 'an organization'}`),
     invitationId: invitation.id,
     token,
     acceptUrl: acceptUrl(token),
