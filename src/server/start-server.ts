@@ -14,11 +14,13 @@ import { createApp } from './app.js';
 import type { ServerInfo } from './control-plane.js';
 import { createCorsPolicy, type CorsOrigins } from './cors.js';
 import { createFaults, type LatencyRange } from './faults.js';
+import { hasBody } from './body.js';
 import { JSON_CONTENT_TYPE } from './json-response.js';
 import { createMockService } from './mock-service.js';
 import { createRequestHistory } from './request-history.js';
 import { createRequestLog, type RequestLog } from './request-log.js';
 import { createStatePersister, loadStateFile } from './state-file.js';
+import { closeCleanlyOnDestroySoon, closeGracefully } from './wire.js';
 
 export interface ServerOptions {
   /** The API to serve (src/apis); the engine knows none of its own. */
@@ -96,25 +98,39 @@ function clientErrorHandler(log: RequestLog | null): (error: NodeJS.ErrnoExcepti
     }
     const [status, answer] =
       error.code === 'HPE_HEADER_OVERFLOW' ? [431, HEADERS_TOO_LARGE] : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, REQUEST_TIMEOUT] : [400, BAD_REQUEST];
-    socket.end(answer);
+    socket.write(answer);
+    closeGracefully(socket);
     log?.line('-', '-', status, 0, '-');
   };
 }
 
+/** W3: the answer to an `Upgrade` request that carries a body, which Node's parser leaves unread. */
+const UPGRADE_WITH_BODY = JSON.stringify({ success: false, message: 'Upgrade is not supported: send the request without an Upgrade header' });
+
 /**
- * W2/W3 for CONNECT: Node drops the connection of a CONNECT nobody tunnels. The mock tunnels
- * nothing, so it answers like any other method it does not serve (404 for an unknown path, 405
- * with `Allow` on a known one) and closes the connection, whose bytes after the request are not HTTP.
+ * W2/W3 for CONNECT and `Upgrade`: Node drops the connection of a CONNECT nobody tunnels, and
+ * leaves the connection of an `Upgrade` request nobody upgrades deaf to every byte after it. The mock
+ * tunnels and upgrades nothing: it answers the request as if the header were absent (RFC 9110
+ * lets a server ignore `Upgrade`), so CONNECT gets a 404, or a 405 with `Allow` on a known path, and
+ * `curl --http2`'s `Upgrade: h2c` its ordinary answer. An `Upgrade` request with a body gets a 400:
+ * Node's parser stops at its headers, so the body cannot be read. Either way the answer says
+ * `Connection: close` and the connection then closes cleanly (wire.ts): the bytes after such a
+ * request are not known to be HTTP.
  */
-function answerConnect(listener: RequestListener): (req: IncomingMessage, socket: Duplex) => void {
+function answerWithoutUpgrade(listener: RequestListener): (req: IncomingMessage, socket: Duplex) => void {
   return (req, socket) => {
     const res = new ServerResponse(req);
     res.shouldKeepAlive = false;
     res.assignSocket(socket as Socket);
     res.on('finish', () => {
       res.detachSocket(socket as Socket);
-      socket.end();
+      closeGracefully(socket);
     });
+    if (req.method !== 'CONNECT' && hasBody(req)) {
+      res.writeHead(400, { 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(UPGRADE_WITH_BODY) });
+      res.end(UPGRADE_WITH_BODY);
+      return;
+    }
     listener(req, res);
   };
 }
@@ -187,7 +203,9 @@ export async function startServer(overrides: Partial<ServerOptions> & Pick<Serve
   });
   const server = createServer(listener);
   server.on('clientError', clientErrorHandler(log));
-  server.on('connect', answerConnect(listener));
+  server.on('connect', answerWithoutUpgrade(listener));
+  server.on('upgrade', answerWithoutUpgrade(listener));
+  server.on('connection', closeCleanlyOnDestroySoon);
   // An `Expect` other than 100-continue: Node would answer a bare 417 and leave the body unread.
   // RFC 9110 lets a server ignore it, so the request is served like any other.
   server.on('checkExpectation', listener);
