@@ -618,6 +618,17 @@ export interface components {
         };
     };
     responses: {
+        /** @description The mock requires a control token and the request did not carry it (see the description at the top). */
+        ControlTokenRequired: {
+            headers: {
+                /** @description The scheme to use. */
+                "WWW-Authenticate": "Bearer realm=\"__mock\"";
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MessageError"];
+            };
+        };
         /** @description A fault of the mock itself (a bug); logged on stderr. */
         InternalError: {
             headers: {
@@ -674,6 +685,7 @@ export interface operations {
                     "application/json": components["schemas"]["Done"];
                 };
             };
+            401: components["responses"]["ControlTokenRequired"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -695,6 +707,7 @@ export interface operations {
                     "application/json": components["schemas"]["ClockReading"];
                 };
             };
+            401: components["responses"]["ControlTokenRequired"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -729,6 +742,7 @@ export interface operations {
                     "application/json": components["schemas"]["MessageError"];
                 };
             };
+            401: components["responses"]["ControlTokenRequired"];
             /** @description The body is over 64 MiB. */
             413: {
                 headers: {
@@ -768,6 +782,7 @@ export interface operations {
                     "application/json": components["schemas"]["PrincipalList"];
                 };
             };
+            401: components["responses"]["ControlTokenRequired"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -792,6 +807,7 @@ export interface operations {
                     "application/json": components["schemas"]["Done"];
                 };
             };
+            401: components["responses"]["ControlTokenRequired"];
             /** @description No user with this id, in any organization. */
             404: {
                 headers: {
@@ -822,6 +838,7 @@ export interface operations {
                     "application/json": components["schemas"]["Outbox"];
                 };
             };
+            401: components["responses"]["ControlTokenRequired"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -843,6 +860,7 @@ export interface operations {
                     "application/json": components["schemas"]["StateSnapshot"];
                 };
             };
+            401: components["responses"]["ControlTokenRequired"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -877,7 +895,8 @@ export interface operations {
                     "application/json": components["schemas"]["MessageError"];
                 };
             };
-            /** @description The body is over 64 MiB. */
+            401: components["responses"]["ControlTokenRequired"];
+            /** @description The body is over 64 MiB, or over what the imports being read at the same time leave of 64 MiB (together they hold at most that much). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -916,6 +935,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrganizationSummaryList"];
                 };
             };
+            401: components["responses"]["ControlTokenRequired"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -937,6 +957,7 @@ export interface operations {
                     "application/json": components["schemas"]["RecentRequests"];
                 };
             };
+            401: components["responses"]["ControlTokenRequired"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -958,6 +979,7 @@ export interface operations {
                     "application/json": components["schemas"]["Settings"];
                 };
             };
+            401: components["responses"]["ControlTokenRequired"];
             500: components["responses"]["InternalError"];
         };
     };

@@ -19,6 +19,7 @@ import { JSON_CONTENT_TYPE } from './json-response.js';
 import { createMockService } from './mock-service.js';
 import { createRequestHistory } from './request-history.js';
 import { createRequestLog, type RequestLog } from './request-log.js';
+import { resolveExposure } from './exposure.js';
 import { createStatePersister, loadStateFile } from './state-file.js';
 import { closeCleanlyOnDestroySoon, closeGracefully } from './wire.js';
 
@@ -41,6 +42,16 @@ export interface ServerOptions {
   readonly errorRate: number;
   readonly corsOrigins: CorsOrigins;
   readonly controlPlane: boolean;
+  /**
+   * The token `/__mock` requires (`Authorization: Bearer <token>`). Absent: none on the loopback, a
+   * random one beyond it (RunningServer.controlToken tells it).
+   */
+  readonly controlToken?: string | undefined;
+  /**
+   * The secret that signs access tokens (Flashback) and derives the seeded credentials (Tours).
+   * Absent: derived from the seed on the loopback, random beyond it.
+   */
+  readonly signingKey?: string | undefined;
   /** Where request log lines go; null for none (`--quiet`). */
   readonly log: ((chunk: string) => void) | null;
   /** Where faults of the mock itself are reported (one line each). */
@@ -73,6 +84,8 @@ export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly api: MockApi;
+  /** The token `/__mock` requires, or null when it is open (loopback without one, or no control plane). */
+  readonly controlToken: string | null;
   /** Stops accepting, lets requests in flight finish, waits for the state file, flushes the log. */
   close(): Promise<void>;
 }
@@ -177,9 +190,19 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function startServer(overrides: Partial<ServerOptions> & Pick<ServerOptions, 'definition'>): Promise<RunningServer> {
   const options: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...overrides };
   const spec = options.spec ?? loadSpec(projectPath(options.definition.specFile));
+  const exposure = resolveExposure(options.host, options);
   const api =
     options.api ??
-    options.definition.create({ seed: options.seed, extraUsers: options.users, tokenTtlSeconds: options.tokenTtlSeconds, rateLimit: options.rateLimit }, spec);
+    options.definition.create(
+      {
+        seed: options.seed,
+        extraUsers: options.users,
+        tokenTtlSeconds: options.tokenTtlSeconds,
+        rateLimit: options.rateLimit,
+        signingKey: exposure.signingKey,
+      },
+      spec,
+    );
   if (options.stateFile) await loadStateFile(options.stateFile, api);
   // Created after the load: the state now is the one on disk, which a failed write rolls back to.
   const persister = options.stateFile
@@ -195,6 +218,7 @@ export async function startServer(overrides: Partial<ServerOptions> & Pick<Serve
     service: createMockService({ api, persister, reportError }),
     spec,
     controlPlane,
+    controlToken: options.controlPlane ? exposure.controlToken : null,
     url: () => url,
     cors: createCorsPolicy(options.corsOrigins, options.definition.corsCredentials),
     faults: createFaults({ seed: options.seed, latency: options.latency, errorRate: options.errorRate, delay: options.delay }),
@@ -232,5 +256,5 @@ export async function startServer(overrides: Partial<ServerOptions> & Pick<Serve
 
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   url = `http://${host}:${port}`;
-  return { url, port, api, close };
+  return { url, port, api, controlToken: options.controlPlane ? exposure.controlToken : null, close };
 }
