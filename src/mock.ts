@@ -39,6 +39,16 @@ export interface StartMockOptions<Api extends ApiName = ApiName> {
    * echoes a listed origin with credentials allowed for either API (axios `withCredentials`). Default: `'*'`.
    */
   readonly corsOrigins?: '*' | readonly string[];
+  /**
+   * The token `/__mock` requires (`Authorization: Bearer <token>`), as `--control-token`. Default: none
+   * on the loopback, a random one (`RunningMock.controlToken`) on any other host.
+   */
+  readonly controlToken?: string;
+  /**
+   * The secret that signs access tokens and derives the seeded credentials, as `--signing-key`.
+   * Default: derived from the seed on the loopback (the same tokens every run), random on any other host.
+   */
+  readonly signingKey?: string;
 }
 
 export interface RunningMock<Principal> {
@@ -47,6 +57,8 @@ export interface RunningMock<Principal> {
   readonly port: number;
   /** The seeded principals with ready credentials, as at start (a reset keeps them valid). */
   readonly principals: readonly Principal[];
+  /** The token `/__mock` requires, or null when it is open (the loopback without `controlToken`). */
+  readonly controlToken: string | null;
   /** Back to the seeded state and the real clock, as `POST /__mock/reset` does. */
   reset(): Promise<void>;
   /** Stops the server; requests in flight finish first. */
@@ -66,6 +78,8 @@ export async function startMock<Api extends ApiName = 'flashback'>(options: Star
     ...(options.users === undefined ? {} : { users: options.users }),
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
     ...(options.corsOrigins === undefined ? {} : { corsOrigins: options.corsOrigins }),
+    ...(options.controlToken === undefined ? {} : { controlToken: options.controlToken }),
+    ...(options.signingKey === undefined ? {} : { signingKey: options.signingKey }),
     log: options.log ?? null,
   });
   const principals = (await server.api.principals()) as readonly PrincipalInfo[] as readonly PrincipalOf<Api>[];
@@ -73,6 +87,7 @@ export async function startMock<Api extends ApiName = 'flashback'>(options: Star
     url: server.url,
     port: server.port,
     principals,
+    controlToken: server.controlToken,
     reset: async () => server.api.reset(),
     close: () => server.close(),
   };

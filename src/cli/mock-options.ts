@@ -25,11 +25,20 @@ interface Flag {
   readonly help: string;
 }
 
+/** The environment variables of the two secrets (a flag wins over its variable). */
+export const CONTROL_TOKEN_ENV = 'ORG_CONTRACT_CONTROL_TOKEN';
+export const SIGNING_KEY_ENV = 'ORG_CONTRACT_SIGNING_KEY';
+
 export const FLAGS: readonly Flag[] = [
   { name: 'api', type: 'string', value: 'NAME', help: `The API to serve: ${API_NAMES.join(' or ')}. Default: ${DEFAULT_API_NAME}.` },
   { name: 'port', type: 'string', value: 'N', help: `Port to listen on; 0 picks a free one. Default: $PORT, else ${DEFAULTS.cliPort}.` },
   { name: 'host', type: 'string', value: 'HOST', help: `Address to listen on. Default: ${DEFAULTS.host} (0.0.0.0 for every interface).` },
-  { name: 'seed', type: 'string', value: 'N', help: `Seed of the generated data, the signing key and the fault generator. Default: ${DEFAULTS.seed}.` },
+  {
+    name: 'seed',
+    type: 'string',
+    value: 'N',
+    help: `Seed of the generated data and the fault generator (and, on the loopback without --signing-key, of the signing key). Default: ${DEFAULTS.seed}.`,
+  },
   { name: 'users', type: 'string', value: 'N', help: `Extra generated users in the first organization. Default: ${DEFAULTS.users}.` },
   { name: 'token-ttl', type: 'string', value: 'SECONDS', help: `Lifetime of access tokens. Default: ${DEFAULTS.tokenTtlSeconds}.` },
   {
@@ -42,6 +51,18 @@ export const FLAGS: readonly Flag[] = [
   { name: 'latency', type: 'string', value: 'MIN[-MAX]', help: 'Delay every API answer by MIN ms, or by MIN to MAX ms (seeded).' },
   { name: 'error-rate', type: 'string', value: 'P', help: 'Answer an API request with its documented 500 with probability P (0..1, seeded).' },
   { name: 'cors-origin', type: 'string', value: 'ORIGINS', help: 'Origins allowed by CORS, comma-separated. Default: * (any).' },
+  {
+    name: 'control-token',
+    type: 'string',
+    value: 'TOKEN',
+    help: `Token /__mock requires (Authorization: Bearer TOKEN). Default: $${CONTROL_TOKEN_ENV}; else none on the loopback, a random one (printed) beyond it.`,
+  },
+  {
+    name: 'signing-key',
+    type: 'string',
+    value: 'SECRET',
+    help: `Secret that signs tokens and derives the seeded credentials. Default: $${SIGNING_KEY_ENV}; else from --seed on the loopback, random beyond it.`,
+  },
   { name: 'no-control-plane', type: 'boolean', help: 'Switch off /__mock (the control plane, the dashboard at /__mock/ and the API docs at /__mock/docs).' },
   { name: 'quiet', type: 'boolean', help: 'No start-up banner and no request log.' },
   {
@@ -56,7 +77,19 @@ export const FLAGS: readonly Flag[] = [
 /** The flags, resolved: the server's own settings (one definition, in ServerOptions) plus help and quiet. */
 export type MockCliOptions = Pick<
   ServerOptions,
-  'port' | 'host' | 'seed' | 'users' | 'tokenTtlSeconds' | 'rateLimit' | 'stateFile' | 'latency' | 'errorRate' | 'corsOrigins' | 'controlPlane'
+  | 'port'
+  | 'host'
+  | 'seed'
+  | 'users'
+  | 'tokenTtlSeconds'
+  | 'rateLimit'
+  | 'stateFile'
+  | 'latency'
+  | 'errorRate'
+  | 'corsOrigins'
+  | 'controlPlane'
+  | 'controlToken'
+  | 'signingKey'
 > & {
   /** `--ready-file`: where to write the URL once listening, or null. */
   readonly readyFile: string | null;
@@ -116,6 +149,18 @@ function rateLimit(text: string): RateLimitSetting | null {
     throw new UsageError(`--rate-limit must be N/SECONDS (N >= 1 requests per 1 to 86400 seconds) or off, got "${text}"`);
   }
   return { limit, windowSeconds };
+}
+
+/** A secret: at least 16 characters with no whitespace (a guessable or truncated one is a mistake). */
+function secret(flag: string, text: string): string {
+  if (text.length < 16 || /\s/.test(text)) throw new UsageError(`${flag} needs a secret of at least 16 characters without spaces`);
+  return text;
+}
+
+/** A secret from the environment; an empty variable counts as unset. */
+function envSecret(name: string, env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const text = env[name];
+  return text === undefined || text === '' ? undefined : secret(name, text);
 }
 
 function apiName(text: string): ApiName {
@@ -198,6 +243,8 @@ export function parseMockArgs(argv: readonly string[], env: Readonly<Record<stri
     errorRate: flag('error-rate', probability, DEFAULTS.errorRate),
     corsOrigins: flag('cors-origin', origins, DEFAULTS.corsOrigins as CorsOrigins),
     controlPlane: values['no-control-plane'] !== true && DEFAULTS.controlPlane,
+    controlToken: flag('control-token', (t) => secret('--control-token', t), undefined) ?? envSecret(CONTROL_TOKEN_ENV, env),
+    signingKey: flag('signing-key', (t) => secret('--signing-key', t), undefined) ?? envSecret(SIGNING_KEY_ENV, env),
     readyFile: flag(
       'ready-file',
       (t) => {

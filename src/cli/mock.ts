@@ -27,7 +27,14 @@ async function banner(server: RunningServer, options: MockCliOptions, title: str
   const lines = [`${title} mock listening on ${server.url}`];
   if (options.controlPlane) {
     lines.push(`Control plane: ${server.url}/__mock (health, reset, principals, outbox, state)`);
-    lines.push(`Dashboard: ${server.url}/__mock/   API docs: ${server.url}/__mock/docs`);
+    const token = server.controlToken;
+    if (token === null) {
+      lines.push(`Dashboard: ${server.url}/__mock/   API docs: ${server.url}/__mock/docs`);
+    } else {
+      // Beyond the loopback (or with --control-token): /__mock needs the token; the link hands it to the dashboard.
+      lines.push(`Control token: ${token}   (send Authorization: Bearer <token> to /__mock)`);
+      lines.push(`Dashboard: ${server.url}/__mock/?token=${encodeURIComponent(token)}   API docs: ${server.url}/__mock/docs`);
+    }
   }
   if (options.stateFile) lines.push(`State file: ${options.stateFile}`);
   lines.push('', `Seeded principals (seed ${options.seed}):`, principalTable(await server.api.principals(), server.api.credentialColumn), '');
@@ -37,7 +44,14 @@ async function banner(server: RunningServer, options: MockCliOptions, title: str
 /** Written whole (temporary file, then rename): a script polling for it never reads half a line. */
 async function writeReadyFile(file: string, server: RunningServer): Promise<void> {
   const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, JSON.stringify({ url: server.url, port: Number(new URL(server.url).port), pid: process.pid }) + '\n');
+  const ready = {
+    url: server.url,
+    port: Number(new URL(server.url).port),
+    pid: process.pid,
+    ...(server.controlToken === null ? {} : { controlToken: server.controlToken }),
+  };
+  // Only its owner reads it when it holds the control token.
+  await writeFile(temporary, JSON.stringify(ready) + '\n', { mode: 0o600 });
   await rename(temporary, file);
 }
 

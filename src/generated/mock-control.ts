@@ -624,6 +624,17 @@ export interface components {
         };
     };
     responses: {
+        /** @description The mock requires a control token and the request did not carry it (see the description at the top). */
+        ControlTokenRequired: {
+            headers: {
+                /** @description The scheme to use. */
+                "WWW-Authenticate": "Bearer realm=\"__mock\"";
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MessageError"];
+            };
+        };
         /** @description A fault of the mock itself (a bug); logged on stderr. */
         InternalError: {
             headers: {
@@ -680,6 +691,7 @@ export interface operations {
                     "application/json": components["schemas"]["Done"];
                 };
             };
+            401: components["responses"]["ControlTokenRequired"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -701,6 +713,7 @@ export interface operations {
                     "application/json": components["schemas"]["ClockReading"];
                 };
             };
+            401: components["responses"]["ControlTokenRequired"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -735,6 +748,7 @@ export interface operations {
                     "application/json": components["schemas"]["MessageError"];
                 };
             };
+            401: components["responses"]["ControlTokenRequired"];
             /** @description The body is over 64 MiB. */
             413: {
                 headers: {
@@ -774,6 +788,7 @@ export interface operations {
                     "application/json": components["schemas"]["PrincipalList"];
                 };
             };
+            401: components["responses"]["ControlTokenRequired"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -798,6 +813,7 @@ export interface operations {
                     "application/json": components["schemas"]["Done"];
                 };
             };
+            401: components["responses"]["ControlTokenRequired"];
             /** @description No user with this id, in any organization. */
             404: {
                 headers: {
@@ -828,6 +844,7 @@ export interface operations {
                     "application/json": components["schemas"]["Outbox"];
                 };
             };
+            401: components["responses"]["ControlTokenRequired"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -849,6 +866,7 @@ export interface operations {
                     "application/json": components["schemas"]["StateSnapshot"];
                 };
             };
+            401: components["responses"]["ControlTokenRequired"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -883,7 +901,8 @@ export interface operations {
                     "application/json": components["schemas"]["MessageError"];
                 };
             };
-            /** @description The body is over 64 MiB. */
+            401: components["responses"]["ControlTokenRequired"];
+            /** @description The body is over 64 MiB, or over what the imports being read at the same time leave of 64 MiB (together they hold at most that much). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -922,6 +941,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrganizationSummaryList"];
                 };
             };
+            401: components["responses"]["ControlTokenRequired"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -943,6 +963,7 @@ export interface operations {
                     "application/json": components["schemas"]["RecentRequests"];
                 };
             };
+            401: components["responses"]["ControlTokenRequired"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -964,6 +985,7 @@ export interface operations {
                     "application/json": components["schemas"]["Settings"];
                 };
             };
+            401: components["responses"]["ControlTokenRequired"];
             500: components["responses"]["InternalError"];
         };
     };

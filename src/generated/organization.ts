@@ -1095,6 +1095,7 @@ export interface operations {
             /** @description Unknown email, wrong password, or an inactive account (docs codes). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1132,6 +1133,7 @@ export interface operations {
             /** @description The refresh token is unknown, wrongly signed, expired, already used or revoked (A4). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {

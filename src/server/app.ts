@@ -8,10 +8,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LoadedSpec } from '../contract/index.js';
-import { BODY_LIMIT, readJsonBody, type ReadBody } from './body.js';
-import { controlRoutes, type ControlRoute, type ServerInfo } from './control-plane.js';
+import { BODY_LIMIT, createBodyBudget, readJsonBody, type ReadBody } from './body.js';
+import { controlRoutes, STATE_BODY_LIMIT, type ControlRoute, type ServerInfo } from './control-plane.js';
 import type { CorsPolicy } from './cors.js';
 import { pageRoutes, type PageRoute } from './dashboard.js';
+import { carriesToken } from './exposure.js';
 import type { Faults } from './faults.js';
 import { prepareJson, sendJson, sendJsonText, sendPrepared, type HeaderMap } from './json-response.js';
 import type { MockService, Reply } from './mock-service.js';
@@ -26,6 +27,8 @@ export interface AppOptions {
   readonly spec: LoadedSpec;
   /** What the control plane reads of the server (settings, the last requests); null switches `/__mock` off (its paths are then 404). */
   readonly controlPlane: ServerInfo | null;
+  /** The token the control plane's operations require (all but the health check), or null for none (exposure.ts). */
+  readonly controlToken: string | null;
   /** Where the server listens (the pages point the API's document at it); known once listening. */
   readonly url: () => string;
   readonly cors: CorsPolicy;
@@ -48,6 +51,7 @@ const answered = (status: number, principal = ANONYMOUS): Answered => ({ status,
 const NOT_FOUND = answered(404);
 const METHOD_NOT_ALLOWED = answered(405);
 const PREFLIGHT = answered(204);
+const CONTROL_TOKEN_REQUIRED = answered(401);
 const NO_QUERY: URLSearchParams = new URLSearchParams();
 /** A request id a client may set for itself (echoed back), else one is made. */
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -55,6 +59,11 @@ const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** The request's own `X-Request-Id` when it is a plain token, else a new one: every answer carries one (Tours TE3). */
 function requestId(header: string | string[] | undefined): string {
   return typeof header === 'string' && CLIENT_REQUEST_ID.test(header) ? header : randomUUID();
+}
+
+/** The dashboard's `?token=` link (exposure.ts) names the control token: the log and the history do not. */
+function redactToken(url: string): string {
+  return url.includes('token=') ? url.replace(/([?&]token=)[^&#]*/g, '$1…') : url;
 }
 
 /** The query string of a URL, parsed (the router matched the path alone). */
@@ -75,6 +84,13 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
   const match = createRouter(buildPathEntries(routes, firstExample(spec.componentResponse('MethodNotAllowed'))));
   const notFound = prepareJson(404, firstExample(spec.componentResponse('RouteNotFound')));
   const controlInternalError = prepareJson(500, { success: false, message: 'Internal server error' });
+  const controlToken = options.controlToken;
+  const controlTokenRequired = prepareJson(
+    401,
+    { success: false, message: 'Control token required: send Authorization: Bearer <token> (the token the mock printed at start, or its --control-token)' },
+    { 'www-authenticate': 'Bearer realm="__mock"' },
+  );
+  const controlStateBudget = createBodyBudget(STATE_BODY_LIMIT);
 
   /** Writes the service's answer as it is; it is also what the log line reports. */
   function sendReply(res: ServerResponse, reply: Reply, extra: HeaderMap | null): Answered {
@@ -175,7 +191,7 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
     params: Readonly<Record<string, string>>,
     extra: HeaderMap | null,
   ): Promise<Answered> {
-    const { body, problem } = route.bodyLimit > 0 ? await readJsonBody(req, route.bodyLimit) : NO_BODY;
+    const { body, problem } = route.bodyLimit > 0 ? await readJsonBody(req, route.bodyLimit, controlStateBudget) : NO_BODY;
     return sendReply(res, await service.control(route, { params, body, problem, server: controlPlane as ServerInfo }), extra);
   }
 
@@ -212,7 +228,14 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
       sendPrepared(res, found.entry.methodNotAllowed, extra);
       return METHOD_NOT_ALLOWED;
     }
-    if (target.kind === 'control') return serveControl(req, res, target, found.params, extra);
+    if (target.kind === 'control') {
+      // The pages hold no data (they read it from these operations), and the health check tells none.
+      if (controlToken !== null && target.operationId !== 'getHealth' && !carriesToken(req.headers.authorization, controlToken)) {
+        sendPrepared(res, controlTokenRequired, extra);
+        return CONTROL_TOKEN_REQUIRED;
+      }
+      return serveControl(req, res, target, found.params, extra);
+    }
     if (target.kind === 'page') return servePage(req, res, target, found.params, extra);
     return serveOperation(req, res, target, found.params, extra);
   }
@@ -239,7 +262,7 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
   /** After the answer: the dashboard's request history and the log line (which names an origin CORS refused). */
   function record(req: IncomingMessage, answer: Answered, started: number, id: string): void {
     const method = req.method ?? 'GET';
-    const url = req.url ?? '/';
+    const url = redactToken(req.url ?? '/');
     const ms = performance.now() - started;
     if (history && isRecorded(method, url)) history.record(Date.now(), method, url, answer.status, ms, answer.principal, id);
     if (!log) return;

@@ -37,15 +37,40 @@ export function hasBody(req: IncomingMessage): boolean {
 }
 
 /**
+ * Bytes that several bodies read at once may hold together (the control plane's state imports): a
+ * body that would take more than what is left is refused as too large, so concurrent imports cannot
+ * hold many times the limit of one.
+ */
+export interface BodyBudget {
+  /** Takes `bytes`; false (nothing taken) when fewer are left. */
+  take(bytes: number): boolean;
+  give(bytes: number): void;
+}
+
+export function createBodyBudget(total: number): BodyBudget {
+  let left = total;
+  return {
+    take(bytes) {
+      if (bytes > left) return false;
+      left -= bytes;
+      return true;
+    },
+    give(bytes) {
+      left += bytes;
+    },
+  };
+}
+
+/**
  * Reads and parses the body. A body that is not JSON by its content type, or declares a length over
  * the limit, is drained unread; one that grows over the limit stops being buffered and is drained.
  * Either way the whole body is consumed before the answer, so the connection stays usable.
  */
-export function readJsonBody(req: IncomingMessage, limit: number): ReadBody | Promise<ReadBody> {
+export function readJsonBody(req: IncomingMessage, limit: number, budget?: BodyBudget): ReadBody | Promise<ReadBody> {
   if (!hasBody(req)) return NO_BODY;
   if (!isJsonMediaType(req.headers['content-type'])) return drain(req, UNSUPPORTED);
   if (Number(req.headers['content-length']) > limit) return drain(req, TOO_LARGE);
-  return collect(req, limit);
+  return collect(req, limit, budget);
 }
 
 function drain(req: IncomingMessage, result: ReadBody): Promise<ReadBody> {
@@ -58,19 +83,38 @@ function drain(req: IncomingMessage, result: ReadBody): Promise<ReadBody> {
   });
 }
 
-function collect(req: IncomingMessage, limit: number): Promise<ReadBody> {
+function collect(req: IncomingMessage, limit: number, budget: BodyBudget | undefined): Promise<ReadBody> {
   return new Promise((resolve) => {
     let chunks: Buffer[] = [];
     let size = 0;
+    /** Bytes taken from the budget, given back once the body is parsed or refused. */
+    let held = 0;
+    let refused = false;
+    const release = (): void => {
+      budget?.give(held);
+      held = 0;
+    };
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) chunks = [];
-      else chunks.push(chunk);
+      if (refused) return;
+      if (size > limit || (budget !== undefined && !budget.take(chunk.length))) {
+        refused = true;
+        chunks = [];
+        release();
+        return;
+      }
+      held += budget ? chunk.length : 0;
+      chunks.push(chunk);
     });
-    req.once('end', () => resolve(size > limit ? TOO_LARGE : parse(Buffer.concat(chunks, size))));
+    const settle = (result: () => ReadBody): void => {
+      const read = result();
+      release();
+      resolve(read);
+    };
+    req.once('end', () => settle(() => (refused ? TOO_LARGE : parse(Buffer.concat(chunks, size)))));
     // A client that goes away mid-body gets no answer; resolve so that nothing waits forever.
-    req.once('close', () => resolve(INVALID_JSON));
-    req.once('error', () => resolve(INVALID_JSON));
+    req.once('close', () => settle(() => INVALID_JSON));
+    req.once('error', () => settle(() => INVALID_JSON));
   });
 }
 

@@ -14,11 +14,14 @@ import { createApp } from './app.js';
 import type { ServerInfo } from './control-plane.js';
 import { createCorsPolicy, type CorsOrigins } from './cors.js';
 import { createFaults, type LatencyRange } from './faults.js';
+import { hasBody } from './body.js';
 import { JSON_CONTENT_TYPE } from './json-response.js';
 import { createMockService } from './mock-service.js';
 import { createRequestHistory } from './request-history.js';
 import { createRequestLog, type RequestLog } from './request-log.js';
+import { resolveExposure } from './exposure.js';
 import { createStatePersister, loadStateFile } from './state-file.js';
+import { closeCleanlyOnDestroySoon, closeGracefully } from './wire.js';
 
 export interface ServerOptions {
   /** The API to serve (src/apis); the engine knows none of its own. */
@@ -39,6 +42,16 @@ export interface ServerOptions {
   readonly errorRate: number;
   readonly corsOrigins: CorsOrigins;
   readonly controlPlane: boolean;
+  /**
+   * The token `/__mock` requires (`Authorization: Bearer <token>`). Absent: none on the loopback, a
+   * random one beyond it (RunningServer.controlToken tells it).
+   */
+  readonly controlToken?: string | undefined;
+  /**
+   * The secret that signs access tokens (Flashback) and derives the seeded credentials (Tours).
+   * Absent: derived from the seed on the loopback, random beyond it.
+   */
+  readonly signingKey?: string | undefined;
   /** Where request log lines go; null for none (`--quiet`). */
   readonly log: ((chunk: string) => void) | null;
   /** Where faults of the mock itself are reported (one line each). */
@@ -71,6 +84,8 @@ export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly api: MockApi;
+  /** The token `/__mock` requires, or null when it is open (loopback without one, or no control plane). */
+  readonly controlToken: string | null;
   /** Stops accepting, lets requests in flight finish, waits for the state file, flushes the log. */
   close(): Promise<void>;
 }
@@ -96,25 +111,39 @@ function clientErrorHandler(log: RequestLog | null): (error: NodeJS.ErrnoExcepti
     }
     const [status, answer] =
       error.code === 'HPE_HEADER_OVERFLOW' ? [431, HEADERS_TOO_LARGE] : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, REQUEST_TIMEOUT] : [400, BAD_REQUEST];
-    socket.end(answer);
+    socket.write(answer);
+    closeGracefully(socket);
     log?.line('-', '-', status, 0, '-');
   };
 }
 
+/** W3: the answer to an `Upgrade` request that carries a body, which Node's parser leaves unread. */
+const UPGRADE_WITH_BODY = JSON.stringify({ success: false, message: 'Upgrade is not supported: send the request without an Upgrade header' });
+
 /**
- * W2/W3 for CONNECT: Node drops the connection of a CONNECT nobody tunnels. The mock tunnels
- * nothing, so it answers like any other method it does not serve (404 for an unknown path, 405
- * with `Allow` on a known one) and closes the connection, whose bytes after the request are not HTTP.
+ * W2/W3 for CONNECT and `Upgrade`: Node drops the connection of a CONNECT nobody tunnels, and
+ * leaves the connection of an `Upgrade` request nobody upgrades deaf to every byte after it. The mock
+ * tunnels and upgrades nothing: it answers the request as if the header were absent (RFC 9110
+ * lets a server ignore `Upgrade`), so CONNECT gets a 404, or a 405 with `Allow` on a known path, and
+ * `curl --http2`'s `Upgrade: h2c` its ordinary answer. An `Upgrade` request with a body gets a 400:
+ * Node's parser stops at its headers, so the body cannot be read. Either way the answer says
+ * `Connection: close` and the connection then closes cleanly (wire.ts): the bytes after such a
+ * request are not known to be HTTP.
  */
-function answerConnect(listener: RequestListener): (req: IncomingMessage, socket: Duplex) => void {
+function answerWithoutUpgrade(listener: RequestListener): (req: IncomingMessage, socket: Duplex) => void {
   return (req, socket) => {
     const res = new ServerResponse(req);
     res.shouldKeepAlive = false;
     res.assignSocket(socket as Socket);
     res.on('finish', () => {
       res.detachSocket(socket as Socket);
-      socket.end();
+      closeGracefully(socket);
     });
+    if (req.method !== 'CONNECT' && hasBody(req)) {
+      res.writeHead(400, { 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(UPGRADE_WITH_BODY) });
+      res.end(UPGRADE_WITH_BODY);
+      return;
+    }
     listener(req, res);
   };
 }
@@ -161,9 +190,19 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function startServer(overrides: Partial<ServerOptions> & Pick<ServerOptions, 'definition'>): Promise<RunningServer> {
   const options: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...overrides };
   const spec = options.spec ?? loadSpec(projectPath(options.definition.specFile));
+  const exposure = resolveExposure(options.host, options);
   const api =
     options.api ??
-    options.definition.create({ seed: options.seed, extraUsers: options.users, tokenTtlSeconds: options.tokenTtlSeconds, rateLimit: options.rateLimit }, spec);
+    options.definition.create(
+      {
+        seed: options.seed,
+        extraUsers: options.users,
+        tokenTtlSeconds: options.tokenTtlSeconds,
+        rateLimit: options.rateLimit,
+        signingKey: exposure.signingKey,
+      },
+      spec,
+    );
   if (options.stateFile) await loadStateFile(options.stateFile, api);
   // Created after the load: the state now is the one on disk, which a failed write rolls back to.
   const persister = options.stateFile
@@ -179,6 +218,7 @@ export async function startServer(overrides: Partial<ServerOptions> & Pick<Serve
     service: createMockService({ api, persister, reportError }),
     spec,
     controlPlane,
+    controlToken: options.controlPlane ? exposure.controlToken : null,
     url: () => url,
     cors: createCorsPolicy(options.corsOrigins, options.definition.corsCredentials),
     faults: createFaults({ seed: options.seed, latency: options.latency, errorRate: options.errorRate, delay: options.delay }),
@@ -187,7 +227,9 @@ export async function startServer(overrides: Partial<ServerOptions> & Pick<Serve
   });
   const server = createServer(listener);
   server.on('clientError', clientErrorHandler(log));
-  server.on('connect', answerConnect(listener));
+  server.on('connect', answerWithoutUpgrade(listener));
+  server.on('upgrade', answerWithoutUpgrade(listener));
+  server.on('connection', closeCleanlyOnDestroySoon);
   // An `Expect` other than 100-continue: Node would answer a bare 417 and leave the body unread.
   // RFC 9110 lets a server ignore it, so the request is served like any other.
   server.on('checkExpectation', listener);
@@ -214,5 +256,5 @@ export async function startServer(overrides: Partial<ServerOptions> & Pick<Serve
 
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   url = `http://${host}:${port}`;
-  return { url, port, api, close };
+  return { url, port, api, controlToken: options.controlPlane ? exposure.controlToken : null, close };
 }

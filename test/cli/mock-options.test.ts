@@ -51,6 +51,10 @@ describe('parseMockArgs', () => {
         '--quiet',
         '--ready-file',
         'run/mock.json',
+        '--control-token',
+        'control-token-0123456789',
+        '--signing-key',
+        'signing-key-0123456789',
       ),
     ).toEqual({
       apiName: 'flashback',
@@ -67,7 +71,30 @@ describe('parseMockArgs', () => {
       corsOrigins: ['https://a.example', 'http://localhost:5173'],
       controlPlane: false,
       readyFile: '/work/run/mock.json',
+      controlToken: 'control-token-0123456789',
+      signingKey: 'signing-key-0123456789',
     });
+  });
+
+  it('reads the control token and the signing key from the environment, a flag winning over its variable', () => {
+    const env = { ORG_CONTRACT_CONTROL_TOKEN: 'token-from-the-env-123', ORG_CONTRACT_SIGNING_KEY: 'key-from-the-env-12345' };
+    expect(parseMockArgs([], env, '/work')).toMatchObject({ controlToken: 'token-from-the-env-123', signingKey: 'key-from-the-env-12345' });
+    expect(parseMockArgs(['--signing-key', 'key-from-the-flag-1234'], env, '/work')).toMatchObject({ signingKey: 'key-from-the-flag-1234' });
+    const unset = parseMockArgs([], { ORG_CONTRACT_CONTROL_TOKEN: '' }, '/work');
+    expect(unset.controlToken).toBeUndefined();
+    expect(unset.signingKey).toBeUndefined();
+  });
+
+  it.each([
+    [['--control-token', 'short'], '--control-token needs a secret of at least 16 characters without spaces'],
+    [['--signing-key', 'has a space in it, sadly'], '--signing-key needs a secret of at least 16 characters without spaces'],
+  ])('refuses a weak secret: %j', (argv, message) => {
+    expect(() => parse(...argv)).toThrow(new UsageError(message));
+  });
+  it('refuses a weak secret from the environment, naming the variable', () => {
+    expect(() => parseMockArgs([], { ORG_CONTRACT_SIGNING_KEY: 'short' }, '/work')).toThrow(
+      new UsageError('ORG_CONTRACT_SIGNING_KEY needs a secret of at least 16 characters without spaces'),
+    );
   });
 
   it('reads --api tours and --rate-limit N/SECONDS or off', () => {
@@ -141,10 +168,14 @@ describe('--help', () => {
       'error-rate',
       'cors-origin',
       'no-control-plane',
+      'control-token',
+      'signing-key',
       'quiet',
       'help',
     ]) {
       expect(help).toMatch(new RegExp(`^  --${name}\\b`, 'm'));
     }
+    expect(help).toContain('ORG_CONTRACT_CONTROL_TOKEN');
+    expect(help).toContain('ORG_CONTRACT_SIGNING_KEY');
   });
 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { OperationSpec } from '../../src/contract/index.js';
 import { flashbackApi } from '../../src/apis/index.js';
 import type { MockApi } from '../../src/engine/api.js';
+import { headerValue } from '../../src/server/prefer.js';
 import { organizationSpec, startTestServer, useTestServer } from '../helpers/server-harness.js';
 
 const OWNER_ID = '11111111-1111-4111-8111-111111111111';
@@ -32,7 +33,23 @@ describe('section 8: Prefer answers every documented response', () => {
     expect(answer.status).toBe(status);
     expect(answer.body).toEqual(row.value);
     expect(answer.headers['preference-applied']).toBe(`code=${status}, example=${name}`);
+    // Every header the response documents with a value (WWW-Authenticate on a 401, Allow, ...), as the answer without Prefer carries it.
+    const response = row.op.responses.get(status);
+    for (const [header, { required, schema }] of response?.headers ?? []) {
+      const value = headerValue(schema);
+      if (value !== undefined) expect(answer.headers[header], header).toBe(value);
+      else if (required) expect(answer.headers[header], header).toBeDefined();
+    }
     expect(await state()).toBe(before);
+  });
+
+  it.each(['/user/login', '/user/refresh'])('POST %s with Prefer: code=401 carries WWW-Authenticate: Bearer, as its real 401 does', async (path) => {
+    const forced = await server.send('POST', path, { headers: { prefer: 'code=401' }, body: {} });
+    expect(forced.status).toBe(401);
+    expect(forced.headers['www-authenticate']).toBe('Bearer');
+    const real = await server.send('POST', path, { body: path === '/user/login' ? { email: 'nobody@example.com', password: 'x' } : { refreshToken: 'x' } });
+    expect(real.status).toBe(401);
+    expect(real.headers['www-authenticate']).toBe('Bearer');
   });
 });
 

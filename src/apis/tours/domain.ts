@@ -24,6 +24,8 @@ export interface ToursDomainOptions {
   readonly model: AccessModel;
   readonly fixture?: ToursFixture;
   readonly seed?: number;
+  /** The key of the seeded sessions, API keys and invitation token; absent: derived from the seed. */
+  readonly signingKey?: string | undefined;
   readonly extraMembers?: number;
   /** null: rate limiting off; default 100 per 60 seconds (TL1). */
   readonly rateLimit?: RateLimitConfig | null;
@@ -44,6 +46,7 @@ export class ToursDomain {
   readonly limiter: RateLimiter;
   private readonly fixture: ToursFixture;
   private readonly seed: number;
+  private readonly signingKey: string | undefined;
   private readonly extraMembers: number;
   private current: ToursStore;
 
@@ -51,6 +54,7 @@ export class ToursDomain {
     this.model = options.model;
     this.fixture = options.fixture ?? loadToursFixture(undefined, options.model);
     this.seed = options.seed ?? 42;
+    this.signingKey = options.signingKey;
     this.extraMembers = options.extraMembers ?? 0;
     this.clock = new ToursClock(options.now);
     this.limiter = new RateLimiter(this.clock, options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit);
@@ -105,7 +109,7 @@ export class ToursDomain {
   }
 
   principals(): SeededCredentials {
-    return seededCredentials(this.fixture, this.seed);
+    return seededCredentials(this.fixture, this.seed, this.signingKey);
   }
 
   outbox(): readonly InvitationEmailRecord[] {
@@ -122,6 +126,6 @@ export class ToursDomain {
   }
 
   private seeded(): ToursStore {
-    return new ToursStore(seedSnapshot(this.fixture, { seed: this.seed, extraMembers: this.extraMembers, now: this.clock.now() }));
+    return new ToursStore(seedSnapshot(this.fixture, { seed: this.seed, extraMembers: this.extraMembers, now: this.clock.now(), signingKey: this.signingKey }));
   }
 }

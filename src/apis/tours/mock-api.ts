@@ -55,6 +55,7 @@ export function createToursMockApi(options: MockOptions, spec: LoadedSpec): Mock
   const domain = new ToursDomain({
     model: spec.accessModel,
     seed: options.seed,
+    signingKey: options.signingKey,
     extraMembers: options.extraUsers,
     rateLimit: options.rateLimit,
     now: options.now,

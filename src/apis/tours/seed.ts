@@ -78,6 +78,8 @@ export interface SeedSettings {
   readonly extraMembers: number;
   /** Milliseconds since the epoch: sessions, keys and the invitation are made at this time. */
   readonly now: number;
+  /** The key of the seeded credentials; absent: derived from the seed. */
+  readonly signingKey?: string | undefined;
 }
 
 /** A seeded principal as the control plane lists it (`ToursPrincipal` of openapi/mock-control.yaml). */
@@ -162,25 +164,35 @@ export function checkToursFixture(raw: unknown, where = 'tours fixture', model?:
 
 // ---- deterministic secrets --------------------------------------------------------------------------
 
-/** 32 bytes derived from the seed and a label: the same seed gives the same tokens (HMAC-SHA256). */
-function derive(seed: number, label: string): Buffer {
-  return createHmac('sha256', `org-contract-tours-seed:${seed}`).update(label).digest();
+/**
+ * The HMAC key of the seeded credentials: the mock's signing key when it has one (`--signing-key`, or a
+ * random one beyond the loopback), else one derived from the seed, so that the same seed gives the
+ * same tokens and keys (tests, the conformance suite) but anyone who knows the seed can compute them.
+ */
+function secretOf(seed: number, signingKey: string | undefined): string {
+  return signingKey ? `org-contract-tours-key:${signingKey}` : `org-contract-tours-seed:${seed}`;
 }
 
-/** A version-4-shaped UUID derived from the seed and a label. */
+/** 32 bytes derived from a secret and a label (HMAC-SHA256). */
+function derive(secret: string, label: string): Buffer {
+  return createHmac('sha256', secret).update(label).digest();
+}
+
+/** A version-4-shaped UUID derived from the seed and a label (an id, not a secret: always the seed's). */
 function derivedId(seed: number, label: string): string {
-  const hex = derive(seed, `id:${label}`).toString('hex');
+  const hex = derive(secretOf(seed, undefined), `id:${label}`).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((parseInt(hex.slice(16, 17), 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-const sessionToken = (seed: number, name: string): string => derive(seed, `session:${name}`).toString('base64url');
-const apiKey = (seed: number, label: string): string => API_KEY_PREFIX + derive(seed, `api-key:${label}`).subarray(0, 24).toString('base64url');
-const invitationToken = (seed: number, id: string): string => derive(seed, `invitation:${id}`).toString('base64url');
+const sessionToken = (secret: string, name: string): string => derive(secret, `session:${name}`).toString('base64url');
+const apiKey = (secret: string, label: string): string => API_KEY_PREFIX + derive(secret, `api-key:${label}`).subarray(0, 24).toString('base64url');
+const invitationToken = (secret: string, id: string): string => derive(secret, `invitation:${id}`).toString('base64url');
 
-/** The plain credentials of a seed: what the control plane lists (they are stored as hashes only). */
-export function seededCredentials(fixture: ToursFixture, seed: number): SeededCredentials {
+/** The plain credentials of a seed (and signing key): what the control plane lists (they are stored as hashes only). */
+export function seededCredentials(fixture: ToursFixture, seed: number, signingKey?: string): SeededCredentials {
   const orgId = new Map(fixture.organizations.map((o) => [o.key, o.id]));
-  const keyOf = (label: string): string => apiKey(seed, `extra:${label}`);
+  const secret = secretOf(seed, signingKey);
+  const keyOf = (label: string): string => apiKey(secret, `extra:${label}`);
   return Object.freeze({
     principals: fixture.principals.map((p) =>
       Object.freeze({
@@ -192,8 +204,8 @@ export function seededCredentials(fixture: ToursFixture, seed: number): SeededCr
         memberId: p.memberId,
         role: p.role,
         isSuperAdmin: p.isSuperAdmin,
-        sessionToken: sessionToken(seed, p.name),
-        apiKey: apiKey(seed, `principal:${p.name}`),
+        sessionToken: sessionToken(secret, p.name),
+        apiKey: apiKey(secret, `principal:${p.name}`),
       }),
     ),
     expiredApiKey: keyOf('expired'),
@@ -202,7 +214,7 @@ export function seededCredentials(fixture: ToursFixture, seed: number): SeededCr
       id: fixture.invitation.id,
       email: fixture.invitation.email,
       role: fixture.invitation.role,
-      token: invitationToken(seed, fixture.invitation.id),
+      token: invitationToken(secret, fixture.invitation.id),
     },
   });
 }
@@ -214,7 +226,7 @@ export function seedSnapshot(fixture: ToursFixture, settings: SeedSettings): Tou
   const { seed, now } = settings;
   if (!Number.isSafeInteger(settings.extraMembers) || settings.extraMembers < 0)
     throw new RangeError(`extraMembers must be a whole number >= 0, got ${settings.extraMembers}`);
-  const credentials = seededCredentials(fixture, seed);
+  const credentials = seededCredentials(fixture, seed, settings.signingKey);
   const orgId = (key: string): string => fixture.organizations.find((o) => o.key === key)?.id ?? '';
   const principal = (name: string): FixturePrincipal => fixture.principals.find((p) => p.name === name) as FixturePrincipal;
 

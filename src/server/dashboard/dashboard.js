@@ -9,8 +9,22 @@
 
   // ---- talking to the control plane ---------------------------------------------------------------
 
+  // Beyond the loopback /__mock needs a token: the start banner's link `/__mock/?token=...` hands it
+  // over once; it is kept for this tab (sessionStorage, which the docs page shares) and taken out of
+  // the address bar, and sent as `Authorization: Bearer` on every request to the control plane.
+  const TOKEN_KEY = 'org-contract-control-token';
+  const linked = new URLSearchParams(location.search).get('token');
+  if (linked) {
+    window.sessionStorage.setItem(TOKEN_KEY, linked);
+    const url = new window.URL(location.href);
+    url.searchParams.delete('token');
+    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+  }
+
   async function request(method, path, body) {
     const init = { method, headers: { accept: 'application/json' } };
+    const token = window.sessionStorage.getItem(TOKEN_KEY);
+    if (token) init.headers.authorization = `Bearer ${token}`;
     if (body !== undefined) {
       init.headers['content-type'] = 'application/json';
       init.body = JSON.stringify(body);

@@ -20,8 +20,21 @@
     status.dataset.kind = kind || 'info';
   }
 
+  // `/__mock/docs?token=...` hands the control token over as the dashboard's link does (dashboard.js).
+  const linked = new URLSearchParams(location.search).get('token');
+  if (linked) {
+    window.sessionStorage.setItem('org-contract-control-token', linked);
+    const url = new window.URL(location.href);
+    url.searchParams.delete('token');
+    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+  }
+
   async function getJson(path) {
-    const response = await fetch(path, { headers: { accept: 'application/json' } });
+    const headers = { accept: 'application/json' };
+    // The control token the dashboard kept for this tab (dashboard.js), for /__mock/principals.
+    const token = path.startsWith('/__mock/') && window.sessionStorage.getItem('org-contract-control-token');
+    if (token) headers.authorization = `Bearer ${token}`;
+    const response = await fetch(path, { headers });
     if (!response.ok) throw new Error(`GET ${path}: ${response.status}`);
     return response.json();
   }
