@@ -164,7 +164,6 @@ function buildResult(
   };
 }
 
-
 function exchangeRecord(exchange: Exchange, secrets: SecretBook): ExchangeRecord {
   const r = exchange.response;
   const { bodySummary, ...request } = exchange.request;

@@ -23,7 +23,7 @@ export class BodyReadError extends Error {
 
 export async function readBody(res: Response, limit: number): Promise<BodyRead> {
   if (!res.body) return { kind: 'whole', text: '', bytes: 0 };
-  const reader = res.body.getReader();
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let bytes = 0;
   try {
