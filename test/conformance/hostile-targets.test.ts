@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createHttpClient, type FetchLike } from '../../conformance/kernel/http/client.js';
+import { RunGuard } from '../../conformance/kernel/run-guard.js';
 import { runCli, type CliRun } from './helpers/cli.js';
 import { startHostileTarget, type Hostility } from './helpers/hostile-targets.js';
 
@@ -119,4 +121,45 @@ describe('hostile targets', () => {
     expect(report.totals.requests).toBeLessThan(400);
     expect(report.totals.cases).toBeGreaterThan(0);
   }, 120_000);
+});
+
+describe('what a run keeps of the answers', () => {
+  const meta = { subject: { kind: 'operation', operationId: 'getThing' }, principal: 'owner', caseId: 'c' } as const;
+  let sent = 0;
+  /** Answers the n-th request (from 1) with a JSON body of `chars` characters naming n. */
+  const answering =
+    (chars: number): FetchLike =>
+    () => {
+      const n = ++sent;
+      return Promise.resolve(new Response(JSON.stringify({ n, pad: 'x'.repeat(chars - 20) }), { headers: { 'content-type': 'application/json' } }));
+    };
+
+  it('keeps bodies whole within the budget, then cuts the oldest to an excerpt; the newest is always whole', async () => {
+    sent = 0;
+    const http = createHttpClient({ baseUrl: 'http://target.test', timeoutMs: 5_000, pacer: null, fetch: answering(100_000), maxKeptChars: 350_000 });
+    for (let i = 0; i < 10; i++) {
+      const exchange = await http.send({ method: 'GET', path: '/thing' }, meta);
+      // The check that sent it reads it whole, parsed.
+      expect((exchange.response?.json as { n: number }).n).toBe(i + 1);
+    }
+    const whole = http.exchanges.filter((e) => e.response?.released !== true);
+    expect(whole.map((e) => e.id)).toEqual([8, 9, 10]);
+    for (const e of http.exchanges.slice(0, 7)) {
+      expect(e.response?.text).toHaveLength(4_000);
+      expect(e.response?.json).toBeUndefined();
+      expect(e.response?.bodyBytes).toBeGreaterThan(99_000);
+    }
+    expect(http.keptBodiesNote).toMatch(/^kept bodies: 7 answers' bodies \(0\.7 MiB\) were cut to their first 4000 characters after their check/);
+  });
+
+  it('a body over --max-body is not kept: the exchange records the limit and the bytes read, and the breaker does not count it', async () => {
+    sent = 0;
+    const guard = new RunGuard({ deadlineMs: null, maxUnanswered: 1, timeoutMs: 5_000 });
+    const http = createHttpClient({ baseUrl: 'http://target.test', timeoutMs: 5_000, pacer: null, fetch: answering(300_000), maxBodyBytes: 64 * 1024, guard });
+    const exchange = await http.send({ method: 'GET', path: '/thing' }, meta);
+    expect(guard.reason).toBeNull();
+    expect(exchange.response).toBeNull();
+    expect(exchange.error).toMatch(/^a 200 answer whose body is over the 64 KiB limit \(--max-body\): [\d,]+ bytes read, the rest not read$/);
+    expect(http.keptBodiesNote).toBeNull();
+  });
 });
