@@ -79,7 +79,8 @@ export async function runSuite(profile: SuiteProfile, input: ConformanceOptions)
     const notes = [...run.notes];
     emit({ type: 'phase', phase: 'cleanup', elapsedMs: elapsed() });
     if (stopped === null) await untilStopped(async () => notes.push(...(await run.cleanup(new CaseScope(recorder, 'cleanup', 'lifecycle')))));
-    if (stopped !== null) notes.push(`Not cleaned up: the run stopped before its clean-up; what run ${options.runId} created on the target may remain.`);
+    if (stopped !== null)
+      notes.push(`Not cleaned up: the run stopped before its clean-up was done; what run ${options.runId} created on the target may remain.`);
     // The sweeps read what was recorded; one that needs a request after a stop ends there, and the next runs.
     emit({ type: 'phase', phase: 'sweeps', elapsedMs: elapsed() });
     for (const { name } of profile.groups) if (options.only.includes(name)) await untilStopped(async () => run.groups[name]?.sweep?.());
