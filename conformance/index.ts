@@ -11,11 +11,13 @@ import { runSuite } from './kernel/run.js';
 import { DEFAULT_API, PROFILES } from './profiles/index.js';
 
 export { SetupError } from './kernel/errors.js';
+export type { ProgressEvent } from './kernel/progress.js';
 export { FAILURE_KINDS, KIND_TITLES, type Failure, type FailureKind } from './kernel/failure.js';
 export type { ConformanceOptions } from './kernel/options.js';
 export type { SuiteProfile } from './kernel/profile.js';
 export type { RunResult, CaseResult, MatrixCell, ExchangeRecord, SetupFailure } from './kernel/result.js';
 export { formatConsoleReport } from './kernel/reports/console.js';
+export { progressPrinter } from './kernel/reports/progress.js';
 export { writeReports, writeSetupErrorReports, type ReportPaths } from './kernel/reports/index.js';
 export { DEFAULT_API, PROFILES } from './profiles/index.js';
 

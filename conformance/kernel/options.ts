@@ -3,8 +3,9 @@
  * Anything unusable is a SetupError whose message says what to do.
  */
 import { randomBytes } from 'node:crypto';
-import type { FetchLike } from './http/client.js';
+import { DEFAULT_MAX_BODY_BYTES, type FetchLike } from './http/client.js';
 import { SetupError } from './errors.js';
+import type { ProgressListener } from './progress.js';
 
 export interface ConformanceOptions {
   /** Base URL of the target, e.g. `http://127.0.0.1:4010`. */
@@ -28,6 +29,14 @@ export interface ConformanceOptions {
   readonly spendRateLimit?: boolean | undefined;
   /** Per-request timeout. Default 10 s. */
   readonly timeoutMs?: number | undefined;
+  /** `--max-body`: the most bytes of one answer's body the suite reads; a longer one fails its check. Default 1 MiB. */
+  readonly maxBodyBytes?: number | undefined;
+  /** `--deadline`: the whole run's time; past it the run stops, incomplete (exit 2). Default 15 min; null: none. */
+  readonly deadlineMs?: number | null | undefined;
+  /** `--max-unanswered`: stop the run after this many requests in a row time out or cannot connect. Default 5; 0: never. */
+  readonly maxUnanswered?: number | undefined;
+  /** Told as groups start and end, and of every request (the CLI's progress line). Default: none. */
+  readonly onProgress?: ProgressListener | undefined;
   /** Marks the users a run creates (`conf-<runId>-...@example.test`). Default: random. */
   readonly runId?: string | undefined;
   /** Another spec file (tests). Default: the profile's own (openapi/organization.yaml for Flashback). */
@@ -46,12 +55,18 @@ export interface ResolvedOptions {
   readonly spendRateLimit: boolean;
   readonly failOnSkip: boolean;
   readonly timeoutMs: number;
+  readonly maxBodyBytes: number;
+  readonly deadlineMs: number | null;
+  readonly maxUnanswered: number;
+  readonly onProgress: ProgressListener | null;
   readonly runId: string;
   readonly specFile: string | null;
   readonly fetch: FetchLike | null;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_DEADLINE_MS = 15 * 60_000;
+export const DEFAULT_MAX_UNANSWERED = 5;
 
 /** Resolves the options of a run of a profile whose groups are `groups` (what `--only` may name). */
 export function resolveOptions(input: ConformanceOptions, groups: readonly string[]): ResolvedOptions {
@@ -65,6 +80,10 @@ export function resolveOptions(input: ConformanceOptions, groups: readonly strin
     spendRateLimit: input.spendRateLimit ?? false,
     failOnSkip: input.failOnSkip ?? false,
     timeoutMs: parseTimeout(input.timeoutMs),
+    maxBodyBytes: positiveInteger('--max-body', input.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),
+    deadlineMs: input.deadlineMs === null ? null : positiveInteger('--deadline', input.deadlineMs, DEFAULT_DEADLINE_MS),
+    maxUnanswered: parseMaxUnanswered(input.maxUnanswered),
+    onProgress: input.onProgress ?? null,
     runId: parseRunId(input.runId),
     specFile: input.specFile ?? null,
     fetch: input.fetch ?? null,
@@ -98,6 +117,18 @@ function parseOnly(raw: ConformanceOptions['only'], groups: readonly string[]): 
 function parseTimeout(raw: number | undefined): number {
   if (raw === undefined) return DEFAULT_TIMEOUT_MS;
   if (!Number.isFinite(raw) || raw <= 0) throw new SetupError(`--timeout must be a positive number of milliseconds, got ${raw}`);
+  return raw;
+}
+
+function positiveInteger(flag: string, raw: number | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  if (!Number.isSafeInteger(raw) || raw <= 0) throw new SetupError(`${flag} must be a positive whole number, got ${raw}`);
+  return raw;
+}
+
+function parseMaxUnanswered(raw: number | undefined): number {
+  if (raw === undefined) return DEFAULT_MAX_UNANSWERED;
+  if (!Number.isSafeInteger(raw) || raw < 0) throw new SetupError(`--max-unanswered must be a whole number, 0 for never, got ${raw}`);
   return raw;
 }
 

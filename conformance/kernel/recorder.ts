@@ -3,6 +3,7 @@
  * `Recorder.run`; inside, a `CaseScope` sends requests (tagged with the case) and records failures.
  * A case that cannot run (a missing principal, `--read-only`) is skipped with its reason.
  */
+import { RunStopped } from './errors.js';
 import type { Exchange } from './http/exchange.js';
 import { operationLabel } from './http/exchange.js';
 import type { Failure, FailureDraft } from './failure.js';
@@ -90,13 +91,18 @@ export class Recorder {
     const scope = new CaseScope(this, id, group);
     const started = performance.now();
     let skipReason: string | null = null;
+    let stopped: RunStopped | null = null;
     if (options.mutates && this.options.readOnly) skipReason = 'changes state on the target (skipped by --read-only)';
     else {
       try {
         await body(scope);
       } catch (err) {
         if (err instanceof SkipCase) skipReason = err.message;
-        else throw err;
+        else if (err instanceof RunStopped) {
+          // The case in flight is reported as far as it got; the run ends after it (run.ts).
+          stopped = err;
+          skipReason = 'not finished: the run stopped (see its notes)';
+        } else throw err;
       }
     }
     const result: CaseResult = {
@@ -110,6 +116,7 @@ export class Recorder {
       durationMs: Math.round(performance.now() - started),
     };
     this.cases.push(result);
+    if (stopped) throw stopped;
     return result;
   }
 

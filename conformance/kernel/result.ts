@@ -104,10 +104,16 @@ export interface RunResult {
     readonly requests: number;
   };
   /**
-   * 0: every check passed (skips allowed, unless `--fail-on-skip`); 1: at least one failed, or one
-   * was skipped under `--fail-on-skip`. Setup problems throw SetupError (exit 2).
+   * Set when the run stopped before its end (its deadline passed, or the target stopped answering):
+   * the one line saying what happened and what to do. The groups not run are absent from `cases`.
    */
-  readonly exitCode: 0 | 1;
+  readonly incomplete?: string;
+  /**
+   * 0: every check passed (skips allowed, unless `--fail-on-skip`); 1: at least one failed, or one
+   * was skipped under `--fail-on-skip`; 2: the run stopped before its end (`incomplete`). Setup
+   * problems throw SetupError (exit 2 too).
+   */
+  readonly exitCode: 0 | 1 | 2;
 }
 
 /** What the reports of a run that could not start (a SetupError, exit 2) say. */

@@ -156,7 +156,7 @@ describe('--fail-on-skip, and the loud summary of what was skipped', () => {
   it('with one principal given: exit 1, the skips counted by reason, and which principals to give', async () => {
     const file = configFile('one.json', { owner: { token: token('owner') } });
     const files = reportPaths('one');
-    const run = await runCli(['--target', mock.url, '--config', file, '--only', 'matrix', '--fail-on-skip', '--junit', files.junit]);
+    const run = await runCli(['--target', mock.url, '--config', file, '--only', 'matrix', '--fail-on-skip', '--junit', files.junit, '--quiet']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/▲ \d+ of \d+ checks \(\d+%\) were SKIPPED: they say nothing about the target\./);

@@ -34,6 +34,10 @@ describe('conformance CLI', () => {
     [['--only', 'matrix,nope', '--target', 'http://127.0.0.1:9'], /^conformance: Unknown group "nope" in --only; use matrix, envelopes/],
     [['--timeout', 'soon', '--target', 'http://127.0.0.1:9'], /^conformance: --timeout needs a whole number/],
     [['extra'], /^conformance: Unexpected argument 'extra'/],
+    [['--max-body', 'lots', '--target', 'http://127.0.0.1:9'], /^conformance: --max-body needs a size such as 1MiB, 512KiB or 100000 \(bytes\), got "lots"$/],
+    [['--max-body', '0', '--target', 'http://127.0.0.1:9'], /^conformance: --max-body needs a size/],
+    [['--deadline', '15', '--target', 'http://127.0.0.1:9'], /^conformance: --deadline needs a duration such as 15m, 90s or 1h \(or none\), got "15"$/],
+    [['--max-unanswered', 'many', '--target', 'http://127.0.0.1:9'], /^conformance: --max-unanswered needs a whole number of requests/],
     [['--api', 'nope'], /^conformance: Unknown --api "nope"; use flashback or tours$/],
     [['--api', 'tours', '--only', 'matrix,nope', '--target', 'http://127.0.0.1:9'], /^conformance: Unknown group "nope" in --only; use credentials, matrix/],
   ])('usage error %j: one line, exit 2', async (args, pattern) => {
@@ -82,8 +86,13 @@ describe('conformance CLI', () => {
   it('without --target it checks the embedded mock, passes, and writes the reports', async () => {
     const files = { junit: join(dir, 'out/junit.xml'), json: join(dir, 'out/report.json'), html: join(dir, 'out/report.html') };
     const run = await runCli(['--junit', files.junit, '--json', files.json, '--html', files.html]);
-    expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
+    // Not a terminal: stderr has one line as each group starts and ends, and the closing phases; nothing else.
+    const progress = run.stderr.trimEnd().split('\n');
+    expect(progress[0]).toMatch(/^conformance: \[1\/7\] envelopes started \(\d+\.\d s elapsed\)$/);
+    expect(progress).toContainEqual(expect.stringMatching(/^conformance: \[2\/7\] matrix done: \d+ checks, 0 failed \(\d+\.\d s elapsed\)$/));
+    expect(progress.slice(-2).map((l) => l.replace(/ \(.*/, ''))).toEqual(['conformance: clean-up', 'conformance: end-of-run sweeps']);
+    expect(progress).toHaveLength(7 * 2 + 2);
     expect(run.stdout.trimEnd().split('\n').at(-1)).toMatch(/^conformance: PASSED, \d+ checks, 0 failed/);
     for (const file of Object.values(files)) expect(existsSync(file), file).toBe(true);
     expect(XMLValidator.validate(readFileSync(files.junit, 'utf8'))).toBe(true);
@@ -96,7 +105,7 @@ describe('conformance CLI', () => {
   describe('--api tours', () => {
     it('without --target it checks the embedded Tours mock and passes', async () => {
       const json = join(dir, 'tours/report.json');
-      const run = await runCli(['--api', 'tours', '--json', json]);
+      const run = await runCli(['--api', 'tours', '--json', json, '--quiet']);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       expect(run.stdout).toContain("Principals from the target's GET /__mock/principals: acme-owner, acme-admin");

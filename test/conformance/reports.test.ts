@@ -9,6 +9,7 @@ import { formatConsoleReport, runConformance, type RunResult } from '../../confo
 import { formatHtmlReport } from '../../conformance/kernel/reports/html.js';
 import { formatJsonReport } from '../../conformance/kernel/reports/json.js';
 import { formatJunitReport } from '../../conformance/kernel/reports/junit.js';
+import { progressPrinter } from '../../conformance/kernel/reports/progress.js';
 import { BROKEN_TARGETS } from './helpers/broken-targets.js';
 import { startBrokenTarget, type Breakage, type BrokenTarget, type MockPrincipal } from './helpers/proxy.js';
 
@@ -98,5 +99,45 @@ describe('the HTML report', () => {
     expect(html).toMatch(/<td class="cell pass" title="[^"]*">403 \/ 403<\/td>/);
     expect(html).toContain('<h3 class="kind">Wrong role (1)</h3>');
     expect(html).toContain('request and response');
+  });
+});
+
+describe('progress on stderr', () => {
+  const events = [
+    { type: 'group-start', group: 'matrix', index: 1, count: 2, elapsedMs: 120 },
+    { type: 'request', requests: 1, elapsedMs: 130 },
+    { type: 'request', requests: 2, elapsedMs: 140 },
+    { type: 'group-end', group: 'matrix', index: 1, count: 2, checks: 134, failed: 2, elapsedMs: 2_000 },
+    { type: 'phase', phase: 'sweeps', elapsedMs: 2_100 },
+  ] as const;
+
+  it('to a log: one line per group start and end and per closing phase, none per request', () => {
+    const written: string[] = [];
+    const printer = progressPrinter({ write: (chunk: string) => written.push(chunk), isTTY: false });
+    for (const event of events) printer.listener(event);
+    printer.done();
+    expect(written.join('')).toBe(
+      [
+        'conformance: [1/2] matrix started (0.1 s elapsed)',
+        'conformance: [1/2] matrix done: 134 checks, 2 failed (2.0 s elapsed)',
+        'conformance: end-of-run sweeps (2.1 s elapsed)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('to a terminal: one line rewritten in place, redrawn for requests at most every 100 ms, cleared at the end', () => {
+    const written: string[] = [];
+    const printer = progressPrinter({ write: (chunk: string) => written.push(chunk), isTTY: true });
+    for (const event of events) printer.listener(event);
+    printer.done();
+    expect(written.every((chunk) => chunk.startsWith('\r\u001b[K') && !chunk.includes('\n'))).toBe(true);
+    // The requests 10 and 20 ms after the group's start are not drawn; group and phase changes always are.
+    expect(written.map((chunk) => chunk.slice(4))).toEqual([
+      'conformance: [1/2] matrix, 0 requests, 0.1 s',
+      'conformance: [1/2] matrix done, 2 of 134 checks failed, 2 requests, 2.0 s',
+      'conformance: end-of-run sweeps, 2 requests, 2.1 s',
+      '',
+    ]);
   });
 });

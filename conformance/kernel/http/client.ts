@@ -1,9 +1,14 @@
 /**
  * A small fetch wrapper that records every exchange. The suite reaches the target only through it:
  * no import of the mock, no shortcut; a real backend and the embedded mock look the same from here.
+ * It reads each body up to a limit (body.ts), keeps bodies within the run's budget (kept-bodies.ts),
+ * and sends nothing once the run's guard has stopped it (run-guard.ts).
  */
+import type { Answered, RunGuard } from '../run-guard.js';
+import { BodyReadError, byteSize, readBody } from './body.js';
 import type { Exchange, ExchangeMeta, RecordedResponse } from './exchange.js';
 import { operationLabel, summarizeJsonBody } from './exchange.js';
+import { DEFAULT_MAX_KEPT_CHARS, EXCERPT_CHARS, KeptBodies } from './kept-bodies.js';
 import { Pacer } from './pacer.js';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -36,7 +41,15 @@ export interface HttpClientOptions {
   readonly fetch?: FetchLike | undefined;
   /** Keeps the run under the target's rate limits (pacer.ts). Default: a pacer with its defaults; null: none. */
   readonly pacer?: Pacer | null | undefined;
+  /** The most bytes of one answer's body read; a longer body is cut and recorded as an error. Default 1 MiB. */
+  readonly maxBodyBytes?: number | undefined;
+  /** Characters of body text the run keeps whole in all (kept-bodies.ts). Default 64 Mi. */
+  readonly maxKeptChars?: number | undefined;
+  /** Stops the run (deadline, unanswered requests in a row). Default: none. */
+  readonly guard?: RunGuard | undefined;
 }
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export interface HttpClient {
   readonly baseUrl: string;
@@ -47,6 +60,8 @@ export interface HttpClient {
   onExchange(listener: (exchange: Exchange) => void): void;
   /** What the pacer waited for, one line each, for the run's notes. */
   readonly pacingNotes: readonly string[];
+  /** Bodies released to keep memory bounded, when any (kept-bodies.ts), for the run's notes. */
+  readonly keptBodiesNote: string | null;
 }
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
@@ -57,6 +72,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const pacer = options.pacer === undefined ? new Pacer() : options.pacer;
   /** Credential value → its number in this run: exchanges name a credential without showing it. */
   const credentialIds = new Map<string, number>();
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const kept = new KeptBodies({ maxKeptChars: options.maxKeptChars ?? DEFAULT_MAX_KEPT_CHARS, excerptChars: EXCERPT_CHARS });
+  const guard = options.guard;
 
   async function send(request: RequestSpec, meta: ExchangeMeta): Promise<Exchange> {
     const credential = credentialOf(request);
@@ -89,23 +107,43 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       contentType = 'application/json';
     }
     if (contentType) headers['content-type'] = contentType;
+    guard?.check();
+    const id = exchanges.length + 1;
     const started = performance.now();
     let response: RecordedResponse | null = null;
     let error: string | null = null;
+    let outcome: Answered = 'answered';
+    // One controller per request, aborted by its timeout or the run's deadline, whichever comes first
+    // (not AbortSignal.any, whose signals stay tied to the run's long-lived one).
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new DOMException(`timed out after ${options.timeoutMs} ms`, 'TimeoutError')), options.timeoutMs);
+    const onStop = (): void => abort.abort(guard?.signal.reason);
+    guard?.signal.addEventListener('abort', onStop, { once: true });
     try {
       const res = await doFetch(baseUrl + request.path, {
         method: request.method,
         headers,
         body,
         redirect: 'manual',
-        signal: AbortSignal.timeout(options.timeoutMs),
+        signal: abort.signal,
       });
-      response = await readResponse(res);
+      const read = await readAnswer(res, maxBodyBytes);
+      if ('over' in read) error = read.over;
+      else response = kept.keep(id, read);
     } catch (err) {
-      error = describeFetchError(err, options.timeoutMs);
+      // The run's deadline passed while the request was out: the target is not to blame for it.
+      guard?.check();
+      const read = err instanceof BodyReadError ? err.bytesRead : null;
+      const cause = err instanceof BodyReadError ? err.cause : err;
+      outcome = fetchOutcome(cause);
+      error = describeFetchError(cause, options.timeoutMs) + (read ? ` (${byteSize(read)} of the body had come)` : '');
+    } finally {
+      clearTimeout(timer);
+      guard?.signal.removeEventListener('abort', onStop);
     }
+    guard?.observe(outcome);
     const exchange: Exchange = {
-      id: exchanges.length + 1,
+      id,
       meta,
       request: {
         method: request.method,
@@ -138,6 +176,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     get pacingNotes() {
       return pacer?.notes ?? [];
     },
+    get keptBodiesNote() {
+      return kept.note;
+    },
   };
 }
 
@@ -148,7 +189,11 @@ function credentialOf(request: RequestSpec): string | null {
   return null;
 }
 
-async function readResponse(res: Response): Promise<RecordedResponse> {
+/** The answer's parts, or, for a body over `limit` bytes, the error that records it. */
+async function readAnswer(
+  res: Response,
+  limit: number,
+): Promise<{ status: number; headers: Record<string, string>; contentType: string | null; text: string; bytes: number } | { over: string }> {
   const headers: Record<string, string> = {};
   res.headers.forEach((value, name) => {
     headers[name.toLowerCase()] = value;
@@ -156,18 +201,22 @@ async function readResponse(res: Response): Promise<RecordedResponse> {
   // Each Set-Cookie stays whole (a cookie's Expires has commas of its own): one per line.
   const cookies = typeof res.headers.getSetCookie === 'function' ? res.headers.getSetCookie() : [];
   if (cookies.length > 0) headers['set-cookie'] = cookies.join('\n');
-  const text = await res.text();
-  let json: unknown;
-  let jsonError: string | null = null;
-  if (text === '') jsonError = 'empty body';
-  else {
-    try {
-      json = JSON.parse(text);
-    } catch (err) {
-      jsonError = err instanceof Error ? err.message : String(err);
-    }
+  const body = await readBody(res, limit);
+  if (body.kind === 'over') {
+    return {
+      over: `a ${res.status} answer whose body is over the ${byteSize(limit)} limit (--max-body): ${byteSize(body.bytesSeen)} read, the rest not read`,
+    };
   }
-  return { status: res.status, headers, contentType: headers['content-type'] ?? null, text, json, jsonError };
+  return { status: res.status, headers, contentType: headers['content-type'] ?? null, text: body.text, bytes: body.bytes };
+}
+
+/** How the run guard counts a failed request: silence (a timeout, no connection) or a sign of life. */
+function fetchOutcome(err: unknown): Answered {
+  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return 'timeout';
+  const code = err instanceof Error ? (err.cause as { code?: string } | undefined)?.code : undefined;
+  return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'UND_ERR_CONNECT_TIMEOUT'
+    ? 'unreachable'
+    : 'other';
 }
 
 /** A fetch failure in one line: `connection refused`, `timed out after 10000 ms`, ... */

@@ -38,10 +38,15 @@ export interface RecordedResponse {
   /** Header names in lower case. */
   readonly headers: Readonly<Record<string, string>>;
   readonly contentType: string | null;
+  /** The body as text; once released (`released`), only its first characters (kept-bodies.ts). */
   readonly text: string;
-  /** The parsed body; `undefined` when it is not JSON (see `jsonError`). */
+  /** The parsed body; `undefined` when it is not JSON (see `jsonError`) or was released. */
   readonly json: unknown;
   readonly jsonError: string | null;
+  /** The body's size in bytes, as read. */
+  readonly bodyBytes?: number;
+  /** True once the run released the body to keep its memory bounded: `text` is an excerpt, `json` undefined. */
+  readonly released?: boolean;
 }
 
 export interface Exchange {

@@ -152,6 +152,7 @@ function verdictLine(result: RunResult, c: Palette): string {
   const t = result.totals;
   const body = `${t.cases} checks, ${t.failed} failed (${t.failures} failures), ${t.skipped} skipped; ${t.requests} requests in ${(result.durationMs / 1000).toFixed(1)} s`;
   if (result.exitCode === 0) return c.green(c.bold(`conformance: PASSED, ${body}`));
+  if (result.incomplete !== undefined) return c.red(c.bold(`conformance: INCOMPLETE, ${body}; ${result.incomplete}`));
   const why = result.options.failOnSkip && t.skipped > 0 ? '; skipped checks fail the run (--fail-on-skip)' : '';
   return c.red(c.bold(`conformance: FAILED, ${body}${why}`));
 }

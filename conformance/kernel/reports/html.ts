@@ -11,7 +11,7 @@ import { preview } from '../text.js';
 import { foldMessages, groupFailures, groupSkips, summarizeSkips } from './grouping.js';
 
 export function formatHtmlReport(result: RunResult): string {
-  const verdict = result.exitCode === 0 ? 'PASSED' : 'FAILED';
+  const verdict = result.exitCode === 0 ? 'PASSED' : result.incomplete !== undefined ? 'INCOMPLETE' : 'FAILED';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -251,7 +251,7 @@ body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1d232a;background:#fafb
 header,main{padding:0 24px}header{border-bottom:1px solid #d8dee4;background:#fff;padding-bottom:12px}
 h1{font-size:20px;margin:16px 0 4px}h2{font-size:17px;margin:28px 0 8px}h3.kind{font-size:15px;margin:20px 0 6px;color:#a40e26}
 .meta{color:#57606a;margin:0 0 10px}.verdict{padding:2px 8px;border-radius:4px;color:#fff;font-size:14px;vertical-align:middle}
-.verdict.passed{background:#1a7f37}.verdict.failed{background:#cf222e}
+.verdict.passed{background:#1a7f37}.verdict.failed,.verdict.incomplete{background:#cf222e}
 table{border-collapse:collapse}th,td{padding:3px 8px;text-align:left}
 .groups td{text-align:right}.groups td.title{text-align:left;color:#57606a}.groups tr.fail th{color:#cf222e}.groups tr.pass th{color:#1a7f37}
 .scroll{overflow-x:auto}.matrix th.col{writing-mode:vertical-rl;transform:rotate(180deg);font-weight:600;padding:6px 2px}

@@ -2,8 +2,9 @@
  * `--junit FILE`: one <testsuite> per check group, one <testcase> per case; a failed case carries
  * one <failure> whose message is the first failure and whose text lists them all with requests.
  * Under `--fail-on-skip`, skipped cases also fail one more case, `no check skipped`, so that the
- * file agrees with the exit code. A run that could not start is one errored `setup` case
- * (`formatJunitSetupError`).
+ * file agrees with the exit code. A run that stopped before its end (its deadline, a target that
+ * stopped answering) has one more errored case, `run completed`, saying why. A run that could not
+ * start is one errored `setup` case (`formatJunitSetupError`).
  */
 import type { Failure } from '../failure.js';
 import type { CaseResult, RunResult, SetupFailure } from '../result.js';
@@ -14,8 +15,9 @@ export function formatJunitReport(result: RunResult): string {
   const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
   const t = result.totals;
   const skipFails = result.options.failOnSkip && t.skipped > 0;
+  const stopped = result.incomplete !== undefined ? 1 : 0;
   out.push(
-    `<testsuites name="conformance" tests="${t.cases + (skipFails ? 1 : 0)}" failures="${t.failed + (skipFails ? 1 : 0)}" skipped="${t.skipped}" errors="0" time="${seconds(result.durationMs)}" timestamp="${attr(result.startedAt)}">`,
+    `<testsuites name="conformance" tests="${t.cases + (skipFails ? 1 : 0) + stopped}" failures="${t.failed + (skipFails ? 1 : 0)}" skipped="${t.skipped}" errors="${stopped}" time="${seconds(result.durationMs)}" timestamp="${attr(result.startedAt)}">`,
   );
   for (const { name: group } of result.groups) {
     const cases = result.cases.filter((c) => c.group === group);
@@ -34,8 +36,20 @@ export function formatJunitReport(result: RunResult): string {
     out.push('  </testsuite>');
   }
   if (skipFails) out.push(...skippedCase(result));
+  if (result.incomplete !== undefined) out.push(...stoppedCase(result.incomplete, result.startedAt));
   out.push('</testsuites>', '');
   return out.join('\n');
+}
+
+/** A run that stopped before its end: one errored case saying why (exit 2). */
+function stoppedCase(reason: string, startedAt: string): string[] {
+  return [
+    `  <testsuite name="run" tests="1" failures="0" skipped="0" errors="1" time="0.000" timestamp="${attr(startedAt)}">`,
+    '    <testcase classname="conformance.run" name="run completed" time="0.000">',
+    `      <error type="RunStopped" message="${attr(reason)}">${text(`The run stopped before its end (exit 2); the checks above are those that ran: ${reason}`)}</error>`,
+    '    </testcase>',
+    '  </testsuite>',
+  ];
 }
 
 /** `--fail-on-skip`: one failed case that counts the skips by reason. */
