@@ -198,7 +198,7 @@ export interface paths {
          * Change a member's role or status
          * @description Changes a member's `role` and/or `status` (TM2; the docs document no body, these are the docs'
          *     user fields). Permission `users.update` (docs). `role` is a role name that exists for the
-         *     organization (its own roles and the system roles), else 422 `Unknown role: <name>`; `status` is
+         *     organization (its own roles and the system roles), else 422 `Unknown role: <name>` (a name over 64 characters quoted cut, ending in `…`); `status` is
          *     `active` or `suspended`.
          *
          *     Rules, in order (section 4): 401 (TA3), 429 (TL1), 403 membership (TM1), 403
@@ -336,7 +336,7 @@ export interface paths {
          * @description Creates a pending invitation `{email, role}` and sends the email (docs; the body is TI1). It
          *     expires 7 days later (TI1). Its one-time token (32 random bytes, base64url) goes only into the
          *     email, in the mock its outbox, and never into an API answer (TI1). Permission `users.invite`
-         *     (docs). `role` is a role name that exists for the organization, else 422 `Unknown role: <name>`.
+         *     (docs). `role` is a role name that exists for the organization, else 422 `Unknown role: <name>` (a name over 64 characters quoted cut, ending in `…`).
          *
          *     Rules, in order (section 4): 401 (TA3), 429 (TL1), 403 membership (TM1), 403
          *     `Insufficient permissions`, 400 a malformed body (`email` or `role` missing, a wrong type),
@@ -733,7 +733,7 @@ export interface components {
          *     update`; other fields are ignored (TE3).
          */
         UpdateMemberRequest: {
-            /** @description A role name that exists for the organization, else 422 `Unknown role: <name>` (TM2); TR5 applies. */
+            /** @description A role name that exists for the organization, else 422 `Unknown role: <name>` (a name over 64 characters quoted cut, ending in `…`) (TM2); TR5 applies. */
             role?: components["schemas"]["RoleName"];
             /**
              * @description `active` or `suspended` (TM2); another value is a 422.
@@ -803,7 +803,7 @@ export interface components {
         CreateInvitationRequest: {
             /** @description A valid email address (422 otherwise). */
             email: components["schemas"]["Email"];
-            /** @description A role name that exists for the organization, else 422 `Unknown role: <name>`; TR5 applies. */
+            /** @description A role name that exists for the organization, else 422 `Unknown role: <name>` (a name over 64 characters quoted cut, ending in `…`); TR5 applies. */
             role: components["schemas"]["RoleName"];
         };
         /** @description The invitation as its recipient sees it, by token (docs, TI3). */

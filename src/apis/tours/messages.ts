@@ -102,12 +102,23 @@ export const REFUSALS = Object.freeze({
   emailMismatch: { error: example('acceptInvitation', 403, 'emailMismatch'), reason: 'email_mismatch' },
 } satisfies Record<string, { error: string; reason: Reason }>);
 
+/**
+ * The most of a caller's value a message quotes. A value that names nothing (an unknown role or
+ * permission) may be any length, and the Error schema caps `error` at 512 characters: a longer value
+ * is quoted cut, ending in `…`, as the spec's descriptions say.
+ */
+const QUOTE_LIMIT = 64;
+
+function quote(value: string): string {
+  return value.length <= QUOTE_LIMIT ? value : `${value.slice(0, QUOTE_LIMIT)}…`;
+}
+
 /** Templates; the spec shows one instance of each (the test checks that instance). */
 export const TEMPLATES = Object.freeze({
   /** components.responses.InvalidRoleValue, example `unknownPermission`: `Unknown permission: events.read` (TR1). */
-  unknownPermission: (key: string): string => `Unknown permission: ${key}`,
+  unknownPermission: (key: string): string => `Unknown permission: ${quote(key)}`,
   /** updateMember 422 `unknownRole`: `Unknown role: driver` (TM2). */
-  unknownRole: (name: string): string => `Unknown role: ${name}`,
+  unknownRole: (name: string): string => `Unknown role: ${quote(name)}`,
   /** components.responses.InvalidRoleValue, example `reserved`: `Role name "admin" is reserved` (TR4). */
   reservedRoleName: (name: string): string => `Role name "${name}" is reserved`,
   /** components.responses.BadCreateBody, example `missingField`: `Invalid request body: 'name' is required`. */
