@@ -11,7 +11,7 @@
  * test/integration/durability.test.ts runs the same code for a few cycles per API.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,7 +29,14 @@ export interface KillReport {
   readonly found: number;
   /** Acknowledged writes overtaken by a write of the same record that the kill cut (either value is right): not counted above. */
   readonly uncertain: number;
+  /** Temporary files of interrupted writes found beside the state file before a restart; each restart must remove them. */
+  readonly tempsLeftByKills: number;
   readonly problems: readonly string[];
+}
+
+/** The temporary files of the state file's writes (`.state.json.<pid>.<n>.tmp`) in `folder`. */
+async function stateTemps(folder: string): Promise<number> {
+  return (await readdir(folder)).filter((name) => name.startsWith('.state.json.') && name.endsWith('.tmp')).length;
 }
 
 interface Http {
@@ -310,13 +317,17 @@ export async function runSigkillCycles(options: { api: string; cycles: number; s
   let checked = 0;
   /** Acknowledged writes whose record a write cut by the kill touched after them: not checked (either value is right). */
   let uncertain = 0;
+  let tempsLeftByKills = 0;
   try {
     for (let cycle = 0; cycle <= cycles; cycle++) {
+      tempsLeftByKills += await stateTemps(folder);
       const running = await startMock(api, stateFile, readyFile).catch((error: Error) => {
         problems.push(`cycle ${cycle}: ${error.message}`);
         return null;
       });
       if (!running) break;
+      const leftover = await stateTemps(folder);
+      if (leftover > 0) problems.push(`cycle ${cycle}: ${leftover} temporary files of interrupted writes left after the restart`);
       const call: Caller = (m, p, o) => ((requests += 1), caller(running.url, count)(m, p, o));
       // Every write acknowledged so far, after this restart (each check once: the next cycle checks the later ones).
       for (const ack of acknowledged.splice(0)) {
@@ -361,7 +372,7 @@ export async function runSigkillCycles(options: { api: string; cycles: number; s
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
-  return { api, cycles, requests, statuses, acknowledged: checked, found, uncertain, problems };
+  return { api, cycles, requests, statuses, acknowledged: checked, found, uncertain, tempsLeftByKills, problems };
 }
 
 function argument(name: string, fallback: string): string {
@@ -381,7 +392,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   process.stdout.write(
     `${report.api}: ${report.cycles} SIGKILL cycles, ${report.requests} requests, statuses ${JSON.stringify(report.statuses)}, ` +
       `acknowledged writes checked ${report.acknowledged}, found after restart ${report.found} ` +
-      `(${report.uncertain} overtaken by a write the kill cut, not checked)\n`,
+      `(${report.uncertain} overtaken by a write the kill cut, not checked); ` +
+      `${report.tempsLeftByKills} temporary files left by the kills, all removed at the restarts\n`,
   );
   for (const problem of report.problems) process.stdout.write(`PROBLEM ${problem}\n`);
   process.exit(report.problems.length === 0 && report.found === report.acknowledged ? 0 : 1);
