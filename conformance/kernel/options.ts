@@ -29,6 +29,11 @@ export interface ConformanceOptions {
   readonly spendRateLimit?: boolean | undefined;
   /** Per-request timeout. Default 10 s. */
   readonly timeoutMs?: number | undefined;
+  /**
+   * `--control-token`: the bearer token a mock's control plane (`/__mock/...`) requires when it
+   * listens beyond the loopback or was given one; sent on those requests only. Default: none.
+   */
+  readonly controlToken?: string | null | undefined;
   /** `--max-body`: the most bytes of one answer's body the suite reads; a longer one fails its check. Default 1 MiB. */
   readonly maxBodyBytes?: number | undefined;
   /** `--deadline`: the whole run's time; past it the run stops, incomplete (exit 2). Default 15 min; null: none. */
@@ -55,6 +60,7 @@ export interface ResolvedOptions {
   readonly spendRateLimit: boolean;
   readonly failOnSkip: boolean;
   readonly timeoutMs: number;
+  readonly controlToken: string | null;
   readonly maxBodyBytes: number;
   readonly deadlineMs: number | null;
   readonly maxUnanswered: number;
@@ -80,6 +86,7 @@ export function resolveOptions(input: ConformanceOptions, groups: readonly strin
     spendRateLimit: input.spendRateLimit ?? false,
     failOnSkip: input.failOnSkip ?? false,
     timeoutMs: parseTimeout(input.timeoutMs),
+    controlToken: input.controlToken || null,
     maxBodyBytes: positiveInteger('--max-body', input.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),
     deadlineMs: input.deadlineMs === null ? null : positiveInteger('--deadline', input.deadlineMs, DEFAULT_DEADLINE_MS),
     maxUnanswered: parseMaxUnanswered(input.maxUnanswered),

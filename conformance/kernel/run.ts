@@ -43,6 +43,7 @@ export async function runSuite(profile: SuiteProfile, input: ConformanceOptions)
       timeoutMs: options.timeoutMs,
       fetch: options.fetch ?? undefined,
       maxBodyBytes: options.maxBodyBytes,
+      controlToken: options.controlToken,
       guard,
     });
     http.onExchange(() => emit({ type: 'request', requests: http.exchanges.length, elapsedMs: elapsed() }));

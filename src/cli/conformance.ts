@@ -45,6 +45,8 @@ ${groupLines}
   --json FILE            write the whole result as JSON
   --html FILE            write a self-contained HTML report (matrix and failures)
   --timeout MS           per-request timeout (default 10000)
+  --control-token TOKEN  the token of a mock's control plane (/__mock), which a mock listening beyond
+                         the loopback requires (default: $ORG_CONTRACT_CONTROL_TOKEN)
   --max-body SIZE        the most of one answer's body read, e.g. 1MiB, 512KiB, 100000 (bytes);
                          a longer body fails its check, unread (default 1MiB)
   --deadline DURATION    the whole run's time, e.g. 15m, 90s, 1h, or none; past it the run stops,
@@ -75,6 +77,7 @@ const FLAGS = {
   html: { type: 'string' },
   timeout: { type: 'string' },
   'max-body': { type: 'string' },
+  'control-token': { type: 'string' },
   deadline: { type: 'string' },
   'max-unanswered': { type: 'string' },
   quiet: { type: 'boolean' },
@@ -172,6 +175,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         failOnSkip: flags['fail-on-skip'],
         spendRateLimit: flags['spend-rate-limit'],
         timeoutMs,
+        controlToken: flags['control-token'] ?? process.env.ORG_CONTRACT_CONTROL_TOKEN ?? null,
         maxBodyBytes,
         deadlineMs,
         maxUnanswered,

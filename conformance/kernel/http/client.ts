@@ -47,6 +47,20 @@ export interface HttpClientOptions {
   readonly maxKeptChars?: number | undefined;
   /** Stops the run (deadline, unanswered requests in a row). Default: none. */
   readonly guard?: RunGuard | undefined;
+  /** Sent as `Authorization: Bearer` on control-plane requests that carry no credential of their own. */
+  readonly controlToken?: string | null | undefined;
+}
+
+/** The mock's control plane, which a target offers when it is the mock (principals, outbox, clock). */
+const CONTROL_PLANE = '/__mock/';
+
+/**
+ * What to say when a control-plane request was refused for want of its token: the mock asks for one
+ * when it listens beyond the loopback. Empty when the answer is not that.
+ */
+export function controlPlaneRefusal(exchange: Exchange): string {
+  if (!exchange.request.path.startsWith(CONTROL_PLANE) || exchange.response?.status !== 401) return '';
+  return `; its control plane answered 401: give its token with --control-token or ORG_CONTRACT_CONTROL_TOKEN (the mock prints it at start)`;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -67,6 +81,7 @@ export interface HttpClient {
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const doFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const controlToken = options.controlToken ?? null;
   const exchanges: Exchange[] = [];
   const listeners: ((exchange: Exchange) => void)[] = [];
   const pacer = options.pacer === undefined ? new Pacer() : options.pacer;
@@ -94,6 +109,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   async function sendOnce(request: RequestSpec, meta: ExchangeMeta, credential: string | null): Promise<Exchange> {
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
     if (request.authorization) headers.authorization = request.authorization.value;
+    else if (controlToken && request.path.startsWith(CONTROL_PLANE)) headers.authorization = `Bearer ${controlToken}`;
     let body: string | undefined;
     let bodySummary: string | null = null;
     let contentType: string | null = null;

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { SetupError } from '../../kernel/errors.js';
-import type { HttpClient } from '../../kernel/http/client.js';
+import { controlPlaneRefusal, type HttpClient } from '../../kernel/http/client.js';
 import { bodyField, type ExchangeMeta } from '../../kernel/http/exchange.js';
 
 export const ORGS = ['acme', 'globex'] as const;
@@ -249,6 +249,8 @@ function fillOrganizations(byName: Map<string, ResolvedPrincipal>): void {
 
 async function fromMock(http: HttpClient): Promise<ResolvedPrincipals | null> {
   const exchange = await http.send({ method: 'GET', path: '/__mock/principals' }, SETUP_META('-'));
+  const refused = controlPlaneRefusal(exchange);
+  if (refused) throw new SetupError(`No Tours principals: ${http.baseUrl} lists none at GET /__mock/principals${refused}`);
   if (exchange.response?.status !== 200) return null;
   const list = bodyField(exchange, 'principals');
   if (!Array.isArray(list)) return null;

@@ -7,7 +7,7 @@ import { decodeJwt } from 'jose';
 import { ROLES, isRoleValue, type LoadedSpec, type RoleValue } from '../../../../src/contract/index.js';
 import { SetupError } from '../../../kernel/errors.js';
 import { OP, operation, operationPath } from '../operations.js';
-import type { HttpClient } from '../../../kernel/http/client.js';
+import { controlPlaneRefusal, type HttpClient } from '../../../kernel/http/client.js';
 import { bodyField, type ExchangeMeta } from '../../../kernel/http/exchange.js';
 import { parseMockPrincipals, type CredentialMap, type CredentialSource } from './credentials.js';
 import { INACTIVE_NAMES, isMemberName, memberRoleValue, MEMBER_NAMES, PRINCIPAL_NAMES, type CredentialName } from './names.js';
@@ -95,7 +95,7 @@ async function gatherCredentials(input: ResolveInput): Promise<{ credentials: Cr
   const parsed = exchange.response?.status === 200 ? parseMockPrincipals(exchange.response.json) : null;
   if (!parsed || parsed.size === 0) {
     throw new SetupError(
-      `No principals: give --config FILE or CONFORMANCE_<NAME>_TOKEN (or _EMAIL and _PASSWORD) variables; ${input.http.baseUrl} does not serve GET /__mock/principals`,
+      `No principals: give --config FILE or CONFORMANCE_<NAME>_TOKEN (or _EMAIL and _PASSWORD) variables; ${input.http.baseUrl} does not serve GET /__mock/principals${controlPlaneRefusal(exchange)}`,
     );
   }
   return { credentials: parsed, source: `${input.http.baseUrl}/__mock/principals`, mockControlPlane: true };
