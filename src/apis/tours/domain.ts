@@ -7,7 +7,7 @@
 import type { AccessModel } from '../../contract/index.js';
 import { callerFor, effectiveRole, type Caller } from './caller.js';
 import { ToursClock } from './clock.js';
-import { authenticate, readCredentials, type Authentication } from './credentials.js';
+import { authenticate, readCredentials, sha256Hex, type Authentication } from './credentials.js';
 import { OPERATIONS, type Result } from './operations/index.js';
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateDecision, type RateLimitConfig } from './rate-limit.js';
 import { loadToursFixture, seedSnapshot, seededCredentials, type SeededCredentials, type ToursFixture } from './seed.js';
@@ -122,10 +122,18 @@ export class ToursDomain {
 
   /** Replaces the whole state; throws ToursStateError (nothing changed) for a malformed snapshot. */
   importState(raw: unknown): void {
-    this.current = new ToursStore(parseToursSnapshot(raw));
+    this.current = this.pinned(new ToursStore(parseToursSnapshot(raw)));
   }
 
   private seeded(): ToursStore {
-    return new ToursStore(seedSnapshot(this.fixture, { seed: this.seed, extraMembers: this.extraMembers, now: this.clock.now(), signingKey: this.signingKey }));
+    return this.pinned(
+      new ToursStore(seedSnapshot(this.fixture, { seed: this.seed, extraMembers: this.extraMembers, now: this.clock.now(), signingKey: this.signingKey })),
+    );
+  }
+
+  /** The seeded principals' sessions kept out of the per-user cap, in whatever state they are loaded. */
+  private pinned(store: ToursStore): ToursStore {
+    store.pinSessions(this.principals().principals.map((p) => sha256Hex(p.sessionToken)));
+    return store;
   }
 }

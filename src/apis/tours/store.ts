@@ -217,6 +217,8 @@ export class ToursStore {
   readonly sessions = new Table<SessionRecord>('sessions', this.journal, { token: (s) => s.tokenHash }, { user: (s) => s.userId });
   readonly apiKeys = new Table<ApiKeyRecord>('apiKeys', this.journal, { hash: (k) => k.keyHash }, { user: (k) => k.userId });
   private readonly emails: InvitationEmailRecord[] = [];
+  /** Token hashes of the seeded principals' sessions: what /__mock/principals hands out, never pushed out by the cap. */
+  private readonly pinnedSessions = new Set<string>();
 
   /** An empty store, or the state of a snapshot (checked: see parseToursSnapshot and the reference checks here). */
   constructor(snapshot?: ToursSnapshot) {
@@ -347,7 +349,9 @@ export class ToursStore {
    * Drops dead sessions before a sign-in of `userId` (TA2, TA3: an ended or expired session is refused
    * like an unknown one): every expired one at the first sign-in after load, then those at the front
    * of the creation order (all live 7 days, so the oldest expire first); and the user's oldest past
-   * SESSIONS_PER_USER - 1, so that with the new one they keep at most SESSIONS_PER_USER.
+   * SESSIONS_PER_USER - 1, so that with the new one they keep at most SESSIONS_PER_USER, besides
+   * their seeded session (pinned: a test that took it from /__mock/principals keeps it however often
+   * the user signs in; it still ends with sign-out or expiry).
    */
   pruneSessions(nowMs: number, userId: string): void {
     const dead = (session: SessionRecord): boolean => session.ended || Date.parse(session.expiresAt) <= nowMs;
@@ -360,8 +364,13 @@ export class ToursStore {
         this.sessions.remove(session.id);
       }
     }
-    const own = this.sessions.group('user', userId);
+    const own = this.sessions.group('user', userId).filter((session) => !this.pinnedSessions.has(session.tokenHash));
     for (const session of own.slice(0, Math.max(0, own.length - (SESSIONS_PER_USER - 1)))) this.sessions.remove(session.id);
+  }
+
+  /** Keeps these sessions (by token hash) out of the per-user cap: the seeded principals'. */
+  pinSessions(tokenHashes: Iterable<string>): void {
+    for (const hash of tokenHashes) this.pinnedSessions.add(hash);
   }
 
   /** The whole state as plain JSON (records are frozen and shared, not copied). */

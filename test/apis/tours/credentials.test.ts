@@ -290,15 +290,25 @@ describe('bounded state: ended and expired sessions dropped, sessions per user a
   const sessionsOf = (userId: string) => t.domain.exportState().sessions.filter((s) => s.userId === userId);
   const signIn = () => t.call('signInEmail', null, { body: { email: 'sam@acme-tours.example', password: 'Member-Passw0rd' } });
 
-  it(`10,000 sign-ins of one user leave at most SESSIONS_PER_USER (${SESSIONS_PER_USER}) sessions, the newest; the oldest is refused`, () => {
+  it(`10,000 sign-ins of one user leave SESSIONS_PER_USER (${SESSIONS_PER_USER}) sessions, the newest, besides the seeded one; the oldest is refused`, () => {
     const userId = t.principal('acme-member').userId;
     const first = signIn().body.token as string;
     let last = first;
     for (let i = 1; i < 10_000; i++) last = signIn().body.token as string;
-    expect(sessionsOf(userId)).toHaveLength(SESSIONS_PER_USER);
+    expect(sessionsOf(userId)).toHaveLength(SESSIONS_PER_USER + 1);
     expect(sessionsOf(userId).at(-1)?.tokenHash).toBe(sha256(last));
     expect(t.domain.authenticate(undefined, cookieOf(first))).toEqual({ kind: 'refused', error: 'Invalid or expired session' });
     expect(t.domain.authenticate(undefined, cookieOf(last)).kind).toBe('ok');
+  });
+
+  it("the cap never pushes out a seeded principal's session (the one /__mock/principals hands out), after a state import too", () => {
+    const member = t.principal('acme-member');
+    for (let i = 0; i < SESSIONS_PER_USER + 10; i++) signIn();
+    expect(sessionsOf(member.userId)).toHaveLength(SESSIONS_PER_USER + 1);
+    expect(t.domain.authenticate(undefined, cookieOf(member.sessionToken)).kind).toBe('ok');
+    t.domain.importState(t.domain.exportState());
+    for (let i = 0; i < 10; i++) signIn();
+    expect(t.domain.authenticate(undefined, cookieOf(member.sessionToken)).kind).toBe('ok');
   });
 
   it('a session ended by sign-out is dropped, not kept', () => {
