@@ -27,7 +27,11 @@ export function runCli(args: readonly string[], env: Readonly<Record<string, str
 
 /** The parent's environment without CONFORMANCE_* and ORG_CONTRACT_* variables, so a developer's shell cannot change a test. */
 function cleanEnv(): Record<string, string> {
-  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !e[0].startsWith('CONFORMANCE_') && !e[0].startsWith('ORG_CONTRACT_')));
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (e): e is [string, string] => e[1] !== undefined && !e[0].startsWith('CONFORMANCE_') && !e[0].startsWith('ORG_CONTRACT_'),
+    ),
+  );
 }
 
 /** A port nothing listens on (taken, then released). */
