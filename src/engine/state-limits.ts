@@ -5,17 +5,11 @@
  * kept within the limit the control plane documents for it (openapi/mock-control.yaml).
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { loadSpec, projectPath, type JsonObject } from '../contract/index.js';
+import { loadSpec, projectPath, resolvePointer, type JsonObject } from '../contract/index.js';
 
 /** The control plane's spec: its `OutboxEmail` and `InvitationEmail` are the outbox records of the two APIs. */
 const MOCK_CONTROL_SPEC = 'openapi/mock-control.yaml';
 export const CONTROL_SPEC_ID = 'urn:org-contract:state:mock-control';
-
-/**
- * How many emails an outbox keeps: the most recent, the oldest dropped first. The same number as
- * `GET /__mock/outbox` lists (openapi/mock-control.yaml, `Outbox`), so the listing shows them all.
- */
-export const OUTBOX_CAPACITY = 1000;
 
 let controlDocument: JsonObject | undefined;
 
@@ -23,15 +17,32 @@ function controlSpec(): JsonObject {
   return (controlDocument ??= loadSpec(projectPath(MOCK_CONTROL_SPEC)).document);
 }
 
+/** A number the control plane's spec states, at `pointer` (`#/components/...`); a spec without it is a broken spec. */
+function specNumber(pointer: string): number {
+  const value = resolvePointer(controlSpec(), pointer);
+  if (typeof value !== 'number') throw new Error(`${MOCK_CONTROL_SPEC} states no number at ${pointer}`);
+  return value;
+}
+
+let capacity: number | undefined;
+
+/**
+ * How many emails an outbox keeps: the most recent, the oldest dropped first. The number
+ * `GET /__mock/outbox` lists at most (`Outbox.emails.maxItems` of the control plane's spec), so the
+ * listing shows them all.
+ */
+export function outboxCapacity(): number {
+  return (capacity ??= specNumber('#/components/schemas/Outbox/properties/emails/maxItems'));
+}
+
 let subjectMax: number | undefined;
 
-/** The longest subject an outbox email may have: `OutboxEmail.subject.maxLength` of the control plane's spec. */
+/** The longest subject an outbox email may have: `OutboxEmail.subject.maxLength` of the control plane's spec (and InvitationEmail's). */
 export function outboxSubjectMax(): number {
-  if (subjectMax === undefined) {
-    const schemas = (controlSpec().components as { schemas: Record<string, { properties: Record<string, { maxLength?: number }> }> }).schemas;
-    subjectMax = Math.min(schemas.OutboxEmail?.properties.subject?.maxLength ?? 512, schemas.InvitationEmail?.properties.subject?.maxLength ?? 512);
-  }
-  return subjectMax;
+  return (subjectMax ??= Math.min(
+    specNumber('#/components/schemas/OutboxEmail/properties/subject/maxLength'),
+    specNumber('#/components/schemas/InvitationEmail/properties/subject/maxLength'),
+  ));
 }
 
 /**

@@ -5,6 +5,7 @@
 import { loadSpec, projectPath, type LoadedSpec } from '../contract/index.js';
 import type { components } from '../generated/mock-control.js';
 import { StateImportError, type BodyProblem, type MockApi } from '../engine/api.js';
+import { outboxCapacity } from '../engine/state-limits.js';
 import type { RequestHistory } from './request-history.js';
 
 export const MOCK_CONTROL_SPEC = 'openapi/mock-control.yaml';
@@ -51,8 +52,6 @@ export interface ControlRoute {
 export const STATE_BODY_LIMIT = 64 * 1024 * 1024;
 /** POST /__mock/clock moves at most ten years at once (ClockAdvance in openapi/mock-control.yaml). */
 const MAX_ADVANCE_SECONDS = 315_360_000;
-/** GET /__mock/outbox lists at most this many, the most recent. */
-export const OUTBOX_LIMIT = 1000;
 
 const HEALTH: Schemas['Health'] = Object.freeze({ status: 'ok' });
 const NO_ORGANIZATIONS: Schemas['OrganizationSummaryList'] = Object.freeze({ organizations: [], usersWithoutOrganization: 0 });
@@ -129,7 +128,7 @@ export const CONTROL_OPERATIONS: readonly ControlOperation[] = [
     takesBody: false,
     handler: (api) => {
       const all = api.outbox();
-      return { status: 200, body: { emails: all.slice(-OUTBOX_LIMIT), total: all.length } satisfies Schemas['Outbox'] };
+      return { status: 200, body: { emails: all.slice(-outboxCapacity()), total: all.length } satisfies Schemas['Outbox'] };
     },
   },
   {

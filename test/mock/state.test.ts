@@ -6,7 +6,10 @@ import { serialiseBody } from '../../src/engine/json-body.js';
 import { createHarness, fixturePrincipal, manualClock, newUserBody, ORG_A, ORG_B, SEED, spec } from '../helpers/mock-harness.js';
 import { REFRESH_TOKENS_PER_USER } from '../../src/apis/flashback/store.js';
 import { REFRESH_TOKEN_TTL_SECONDS } from '../../src/apis/flashback/tokens.js';
-import { OUTBOX_CAPACITY } from '../../src/engine/state-limits.js';
+import { outboxCapacity } from '../../src/engine/state-limits.js';
+
+/** What the control plane's spec says an outbox keeps (`Outbox.emails.maxItems`). */
+const OUTBOX_CAPACITY = outboxCapacity();
 
 const options = { seed: SEED, extraUsers: 50, tokenTtlSeconds: 3600 };
 

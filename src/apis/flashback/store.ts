@@ -13,7 +13,7 @@ import { roleName, ROLE_VALUES, rolesUpTo, ROLES, type RoleValue } from '../../c
 import { withJson } from '../../engine/json-body.js';
 import { ListBodyCache } from '../../engine/list-body.js';
 import { StateImportError } from '../../engine/api.js';
-import { OUTBOX_CAPACITY, pushCapped } from '../../engine/state-limits.js';
+import { outboxCapacity, pushCapped } from '../../engine/state-limits.js';
 import {
   SNAPSHOT_FORMAT,
   SNAPSHOT_VERSION,
@@ -103,7 +103,7 @@ export class MockStore {
       // A revoked token is refused like an unknown one: a state of an older version that kept them loads without them.
       if (!token.revoked) this.insertRefreshToken(frozen(token));
     }
-    for (const email of snapshot.outbox) pushCapped(this.emails, frozen(email), OUTBOX_CAPACITY);
+    for (const email of snapshot.outbox) pushCapped(this.emails, frozen(email), outboxCapacity());
   }
 
   // ---- reads -------------------------------------------------------------------------------
@@ -236,9 +236,9 @@ export class MockStore {
     return true;
   }
 
-  /** Adds an email to the outbox, which keeps the OUTBOX_CAPACITY most recent (openapi/mock-control.yaml). */
+  /** Adds an email to the outbox, which keeps the outboxCapacity() most recent (openapi/mock-control.yaml). */
   addEmail(email: OutboxEmail): void {
-    pushCapped(this.emails, Object.freeze({ ...email }), OUTBOX_CAPACITY);
+    pushCapped(this.emails, Object.freeze({ ...email }), outboxCapacity());
   }
 
   /** The whole state as plain JSON: new arrays of the (frozen, never edited) records, so later changes do not show through. */

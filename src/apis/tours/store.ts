@@ -11,7 +11,7 @@
  * the first problem.
  */
 import type { ValidateFunction } from 'ajv/dist/2020.js';
-import { CONTROL_SPEC_ID, OUTBOX_CAPACITY, pushCapped, snapshotValidator } from '../../engine/state-limits.js';
+import { CONTROL_SPEC_ID, outboxCapacity, pushCapped, snapshotValidator } from '../../engine/state-limits.js';
 import { toursSpec } from './spec.js';
 import {
   TOURS_SNAPSHOT_FORMAT,
@@ -261,7 +261,7 @@ export class ToursStore {
     parsed.outbox.forEach((email, i) => {
       if (emailIds.has(email.id)) at('outbox', i, `id ${email.id} is used twice`);
       emailIds.add(email.id);
-      pushCapped(this.emails, frozen({ ...email }), OUTBOX_CAPACITY);
+      pushCapped(this.emails, frozen({ ...email }), outboxCapacity());
     });
   }
 
@@ -333,9 +333,9 @@ export class ToursStore {
 
   // ---- writes that span tables -----------------------------------------------------------------
 
-  /** Adds an email to the outbox, which keeps the OUTBOX_CAPACITY most recent (openapi/mock-control.yaml). */
+  /** Adds an email to the outbox, which keeps the outboxCapacity() most recent (openapi/mock-control.yaml). */
   sendEmail(email: InvitationEmailRecord): void {
-    const dropped = pushCapped(this.emails, frozen({ ...email }), OUTBOX_CAPACITY);
+    const dropped = pushCapped(this.emails, frozen({ ...email }), outboxCapacity());
     this.journal.undo?.push(() => {
       this.emails.pop();
       this.emails.unshift(...dropped);

@@ -3,8 +3,11 @@ import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { API_KEY_PATTERN, SESSION_COOKIE, SESSION_TTL_MS, readCredentials } from '../../../src/apis/tours/index.js';
 import { SESSIONS_PER_USER } from '../../../src/apis/tours/store.js';
-import { OUTBOX_CAPACITY } from '../../../src/engine/state-limits.js';
+import { outboxCapacity } from '../../../src/engine/state-limits.js';
 import { createTours, NOW, type Tours } from './harness.js';
+
+/** What the control plane's spec says an outbox keeps (`Outbox.emails.maxItems`). */
+const OUTBOX_CAPACITY = outboxCapacity();
 
 let t: Tours;
 beforeEach(() => {
