@@ -20,8 +20,6 @@ export interface ExposureSettings {
   readonly signingKey: string | undefined;
   /** The token `/__mock` requires, or null for an open control plane. */
   readonly controlToken: string | null;
-  /** The control token was made here (to be printed), not given. */
-  readonly controlTokenGenerated: boolean;
 }
 
 /** A random secret of 32 bytes, base64url. */
@@ -37,7 +35,7 @@ export function resolveExposure(
   const exposed = !isLoopback(host);
   const signingKey = given.signingKey || (exposed ? randomSecret() : undefined);
   const controlToken = given.controlToken || (exposed ? randomSecret() : null);
-  return { signingKey, controlToken, controlTokenGenerated: exposed && !given.controlToken };
+  return { signingKey, controlToken };
 }
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();

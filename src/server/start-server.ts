@@ -191,6 +191,7 @@ export async function startServer(overrides: Partial<ServerOptions> & Pick<Serve
   const options: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...overrides };
   const spec = options.spec ?? loadSpec(projectPath(options.definition.specFile));
   const exposure = resolveExposure(options.host, options);
+  const controlToken = options.controlPlane ? exposure.controlToken : null;
   const api =
     options.api ??
     options.definition.create(
@@ -218,7 +219,7 @@ export async function startServer(overrides: Partial<ServerOptions> & Pick<Serve
     service: createMockService({ api, persister, reportError }),
     spec,
     controlPlane,
-    controlToken: options.controlPlane ? exposure.controlToken : null,
+    controlToken,
     url: () => url,
     cors: createCorsPolicy(options.corsOrigins, options.definition.corsCredentials),
     faults: createFaults({ seed: options.seed, latency: options.latency, errorRate: options.errorRate, delay: options.delay }),
@@ -256,5 +257,5 @@ export async function startServer(overrides: Partial<ServerOptions> & Pick<Serve
 
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   url = `http://${host}:${port}`;
-  return { url, port, api, controlToken: options.controlPlane ? exposure.controlToken : null, close };
+  return { url, port, api, controlToken, close };
 }
