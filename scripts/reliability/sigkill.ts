@@ -13,9 +13,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { seededRandom } from '../../src/server/faults.js';
+import { isTemporaryFileOf } from '../../src/server/state-file.js';
 import { projectPath } from '../../src/contract/index.js';
 
 export interface KillReport {
@@ -34,9 +35,9 @@ export interface KillReport {
   readonly problems: readonly string[];
 }
 
-/** The temporary files of the state file's writes (`.state.json.<pid>.<n>.tmp`) in `folder`. */
-async function stateTemps(folder: string): Promise<number> {
-  return (await readdir(folder)).filter((name) => name.startsWith('.state.json.') && name.endsWith('.tmp')).length;
+/** The temporary files of `stateFile`'s writes beside it (the state file's own test of the name). */
+async function stateTemps(stateFile: string): Promise<number> {
+  return (await readdir(dirname(stateFile))).filter((name) => isTemporaryFileOf(stateFile, name)).length;
 }
 
 interface Http {
@@ -67,15 +68,32 @@ interface Workload {
 const body = (h: Http): Record<string, unknown> => (typeof h.body === 'object' && h.body !== null ? (h.body as Record<string, unknown>) : {});
 const ok = (h: Http): boolean => h.status >= 200 && h.status < 300;
 
+/** The running mock's seeded principals (email, password, ids, credentials), by name: one request. */
+async function principals(call: Caller): Promise<(name: string) => Record<string, unknown>> {
+  const listed = (body(await call('GET', '/__mock/principals')).principals ?? []) as Record<string, unknown>[];
+  return (name) => {
+    const found = listed.find((p) => p.name === name);
+    if (!found) throw new Error(`the mock lists no principal ${name}`);
+    return found;
+  };
+}
+
+/** Email and password of a principal, as a sign-in body. */
+const signInBody = (p: Record<string, unknown>): { email: unknown; password: unknown } => ({ email: p.email, password: p.password });
+
 function flashbackWorkload(): Workload {
   let auth: Record<string, string> = {};
+  /** The principal whose logins are written (and checked by refreshing). */
+  let administrator: Record<string, unknown> = {};
   const live: string[] = [];
   const deleted: string[] = [];
   return {
     inFlight: null,
     async prepare(call) {
-      const login = await call('POST', '/user/login', { body: { email: 'owner@acme.test', password: 'Owner-Passw0rd' } });
+      const principal = await principals(call);
+      const login = await call('POST', '/user/login', { body: signInBody(principal('owner')) });
       auth = { authorization: `Bearer ${String(body(login).accessToken)}` };
+      administrator = principal('administrator');
     },
     async write(call, n, random) {
       this.inFlight = null;
@@ -89,7 +107,7 @@ function flashbackWorkload(): Workload {
         const id = String((body(r).data as Record<string, unknown> | undefined)?.id);
         if (!ok(r)) return { response: r, acknowledged: null };
         live.push(id);
-        return { response: r, acknowledged: { key: `user ${id}`, what: `create user ${id}`, check: userIs(id, auth, 'live', 'Created') } };
+        return { response: r, acknowledged: { key: `user ${id}`, what: `create user ${id}`, check: userIs(id, 'live', 'Created') } };
       }
       if (roll < 0.6) {
         const id = live[Math.floor(random() * live.length)] as string;
@@ -98,7 +116,7 @@ function flashbackWorkload(): Workload {
         const r = await call('PUT', `/organization/users/${id}`, { headers: auth, body: { lastName } });
         return {
           response: r,
-          acknowledged: ok(r) ? { key: `user ${id}`, what: `update user ${id} lastName ${lastName}`, check: userIs(id, auth, 'live', lastName) } : null,
+          acknowledged: ok(r) ? { key: `user ${id}`, what: `update user ${id} lastName ${lastName}`, check: userIs(id, 'live', lastName) } : null,
         };
       }
       if (roll < 0.75) {
@@ -106,23 +124,23 @@ function flashbackWorkload(): Workload {
         this.inFlight = `user ${id}`;
         const r = await call('DELETE', `/organization/users/${id}`, { headers: auth });
         if (ok(r)) deleted.push(id);
-        return { response: r, acknowledged: ok(r) ? { key: `user ${id}`, what: `delete user ${id}`, check: userIs(id, auth, 'deleted', null) } : null };
+        return { response: r, acknowledged: ok(r) ? { key: `user ${id}`, what: `delete user ${id}`, check: userIs(id, 'deleted', null) } : null };
       }
       if (roll < 0.85 && deleted.length > 0) {
         const id = deleted.splice(Math.floor(random() * deleted.length), 1)[0] as string;
         this.inFlight = `user ${id}`;
         const r = await call('POST', `/organization/users/${id}/activate`, { headers: auth });
         if (ok(r)) live.push(id);
-        return { response: r, acknowledged: ok(r) ? { key: `user ${id}`, what: `activate user ${id}`, check: userIs(id, auth, 'live', null) } : null };
+        return { response: r, acknowledged: ok(r) ? { key: `user ${id}`, what: `activate user ${id}`, check: userIs(id, 'live', null) } : null };
       }
-      const r = await call('POST', '/user/login', { body: { email: 'administrator@acme.test', password: 'Administrator-Passw0rd' } });
+      const r = await call('POST', '/user/login', { body: signInBody(administrator) });
       let refresh = String(body(r).refreshToken);
       return {
         response: r,
         acknowledged: ok(r)
           ? {
               key: `login ${n}`,
-              what: `login ${n} of administrator@acme.test`,
+              what: `login ${n} of ${String(administrator.email)}`,
               // The refresh token of an acknowledged login works after the restart; it rotates, and the new one is what counts next time.
               check: async (c) => {
                 const again = await c('POST', '/user/refresh', { body: { refreshToken: refresh } });
@@ -136,11 +154,10 @@ function flashbackWorkload(): Workload {
     },
   };
 
-  function userIs(id: string, headers: Record<string, string>, state: 'live' | 'deleted', lastName: string | null) {
+  function userIs(id: string, state: 'live' | 'deleted', lastName: string | null) {
     return async (call: Caller): Promise<string | null> => {
       const r = await call('GET', '/__mock/state');
       const user = ((body(r).users ?? []) as Record<string, unknown>[]).find((u) => u.id === id);
-      void headers;
       if (!user) return 'not in the state';
       if ((user.deletedAt === null) !== (state === 'live')) return `expected ${state}, deletedAt is ${String(user.deletedAt)}`;
       if (lastName !== null && user.lastName !== lastName) return `lastName is ${String(user.lastName)}, acknowledged ${lastName}`;
@@ -152,15 +169,16 @@ function flashbackWorkload(): Workload {
 function toursWorkload(): Workload {
   let session: Record<string, string> = {};
   let memberId = '';
+  /** The principal whose sign-ins are written (and checked with get-session). */
+  let admin: Record<string, unknown> = {};
   const roles: string[] = [];
   return {
     inFlight: null,
     async prepare(call) {
-      const listing = body(await call('GET', '/__mock/principals'));
-      const principals = (listing.principals ?? []) as Record<string, unknown>[];
-      const owner = principals.find((p) => p.name === 'acme-owner') ?? {};
-      memberId = String(principals.find((p) => p.name === 'acme-member')?.memberId);
-      const signIn = await call('POST', '/api/auth/sign-in/email', { body: { email: owner.email, password: owner.password } });
+      const principal = await principals(call);
+      memberId = String(principal('acme-member').memberId);
+      admin = principal('acme-admin');
+      const signIn = await call('POST', '/api/auth/sign-in/email', { body: signInBody(principal('acme-owner')) });
       const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
       session = { cookie };
     },
@@ -217,7 +235,7 @@ function toursWorkload(): Workload {
         };
       }
       if (roll < 0.85) {
-        const r = await call('POST', '/api/auth/sign-in/email', { body: { email: 'arjun@acme-tours.example', password: 'Admin-Passw0rd' } });
+        const r = await call('POST', '/api/auth/sign-in/email', { body: signInBody(admin) });
         const cookie = (r.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
         return {
           response: r,
@@ -320,13 +338,13 @@ export async function runSigkillCycles(options: { api: string; cycles: number; s
   let tempsLeftByKills = 0;
   try {
     for (let cycle = 0; cycle <= cycles; cycle++) {
-      tempsLeftByKills += await stateTemps(folder);
+      tempsLeftByKills += await stateTemps(stateFile);
       const running = await startMock(api, stateFile, readyFile).catch((error: Error) => {
         problems.push(`cycle ${cycle}: ${error.message}`);
         return null;
       });
       if (!running) break;
-      const leftover = await stateTemps(folder);
+      const leftover = await stateTemps(stateFile);
       if (leftover > 0) problems.push(`cycle ${cycle}: ${leftover} temporary files of interrupted writes left after the restart`);
       const call: Caller = (m, p, o) => ((requests += 1), caller(running.url, count)(m, p, o));
       // Every write acknowledged so far, after this restart (each check once: the next cycle checks the later ones).

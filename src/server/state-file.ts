@@ -19,8 +19,13 @@ export class StateFileError extends Error {
  */
 export const STATE_FILE_MAX_BYTES = 256 * 1024 * 1024;
 
-/** A temporary file of writeFileAtomic for `file`: `.<name>.<pid>.<sequence>.tmp`. */
-function isTemporaryFileOf(file: string, name: string): boolean {
+/** The name of writeFileAtomic's temporary file for `file`: `.<name>.<pid>.<sequence>.tmp`, beside it. */
+function temporaryFileName(file: string, pid: number, sequence: number): string {
+  return `.${basename(file)}.${pid}.${sequence}.tmp`;
+}
+
+/** Is `name` (in `file`'s folder) a temporary file of writeFileAtomic for `file` (see temporaryFileName)? */
+export function isTemporaryFileOf(file: string, name: string): boolean {
   const prefix = `.${basename(file)}.`;
   return name.startsWith(prefix) && /^\d+\.\d+\.tmp$/.test(name.slice(prefix.length));
 }
@@ -146,7 +151,7 @@ let sequence = 0;
 /** Writes `data` to `file` so that a reader sees the old content or the new, never a mix. */
 export async function writeFileAtomic(file: string, data: string): Promise<void> {
   const folder = dirname(file);
-  const temp = join(folder, `.${basename(file)}.${process.pid}.${++sequence}.tmp`);
+  const temp = join(folder, temporaryFileName(file, process.pid, ++sequence));
   try {
     const handle = await open(temp, 'w', 0o644);
     try {
