@@ -21,13 +21,15 @@ const CONCURRENCY = 16;
 interface Workload {
   readonly api: 'flashback' | 'tours';
   readonly signInPath: string;
-  readonly signIn: { email: string; password: string };
+  /** The seeded principal signed in again and again (its email and password from /__mock/principals). */
+  readonly signInAs: string;
   /** Records of sign-ins in the exported state. */
   readonly records: (state: Record<string, unknown>) => number;
   readonly recordName: string;
   /** One write as the owner: method, path, headers and body. */
   write(url: string, n: number): Promise<Response>;
-  prepare(url: string): Promise<void>;
+  /** Takes what the writes need from the seeded principals. */
+  prepare(listed: readonly Record<string, unknown>[]): void;
 }
 
 function usage(message: string): never {
@@ -49,11 +51,11 @@ function workloads(): Workload[] {
     {
       api: 'flashback',
       signInPath: '/user/login',
-      signIn: { email: 'user@acme.test', password: 'User-Passw0rd' },
+      signInAs: 'user',
       records: count('refreshTokens'),
       recordName: 'refresh tokens',
-      async prepare(url) {
-        const owner = (await principals(url)).find((p) => p.name === 'owner');
+      prepare(listed) {
+        const owner = listed.find((p) => p.name === 'owner');
         bearer = String(owner?.accessToken);
         orgId = String(owner?.orgId);
       },
@@ -67,11 +69,11 @@ function workloads(): Workload[] {
     {
       api: 'tours',
       signInPath: '/api/auth/sign-in/email',
-      signIn: { email: 'sam@acme-tours.example', password: 'Member-Passw0rd' },
+      signInAs: 'acme-member',
       records: count('sessions'),
       recordName: 'sessions',
-      async prepare(url) {
-        bearer = String((await principals(url)).find((p) => p.name === 'acme-owner')?.apiKey);
+      prepare(listed) {
+        bearer = String(listed.find((p) => p.name === 'acme-owner')?.apiKey);
       },
       write: (url, n) =>
         fetch(`${url}/api/organizations/me`, {
@@ -95,7 +97,10 @@ async function writeMs(workload: Workload, url: string): Promise<number> {
   return median(times);
 }
 
-async function signIns(workload: Workload, url: string, logins: number): Promise<void> {
+async function signIns(workload: Workload, url: string, logins: number, listed: readonly Record<string, unknown>[]): Promise<void> {
+  const who = listed.find((p) => p.name === workload.signInAs);
+  if (!who) throw new Error(`${workload.api}: the mock lists no principal ${workload.signInAs}`);
+  const credentials = JSON.stringify({ email: who.email, password: who.password });
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < logins) {
@@ -103,7 +108,7 @@ async function signIns(workload: Workload, url: string, logins: number): Promise
       const res = await fetch(`${url}${workload.signInPath}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(workload.signIn),
+        body: credentials,
       });
       await res.arrayBuffer();
       if (!res.ok) throw new Error(`${workload.api}: a sign-in answered ${res.status}`);
@@ -134,10 +139,11 @@ async function measure(workload: Workload, logins: number): Promise<string> {
   ];
   const server = await launch(workload.api, process.execPath, args, port, { path: '/__mock/health' }, 60_000);
   try {
-    await workload.prepare(server.baseUrl);
+    const listed = await principals(server.baseUrl);
+    workload.prepare(listed);
     const before = { ms: await writeMs(workload, server.baseUrl), bytes: statSync(stateFile).size, records: await records(workload, server.baseUrl) };
     const started = performance.now();
-    await signIns(workload, server.baseUrl, logins);
+    await signIns(workload, server.baseUrl, logins, listed);
     const seconds = (performance.now() - started) / 1000;
     const after = { ms: await writeMs(workload, server.baseUrl), bytes: statSync(stateFile).size, records: await records(workload, server.baseUrl) };
     process.stderr.write(`${workload.api}: ${logins} sign-ins in ${round(seconds, 1)} s\n`);
