@@ -59,6 +59,22 @@ export interface Exchange {
   readonly durationMs: number;
 }
 
+/**
+ * W2: does a 405's `Allow` header list every method the path serves (`served`) and not the one that
+ * was refused (`refused`)? `header` is the header as received (null: none), for the failure to show.
+ */
+export function allowListsServed(exchange: Exchange, served: readonly string[], refused: string): { readonly ok: boolean; readonly header: string | null } {
+  const header = exchange.response?.headers.allow ?? null;
+  if (header === null) return { ok: false, header };
+  const listed = new Set(
+    header
+      .split(',')
+      .map((m) => m.trim().toUpperCase())
+      .filter(Boolean),
+  );
+  return { ok: served.every((m) => listed.has(m)) && !listed.has(refused), header };
+}
+
 export function operationIdOf(exchange: Exchange): string | null {
   return exchange.meta.subject.kind === 'operation' ? exchange.meta.subject.operationId : null;
 }

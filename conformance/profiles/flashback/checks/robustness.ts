@@ -9,7 +9,7 @@ import { because, byRule, expectedOutcome, type Because, type Expected } from '.
 import { componentMessage, exampleMessage, OP } from '../operations.js';
 import type { CaseScope } from '../../../kernel/recorder.js';
 import type { RequestSpec } from '../../../kernel/http/client.js';
-import type { Exchange } from '../../../kernel/http/exchange.js';
+import { allowListsServed, type Exchange } from '../../../kernel/http/exchange.js';
 import type { Actor } from '../principals/actors.js';
 import { expectThat } from './targets.js';
 
@@ -156,15 +156,8 @@ function status(code: number, message: string, rule: string, says: string): Expe
 
 /** W2: `Allow` lists the methods the path serves (and not the one that was refused). */
 function checkAllow(scope: CaseScope, exchange: Exchange, served: readonly string[], sent: string): void {
-  const header = exchange.response?.headers.allow ?? null;
-  const listed = new Set(
-    (header ?? '')
-      .split(',')
-      .map((m) => m.trim().toUpperCase())
-      .filter(Boolean),
-  );
-  const missing = served.filter((m) => !listed.has(m));
-  expectThat(scope, exchange, header !== null && missing.length === 0 && !listed.has(sent), {
+  const { ok, header } = allowListsServed(exchange, served, sent);
+  expectThat(scope, exchange, ok, {
     ...because('robustness', 'W2', 'a 405 carries an Allow header listing the methods the path serves'),
     expected: `Allow: ${served.join(', ')}`,
     received: header === null ? 'no Allow header' : `Allow: ${header}`,

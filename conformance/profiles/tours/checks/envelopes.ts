@@ -13,7 +13,7 @@
  */
 import type { OperationSpec } from '../../../../src/contract/index.js';
 import { byRule, type Expected } from '../../../kernel/expected.js';
-import { bodyField, operationLabel, type Exchange } from '../../../kernel/http/exchange.js';
+import { allowListsServed, bodyField, operationLabel, type Exchange } from '../../../kernel/http/exchange.js';
 import { CaseScope, SkipCase } from '../../../kernel/recorder.js';
 import { sweepEnvelopes as sweepEnvelopesOfRun, type EnvelopeSubject } from '../../../kernel/sweeps.js';
 import type { Actor } from '../actors.js';
@@ -94,14 +94,8 @@ async function wrongMethods(ctx: ToursContext): Promise<void> {
         const exchange = await ctx.stray(scope, actor, 'MethodNotAllowed', { method, path });
         if (!ctx.expect(scope, exchange, expected)) continue;
         const served = ctx.spec.methodsByPath.get(template) ?? [];
-        const header = exchange.response?.headers.allow ?? null;
-        const listed = new Set(
-          (header ?? '')
-            .split(',')
-            .map((m) => m.trim().toUpperCase())
-            .filter(Boolean),
-        );
-        if (header !== null && served.every((m) => listed.has(m)) && !listed.has(method)) continue;
+        const { ok, header } = allowListsServed(exchange, served, method);
+        if (ok) continue;
         scope.failOn(exchange, {
           type: 'header',
           kind: 'envelope',
