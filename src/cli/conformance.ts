@@ -22,6 +22,7 @@ import {
 } from '../../conformance/index.js';
 import { API_DEFINITIONS } from '../apis/index.js';
 import type { ApiName } from '../apis/names.js';
+import { CONTROL_TOKEN_ENV } from './mock-options.js';
 
 const groupLines = Object.values(PROFILES)
   .map((p) => `                         ${p.name}: ${p.groups.map((g) => g.name).join(', ')}`)
@@ -46,7 +47,7 @@ ${groupLines}
   --html FILE            write a self-contained HTML report (matrix and failures)
   --timeout MS           per-request timeout (default 10000)
   --control-token TOKEN  the token of a mock's control plane (/__mock), which a mock listening beyond
-                         the loopback requires (default: $ORG_CONTRACT_CONTROL_TOKEN)
+                         the loopback requires (default: $${CONTROL_TOKEN_ENV})
   --max-body SIZE        the most of one answer's body read, e.g. 1MiB, 512KiB, 100000 (bytes);
                          a longer body fails its check, unread (default 1MiB)
   --deadline DURATION    the whole run's time, e.g. 15m, 90s, 1h, or none; past it the run stops,
@@ -175,7 +176,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         failOnSkip: flags['fail-on-skip'],
         spendRateLimit: flags['spend-rate-limit'],
         timeoutMs,
-        controlToken: flags['control-token'] ?? process.env.ORG_CONTRACT_CONTROL_TOKEN ?? null,
+        controlToken: flags['control-token'] ?? process.env[CONTROL_TOKEN_ENV] ?? null,
         maxBodyBytes,
         deadlineMs,
         maxUnanswered,
