@@ -250,12 +250,10 @@ export class ToursStore {
       needOrg('invitations', i, inv.organizationId);
       needUser('invitations', i, inv.inviterId, 'inviterId');
     });
-    // An ended session is refused like an unknown one: a state of an older version that kept them loads without them.
-    load(
-      this.sessions,
-      parsed.sessions.filter((s) => !s.ended),
-      (s, i) => needUser('sessions', i, s.userId, 'userId'),
-    );
+    load(this.sessions, parsed.sessions, (s, i) => needUser('sessions', i, s.userId, 'userId'));
+    // An ended session is refused like an unknown one: a state of an older version that kept them loads
+    // without them (dropped after the checks, so that a problem names its row of the file).
+    for (const session of parsed.sessions) if (session.ended) this.sessions.remove(session.id);
     load(this.apiKeys, parsed.apiKeys, (k, i) => needUser('apiKeys', i, k.userId, 'userId'));
     const emailIds = new Set<string>();
     parsed.outbox.forEach((email, i) => {

@@ -114,6 +114,13 @@ describe('the store', () => {
     expect(JSON.parse(JSON.stringify(new ToursStore(snapshot).snapshot()))).toEqual(JSON.parse(JSON.stringify(snapshot)));
   });
 
+  it('loads a state that kept an ended session (an older version) without it', () => {
+    const snapshot = seeded();
+    const ended = { ...snapshot.sessions[0], ended: true } as ToursSnapshot['sessions'][number];
+    const loaded = new ToursStore({ ...snapshot, sessions: [ended, ...snapshot.sessions.slice(1)] }).snapshot();
+    expect(loaded.sessions.map((x) => x.id)).toEqual(snapshot.sessions.slice(1).map((x) => x.id));
+  });
+
   it('indexes users by lower-cased email, members by organization and user, roles by organization and name', () => {
     const store = new ToursStore(seeded());
     expect(store.userByEmail('OLIVIA@ACME-TOURS.EXAMPLE')?.name).toBe('Olivia Park');
@@ -145,6 +152,17 @@ describe('the store', () => {
       /roles\[0\]: organizationId nowhere names no organization/,
     ],
     ['a key of no user', (s) => ({ ...s, apiKeys: [{ ...s.apiKeys[0], userId: 'ghost' }] }), /apiKeys\[0\]: userId ghost names no user/],
+    [
+      'a session of no user after an ended one (named by its row of the file)',
+      (s) => ({
+        ...s,
+        sessions: [
+          { ...s.sessions[0], ended: true },
+          { ...s.sessions[1], userId: 'ghost' },
+        ],
+      }),
+      /sessions\[1\]: userId ghost names no user/,
+    ],
     ['a malformed record', (s) => ({ ...s, sessions: [{ ...s.sessions[0], ended: 'no' }] }), /\/sessions\/0\/ended must be boolean/],
     ['another format', (s) => ({ ...s, format: 'org-contract-mock-state' }), /\/format must be equal to constant/],
   ];
